@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("reports.urls")),
+    path("accounts/", include("departments.urls")),
+    path("cases/", include("disputes.urls")),
+    path("routing/", include("routing.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "consultations"
+    verbose_name = _("Joint handling and consultation")
+
+    def ready(self) -> None:
+        from django_fsm.signals import post_transition
+
+        from consultations import handlers
+        from disputes.models import Dispute
+
+        post_transition.connect(handlers.open_department_tasks, sender=Dispute)

@@ -1,0 +1,129 @@
+"""Department opinions, consolidation and the leading group's decisions on a case."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.models import DepartmentTask
+from disputes import rules
+from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.models import Dispute, State
+from disputes.services import run_transition, timeline_add
+
+
+def task_for_officer(*, task_id: int, actor) -> DepartmentTask:
+    task = DepartmentTask.objects.select_related("dispute", "department").get(pk=task_id)
+    if not rules.is_department_officer(actor, task.department_id):
+        raise ActionNotPermitted(_("Only an officer of %(dept)s can answer this task.") % {
+            "dept": task.department.name})
+    return task
+
+
+def opinion_give(
+    *,
+    task: DepartmentTask,
+    actor,
+    finding: str,
+    basis: str,
+    proposal: str,
+    amount_confirmed: Decimal | None = None,
+) -> DepartmentTask:
+    if not rules.is_department_officer(actor, task.department_id):
+        raise ActionNotPermitted(
+            _("Only an officer of %(dept)s can give its opinion.") % {"dept": task.department.name}
+        )
+    if not (finding.strip() and proposal.strip()):
+        raise DisputeError(_("An opinion needs the finding of fact and the proposed handling."))
+    with transaction.atomic():
+        locked = DepartmentTask.objects.select_for_update().get(pk=task.pk)
+        dispute = Dispute.objects.get(pk=locked.dispute_id)
+        if dispute.state != State.JOINT_HANDLING:
+            raise DisputeError(_("The case is no longer in joint handling; no opinion is needed."))
+        if locked.status != DepartmentTask.Status.PENDING:
+            raise DisputeError(_("This department has already answered."))
+        locked.finding = finding.strip()
+        locked.basis = basis.strip()
+        locked.proposal = proposal.strip()
+        locked.amount_confirmed = amount_confirmed
+        locked.signed_by = actor
+        locked.answered_at = timezone.now()
+        locked.status = DepartmentTask.Status.ANSWERED
+        locked.save()
+        timeline_add(
+            dispute=dispute,
+            actor=actor,
+            action="consultations.opinion.given",
+            note=locked.proposal,
+            data={"department": locked.department.name},
+        )
+    return locked
+
+
+def unsettled_tasks(dispute: Dispute):
+    return DepartmentTask.objects.filter(dispute=dispute, status=DepartmentTask.Status.PENDING)
+
+
+def dispute_consolidate(*, dispute, actor, opinion: str, expected_state=None) -> Dispute:
+    """The lead consolidates the departments' opinions into one handling opinion."""
+    if not opinion.strip():
+        raise DisputeError(_("Write the consolidated handling opinion."))
+    case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
+    with transaction.atomic():
+        waiting = list(unsettled_tasks(case).select_related("department"))
+        if waiting:
+            raise DisputeError(
+                _("Opinions are still awaited from: %(departments)s.")
+                % {"departments": "、".join(t.department.name for t in waiting)}
+            )
+        return run_transition(
+            dispute=case,
+            actor=actor,
+            name="consolidate",
+            expected_state=expected_state,
+            opinion=opinion.strip(),
+        )
+
+
+def dispute_escalate(*, dispute, actor, reason: str, expected_state=None) -> Dispute:
+    if not reason.strip():
+        raise DisputeError(_("Give the reason why the task force cannot settle the case."))
+    return run_transition(
+        dispute=dispute,
+        actor=actor,
+        name="escalate",
+        expected_state=expected_state,
+        note=reason.strip(),
+        reason=reason.strip(),
+    )
+
+
+def dispute_approve(*, dispute, actor, comment: str = "", expected_state=None) -> Dispute:
+    return run_transition(
+        dispute=dispute, actor=actor, name="approve", expected_state=expected_state,
+        note=comment.strip(),
+    )
+
+
+def dispute_return(*, dispute, actor, comment: str, expected_state=None) -> Dispute:
+    if not comment.strip():
+        raise DisputeError(_("Say why the escalation is returned."))
+    case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
+    if case.lead_department_id is None:
+        raise DisputeError(
+            _("The case has no lead department to return it to; classify it again instead.")
+        )
+    return run_transition(
+        dispute=case, actor=actor, name="return_escalation", expected_state=expected_state,
+        note=comment.strip(),
+    )
+
+
+def dispute_decide(*, dispute, actor, opinion: str, expected_state=None) -> Dispute:
+    if not opinion.strip():
+        raise DisputeError(_("Write the decision of the special team."))
+    return run_transition(
+        dispute=dispute, actor=actor, name="decide", expected_state=expected_state,
+        opinion=opinion.strip(),
+    )

@@ -1,0 +1,289 @@
+"""Who exists: jurisdictions, centres, departments and the staff who work in them.
+
+This app is the ground floor: it imports no other app of the project.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Staff roles. Each is a Django group; ``ROLE_GROUP_NAMES`` holds the group's stored name."""
+
+    CLERK = "clerk", _("Window clerk")
+    OFFICER = "officer", _("Department officer")
+    COORDINATOR = "coordinator", _("Centre coordinator")
+    LEADING_GROUP_OFFICE = "leading_group_office", _("Leading-group office")
+    LEADER = "leader", _("Leading-group leader")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    GRID_MEDIATOR = "grid_mediator", _("Grid mediator")
+    CYBERSPACE = "cyberspace", _("Cyberspace office")
+    ADMIN = "admin", _("Administrator")
+
+
+# Group names are stored data (administrators read them in the admin), so they are fixed
+# Chinese strings rather than translations; code always goes through Role.
+ROLE_GROUP_NAMES = {
+    Role.CLERK: "角色：窗口受理人员",
+    Role.OFFICER: "角色：部门承办人",
+    Role.COORDINATOR: "角色：处理中心协调人",
+    Role.LEADING_GROUP_OFFICE: "角色：领导小组办公室",
+    Role.LEADER: "角色：领导小组组长",
+    Role.SUPERVISOR: "角色：督办考评",
+    Role.GRID_MEDIATOR: "角色：网格调解员",
+    Role.CYBERSPACE: "角色：网信办",
+    Role.ADMIN: "角色：系统管理员",
+}
+
+
+def role_group(role: Role) -> Group:
+    group, _created = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[Role(role)])
+    return group
+
+
+class Jurisdiction(models.Model):
+    class Level(models.TextChoices):
+        COUNTY = "county", _("County / district")
+        TOWN = "town", _("Town / street")
+        VILLAGE = "village", _("Village / community")
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("division code"),
+        max_length=12,
+        unique=True,
+        help_text=_("Administrative division code, e.g. 140830 for a county."),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of codes ("140830/140830100/"), kept by save(), so that a subtree
+    # is one indexed prefix query.
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        if self.parent_id and self.level != self.Level.COUNTY:
+            return f"{self.parent.full_name}{self.name}"
+        return self.name
+
+    def save(self, *args, **kwargs):
+        prefix = self.parent.path if self.parent_id else ""
+        self.path = f"{prefix}{self.code}/"
+        super().save(*args, **kwargs)
+        # Keep descendants' paths in step when a node moves.
+        for child in self.children.all():
+            if not child.path.startswith(self.path):
+                child.save()
+
+    @property
+    def county(self) -> "Jurisdiction":
+        node = self
+        while node.level != self.Level.COUNTY and node.parent_id:
+            node = node.parent
+        return node
+
+    def subtree(self):
+        return Jurisdiction.objects.filter(path__startswith=self.path)
+
+
+class Centre(models.Model):
+    class Kind(models.TextChoices):
+        ACCEPTANCE_POINT = "acceptance_point", _("Acceptance point")
+        PROCESSING_CENTRE = "processing_centre", _("Processing centre")
+        LEADING_GROUP_OFFICE = "leading_group_office", _("Leading-group office")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    code = models.CharField(
+        _("case number prefix"),
+        max_length=8,
+        unique=True,
+        help_text=_("Upper-case letters that start this centre's case numbers, e.g. GW."),
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="centres",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("reports to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    group = models.OneToOneField(
+        Group,
+        verbose_name=_("permission group"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="centre",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+        ordering = ["jurisdiction__path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.upper()
+        if self.group_id is None:
+            self.group, _created = Group.objects.get_or_create(name=f"中心：{self.code}")
+        super().save(*args, **kwargs)
+
+
+class Department(models.Model):
+    class Kind(models.TextChoices):
+        TAX = "tax", _("Tax bureau")
+        HRSS = "hrss", _("Human resources and social security bureau")
+        MEDICAL = "medical", _("Medical security bureau")
+        JUSTICE = "justice", _("Justice bureau")
+        FINANCE = "finance", _("Finance bureau")
+        COURT = "court", _("People's court")
+        PETITION = "petition", _("Petition bureau")
+        CYBERSPACE = "cyberspace", _("Cyberspace office")
+        APPROVAL = "approval", _("Administrative approval bureau")
+        GOVERNMENT_OFFICE = "government_office", _("Government office")
+        TRADE_UNION = "trade_union", _("Trade union")
+        DISCIPLINE = "discipline", _("Discipline inspection commission")
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("serves jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        help_text=_("Leave empty for a department that serves the whole installation."),
+    )
+    duties = models.TextField(_("duties in disputes"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    group = models.OneToOneField(
+        Group,
+        verbose_name=_("permission group"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="department",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.group_id is None:
+            self.group, _created = Group.objects.get_or_create(name=f"部门：{self.code}")
+        super().save(*args, **kwargs)
+
+
+class Staff(models.Model):
+    """Where a user works. Roles are the user's groups (see ``Role``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff",
+    )
+    full_name = models.CharField(_("full name"), max_length=50)
+    centre = models.ForeignKey(
+        Centre,
+        verbose_name=_("centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("For supervisors, the leading group and grid mediators: the area they cover."),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    title = models.CharField(_("position"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return roles_of(self.user)
+
+
+_GROUP_TO_ROLE = {name: role for role, name in ROLE_GROUP_NAMES.items()}
+
+
+def roles_of(user) -> frozenset[str]:
+    """The user's roles, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        names = user.groups.filter(name__in=_GROUP_TO_ROLE).values_list("name", flat=True)
+        cached = frozenset(_GROUP_TO_ROLE[name].value for name in names)
+        user._role_cache = cached
+    return cached
+
+
+def staff_of(user) -> Staff | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.staff
+    except Staff.DoesNotExist:
+        return None

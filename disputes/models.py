@@ -1,0 +1,586 @@
+"""The case and everything that belongs to it: payers, parties, attachments, the timeline.
+
+The dispute's state changes only through the django-fsm transitions below, and those are only
+called from ``disputes.services.run_transition`` (which locks the row, checks, saves and writes
+the timeline). Higher apps react through django-fsm's ``post_transition`` signal.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from departments.models import Centre, Department, Jurisdiction
+from disputes import rules
+from disputes.validators import (
+    mask_id,
+    mask_phone,
+    normalise,
+    validate_credit_code,
+    validate_phone,
+    validate_resident_id,
+)
+
+
+class ReferenceData(models.Model):
+    """Small lists the administrators maintain: categories, insurance types, channels."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(ReferenceData):
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("dispute category")
+        verbose_name_plural = _("dispute categories")
+
+
+class InsuranceType(ReferenceData):
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("insurance type")
+        verbose_name_plural = _("insurance types")
+
+
+class Channel(ReferenceData):
+    online = models.BooleanField(_("arrives electronically"), default=False)
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+
+class Payer(models.Model):
+    class Kind(models.TextChoices):
+        EMPLOYER = "employer", _("Employer")
+        EMPLOYEE = "employee", _("Employee")
+        FLEXIBLE = "flexible", _("Flexible worker")
+        RESIDENT = "resident", _("Urban or rural resident")
+
+    kind = models.CharField(_("payer kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    id_number = models.CharField(
+        _("identity number or credit code"),
+        max_length=18,
+        unique=True,
+        help_text=_(
+            "18-digit resident identity number, or the unified social credit code for employers."
+        ),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payers",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("payer")
+        verbose_name_plural = _("payers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.masked_id_number}）"
+
+    @property
+    def is_employer(self) -> bool:
+        return self.kind == self.Kind.EMPLOYER
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def clean(self) -> None:
+        self.id_number = normalise(self.id_number)
+        try:
+            if self.is_employer:
+                validate_credit_code(self.id_number)
+            else:
+                validate_resident_id(self.id_number)
+        except ValidationError as exc:
+            raise ValidationError({"id_number": exc.messages}) from exc
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    RESOLVED_ON_SPOT = "resolved_on_spot", _("Resolved on the spot")
+    REFERRED = "referred", _("Referred")
+    JOINT_HANDLING = "joint_handling", _("In joint handling")
+    ESCALATED = "escalated", _("Escalated")
+    SPECIAL_HANDLING = "special_handling", _("In special handling")
+    AWAITING_REPLY = "awaiting_reply", _("Awaiting reply")
+    REPLIED = "replied", _("Replied")
+    OBJECTED = "objected", _("Objected")
+    CLOSED = "closed", _("Closed")
+    ARCHIVED = "archived", _("Archived")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATES = (
+    State.REGISTERED,
+    State.REFERRED,
+    State.JOINT_HANDLING,
+    State.ESCALATED,
+    State.SPECIAL_HANDLING,
+    State.AWAITING_REPLY,
+    State.REPLIED,
+    State.OBJECTED,
+)
+FINISHED_STATES = (State.RESOLVED_ON_SPOT, State.CLOSED, State.WITHDRAWN)
+
+
+class Classification(models.TextChoices):
+    SIMPLE = "simple", _("Simple matter")
+    GENERAL = "general", _("General matter")
+    MAJOR = "major", _("Major or difficult matter")
+
+
+class ObjectionRoute(models.TextChoices):
+    MEDIATION = "mediation", _("Mediation")
+    RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
+    ARBITRATION = "arbitration", _("Arbitration")
+    LITIGATION = "litigation", _("Administrative litigation")
+
+
+class DisputeQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def with_list_relations(self):
+        return self.select_related("centre", "category", "channel", "jurisdiction", "lead_department")
+
+
+class Dispute(ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(_("case number"), max_length=32, unique=True, editable=False)
+    centre = models.ForeignKey(
+        Centre,
+        verbose_name=_("owning centre"),
+        on_delete=models.PROTECT,
+        related_name="disputes",
+    )
+    registered_centre = models.ForeignKey(
+        Centre,
+        verbose_name=_("registered at"),
+        on_delete=models.PROTECT,
+        related_name="registered_disputes",
+        editable=False,
+    )
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first responder"),
+        on_delete=models.PROTECT,
+        related_name="first_responded_disputes",
+        editable=False,
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by grid mediator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_disputes",
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction of the matter"),
+        on_delete=models.PROTECT,
+        related_name="disputes",
+    )
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
+    insurance_types = models.ManyToManyField(
+        InsuranceType, verbose_name=_("insurance types"), blank=True
+    )
+    amount = models.DecimalField(
+        _("amount in dispute (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    period_start = models.DateField(_("first month in dispute"), null=True, blank=True)
+    period_end = models.DateField(_("last month in dispute"), null=True, blank=True)
+    claim = models.TextField(_("claim"))
+    summary = models.TextField(_("main content"))
+    classification = models.CharField(
+        _("classification"), max_length=10, choices=Classification.choices, blank=True
+    )
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name=_("lead department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_disputes",
+    )
+    co_departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("co-handling departments"),
+        blank=True,
+        related_name="co_handled_disputes",
+    )
+    is_group_dispute = models.BooleanField(_("group dispute"), default=False)
+    is_public_opinion_risk = models.BooleanField(_("public-opinion risk"), default=False)
+    is_large_arrears = models.BooleanField(_("large arrears"), default=False)
+    linked_disputes = models.ManyToManyField(
+        "self", verbose_name=_("linked cases"), blank=True, symmetrical=True
+    )
+
+    state = FSMField(
+        _("state"), max_length=20, choices=State.choices, default=State.REGISTERED, protected=True
+    )
+    classified_at = models.DateTimeField(_("classified at"), null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True, editable=False)
+    escalation_reason = models.TextField(_("reason for escalation"), blank=True, editable=False)
+    handling_opinion = models.TextField(_("handling opinion"), blank=True, editable=False)
+    reply_text = models.TextField(_("written reply"), blank=True, editable=False)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True, editable=False)
+    objection_route = models.CharField(
+        _("objection route"),
+        max_length=20,
+        choices=ObjectionRoute.choices,
+        blank=True,
+        editable=False,
+    )
+    objection_outcome = models.TextField(_("outcome of the objection"), blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    archive_number = models.CharField(
+        _("archive number"), max_length=40, blank=True, editable=False
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["state", "received_at"], name="dispute_state_received"),
+            models.Index(fields=["centre", "state"], name="dispute_centre_state"),
+            models.Index(fields=["lead_department", "state"], name="dispute_lead_state"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["archive_number"],
+                condition=~Q(archive_number=""),
+                name="dispute_archive_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # -- derived ---------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def representative(self):
+        for party in self.parties.all():
+            if party.is_representative:
+                return party.payer
+        return None
+
+    # -- transitions -----------------------------------------------------------------------
+    # Each holds only the guard and the field changes; see services.run_transition.
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=RETURN_VALUE(State.RESOLVED_ON_SPOT, State.JOINT_HANDLING, State.ESCALATED),
+        permission=rules.can_handle_at_centre,
+        custom={"action": "disputes.case.classified", "label": _("Classify")},
+    )
+    def classify(self, *, classification, lead_department=None, co_departments=(), note=""):
+        self.classification = classification
+        self.classified_at = timezone.now()
+        self.lead_department = lead_department
+        # The case exists already, so the assignment is written now, in the same transaction,
+        # before post_transition lets higher apps open the departments' sub-tasks.
+        self.co_departments.set(co_departments)
+        if classification == Classification.SIMPLE:
+            self.handling_opinion = note
+            self.closed_at = timezone.now()
+            return State.RESOLVED_ON_SPOT
+        if classification == Classification.MAJOR:
+            self.escalated_at = timezone.now()
+            self.escalation_reason = note
+            return State.ESCALATED
+        return State.JOINT_HANDLING
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.REGISTERED,
+        permission=rules.can_handle_at_centre,
+        custom={"action": "disputes.case.transferred", "label": _("Transfer")},
+    )
+    def transfer(self, *, centre, jurisdiction):
+        self.centre = centre
+        self.jurisdiction = jurisdiction
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.REFERRED,
+        permission=rules.can_handle_at_centre,
+        custom={"action": "disputes.case.referred", "label": _("Refer")},
+    )
+    def refer(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.REFERRED,
+        target=State.JOINT_HANDLING,
+        permission=rules.can_dispatch,
+        custom={"action": "disputes.case.dispatched", "label": _("Dispatch")},
+    )
+    def dispatch(self, *, lead_department):
+        self.classification = self.classification or Classification.GENERAL
+        self.lead_department = lead_department
+
+    @transition(
+        field=state,
+        source=State.JOINT_HANDLING,
+        target=State.AWAITING_REPLY,
+        permission=rules.can_consolidate,
+        custom={"action": "disputes.case.consolidated", "label": _("Consolidate opinions")},
+    )
+    def consolidate(self, *, opinion):
+        self.handling_opinion = opinion
+
+    @transition(
+        field=state,
+        source=State.JOINT_HANDLING,
+        target=State.ESCALATED,
+        permission=rules.can_coordinate,
+        custom={"action": "disputes.case.escalated", "label": _("Escalate")},
+    )
+    def escalate(self, *, reason):
+        self.classification = Classification.MAJOR
+        self.escalated_at = timezone.now()
+        self.escalation_reason = reason
+
+    @transition(
+        field=state,
+        source=State.ESCALATED,
+        target=State.SPECIAL_HANDLING,
+        permission=rules.can_lead,
+        custom={"action": "disputes.case.approved", "label": _("Approve")},
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.ESCALATED,
+        target=State.JOINT_HANDLING,
+        permission=rules.can_lead,
+        custom={"action": "disputes.case.returned", "label": _("Return")},
+    )
+    def return_escalation(self):
+        self.classification = Classification.GENERAL
+
+    @transition(
+        field=state,
+        source=State.SPECIAL_HANDLING,
+        target=State.AWAITING_REPLY,
+        permission=rules.can_decide_special,
+        custom={"action": "disputes.case.decided", "label": _("Record the decision")},
+    )
+    def decide(self, *, opinion):
+        self.handling_opinion = opinion
+
+    @transition(
+        field=state,
+        source=State.AWAITING_REPLY,
+        target=State.REPLIED,
+        permission=rules.can_handle_at_centre,
+        custom={"action": "disputes.case.replied", "label": _("Reply")},
+    )
+    def reply(self, *, text):
+        self.reply_text = text
+        self.replied_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.REPLIED,
+        target=State.CLOSED,
+        permission=rules.can_handle_at_centre,
+        custom={"action": "disputes.case.accepted", "label": _("Payer accepts")},
+    )
+    def accept(self):
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.REPLIED,
+        target=State.OBJECTED,
+        permission=rules.can_handle_at_centre,
+        custom={"action": "disputes.case.objected", "label": _("Payer objects")},
+    )
+    def lodge_objection(self, *, route):
+        self.objection_route = route
+
+    @transition(
+        field=state,
+        source=State.OBJECTED,
+        target=State.CLOSED,
+        permission=rules.can_handle_at_centre,
+        custom={"action": "disputes.case.outcome_recorded", "label": _("Record the outcome")},
+    )
+    def record_outcome(self, *, outcome):
+        self.objection_outcome = outcome
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[State.CLOSED, State.RESOLVED_ON_SPOT, State.WITHDRAWN],
+        target=State.ARCHIVED,
+        permission=rules.can_handle_at_centre,
+        custom={"action": "disputes.case.archived", "label": _("Archive")},
+    )
+    def archive(self, *, archive_number):
+        self.archive_number = archive_number
+        self.archived_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=State.WITHDRAWN,
+        permission=rules.can_handle_at_centre,
+        custom={"action": "disputes.case.withdrawn", "label": _("Withdraw")},
+    )
+    def withdraw(self, *, reason):
+        self.withdrawal_reason = reason
+        self.closed_at = timezone.now()
+
+
+class Party(models.Model):
+    class Side(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        COUNTERPARTY = "counterparty", _("Other party")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="parties")
+    payer = models.ForeignKey(
+        Payer, verbose_name=_("payer"), on_delete=models.PROTECT, related_name="parties"
+    )
+    side = models.CharField(
+        _("side"), max_length=12, choices=Side.choices, default=Side.APPLICANT
+    )
+    is_representative = models.BooleanField(_("representative"), default=False)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["-is_representative", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispute", "payer"], name="party_once_per_dispute"),
+            models.UniqueConstraint(
+                fields=["dispute"],
+                condition=Q(is_representative=True),
+                name="party_one_representative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.payer)
+
+
+def attachment_path(instance, filename: str) -> str:
+    now = timezone.localtime()
+    return f"attachments/{now:%Y/%m}/{filename}"
+
+
+class Attachment(models.Model):
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimelineEntry(models.Model):
+    """One row per change of a case: append-only."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    action = models.CharField(_("action"), max_length=64)
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dispute", "at"], name="timeline_dispute_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} {self.action}"
+
+
+class CaseCounter(models.Model):
+    """Last number handed out per centre, year and series (case numbers, archive numbers)."""
+
+    class Series(models.TextChoices):
+        CASE = "case", _("Case number")
+        ARCHIVE = "archive", _("Archive number")
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=10, choices=Series.choices)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "year", "series"], name="counter_per_centre_year"
+            )
+        ]

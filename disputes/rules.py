@@ -1,0 +1,61 @@
+"""Who may act on a case: the relation rules behind the state machine's ``permission=``.
+
+Each function takes ``(dispute, user)`` as django-fsm calls it. They read the case's own
+relations (owning centre, assigned departments, county) and the user's roles; the same rules
+back the visibility selector in ``disputes.selectors``.
+"""
+
+from departments.models import Department, Role, roles_of, staff_of
+
+
+def _in_county(staff, dispute) -> bool:
+    if staff is None or staff.jurisdiction_id is None:
+        return False
+    return dispute.jurisdiction.path.startswith(staff.jurisdiction.path)
+
+
+def can_handle_at_centre(dispute, user) -> bool:
+    """Clerks and coordinators of the owning centre register, route, reply and archive."""
+    staff = staff_of(user)
+    if staff is None or staff.centre_id != dispute.centre_id:
+        return False
+    return bool(roles_of(user) & {Role.CLERK, Role.COORDINATOR})
+
+
+def can_coordinate(dispute, user) -> bool:
+    staff = staff_of(user)
+    if staff is None or staff.centre_id != dispute.centre_id:
+        return False
+    return Role.COORDINATOR in roles_of(user)
+
+
+def is_department_officer(user, department_id) -> bool:
+    staff = staff_of(user)
+    return (
+        staff is not None
+        and department_id is not None
+        and staff.department_id == department_id
+        and Role.OFFICER in roles_of(user)
+    )
+
+
+def can_dispatch(dispute, user) -> bool:
+    """The government office dispatches referred cases (12345 hotline mechanism)."""
+    staff = staff_of(user)
+    if staff is None or staff.department_id is None or Role.OFFICER not in roles_of(user):
+        return False
+    return staff.department.kind == Department.Kind.GOVERNMENT_OFFICE
+
+
+def can_consolidate(dispute, user) -> bool:
+    return can_coordinate(dispute, user) or is_department_officer(user, dispute.lead_department_id)
+
+
+def can_lead(dispute, user) -> bool:
+    """The leading-group leader approves or returns escalations in their county."""
+    return Role.LEADER in roles_of(user) and _in_county(staff_of(user), dispute)
+
+
+def can_decide_special(dispute, user) -> bool:
+    """The leading-group office records the decision of a special-handling case."""
+    return Role.LEADING_GROUP_OFFICE in roles_of(user) and _in_county(staff_of(user), dispute)

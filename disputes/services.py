@@ -1,0 +1,397 @@
+"""Operations that change cases. Views, tasks, commands and the admin call these, nothing else.
+
+``run_transition`` is the one way a case changes state: it locks the row, checks the state the
+user saw, the transition's permission and conditions, fires it (django-fsm sends
+``post_transition`` inside the same transaction, for higher apps), saves, and appends the
+timeline row.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from departments.models import Centre
+from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.models import (
+    OPEN_STATES,
+    Attachment,
+    CaseCounter,
+    Dispute,
+    ObjectionRoute,
+    Party,
+    Payer,
+    State,
+    TimelineEntry,
+)
+from disputes.validators import normalise
+
+
+def next_number(*, centre: Centre, series: str, year: int | None = None) -> int:
+    """Hand out the next number of a series; the row lock makes it safe under concurrency."""
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+            centre=centre, year=year, series=series
+        )
+        CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+        counter.refresh_from_db(fields=["last"])
+        return counter.last
+
+
+def format_case_number(centre: Centre, year: int, seq: int) -> str:
+    return f"{centre.code}-{year}-{seq:06d}"
+
+
+def format_archive_number(centre: Centre, year: int, seq: int) -> str:
+    return f"{centre.code}-DA-{year}-{seq:05d}"
+
+
+def timeline_add(*, dispute: Dispute, actor, action: str, note: str = "", data=None,
+                 from_state: str = "", to_state: str = "") -> TimelineEntry:
+    return TimelineEntry.objects.create(
+        dispute=dispute,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data=data or {},
+    )
+
+
+def run_transition(
+    *,
+    dispute: Dispute | int,
+    actor,
+    name: str,
+    expected_state: str | None = None,
+    note: str = "",
+    data: dict | None = None,
+    **kwargs,
+) -> Dispute:
+    """Fire transition ``name`` on the case, with ``kwargs`` for the transition method.
+
+    ``expected_state`` is the state the user saw when they opened the form: when someone else
+    has moved the case since, the action is refused rather than applied to a case that changed.
+    """
+    pk = dispute.pk if isinstance(dispute, Dispute) else dispute
+    try:
+        with transaction.atomic():
+            case = Dispute.objects.select_for_update().select_related("jurisdiction").get(pk=pk)
+            if expected_state is not None and case.state != expected_state:
+                raise DisputeError(
+                    _(
+                        "Case %(number)s was changed by someone else in the meantime (it is now "
+                        "“%(state)s”). Please look at it again before acting."
+                    )
+                    % {"number": case.number, "state": case.get_state_display()}
+                )
+            method = getattr(case, name)
+            if not can_proceed(method, check_conditions=False):
+                raise DisputeError(
+                    _("“%(action)s” is not possible while the case is “%(state)s”.")
+                    % {"action": transition_label(name), "state": case.get_state_display()}
+                )
+            if not has_transition_perm(method, actor):
+                raise ActionNotPermitted()
+            source = case.state
+            method(**kwargs)
+            case.save()
+            timeline_add(
+                dispute=case,
+                actor=actor,
+                action=transition_action(name),
+                from_state=source,
+                to_state=case.state,
+                note=note,
+                data=data,
+            )
+    except ConcurrentTransition as exc:
+        raise DisputeError(
+            _("Someone else changed this case at the same moment. Please look at it again.")
+        ) from exc
+    return case
+
+
+def _transition_meta(name: str):
+    method = getattr(Dispute, name)
+    meta = method._django_fsm
+    return next(iter(meta.transitions.values()))
+
+
+def transition_action(name: str) -> str:
+    return _transition_meta(name).custom["action"]
+
+
+def transition_label(name: str) -> str:
+    return str(_transition_meta(name).custom["label"])
+
+
+def available_transitions(dispute: Dispute, user) -> list[str]:
+    """Names of the transitions this user may fire on the case now."""
+    return [t.name for t in dispute.get_available_user_state_transitions(user)]
+
+
+# -- payers and intake ---------------------------------------------------------------------
+
+
+@dataclass
+class PayerData:
+    kind: str
+    name: str
+    id_number: str
+    phone: str = ""
+    address: str = ""
+    contact_person: str = ""
+    jurisdiction_id: int | None = None
+
+
+def payer_find_or_create(data: PayerData) -> tuple[Payer, bool]:
+    """The same payer is found again by identity number; new details fill empty fields only."""
+    number = normalise(data.id_number)
+    existing = Payer.objects.filter(id_number=number).first()
+    if existing is not None:
+        changed = []
+        for field in ("phone", "address", "contact_person"):
+            new = getattr(data, field)
+            if new and new != getattr(existing, field):
+                setattr(existing, field, new)
+                changed.append(field)
+        if changed:
+            existing.full_clean()
+            existing.save(update_fields=changed)
+        return existing, False
+    payer = Payer(
+        kind=data.kind,
+        name=data.name.strip(),
+        id_number=number,
+        phone=data.phone.strip(),
+        address=data.address.strip(),
+        contact_person=data.contact_person.strip(),
+        jurisdiction_id=data.jurisdiction_id,
+    )
+    payer.full_clean()
+    try:
+        with transaction.atomic():
+            payer.save()
+    except IntegrityError:
+        # Registered by someone else a moment ago.
+        return Payer.objects.get(id_number=number), False
+    return payer, True
+
+
+def likely_duplicates(*, id_numbers: Iterable[str], category_id: int, exclude_pk=None):
+    """Open cases of the same payer(s) in the same category."""
+    numbers = [normalise(n) for n in id_numbers if n]
+    qs = Dispute.objects.filter(
+        state__in=OPEN_STATES,
+        category_id=category_id,
+        parties__payer__id_number__in=numbers,
+    ).distinct()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("centre", "category").order_by("-received_at")
+
+
+@dataclass
+class PartyData:
+    payer: PayerData
+    side: str = Party.Side.APPLICANT
+    is_representative: bool = False
+
+
+def dispute_register(
+    *,
+    actor,
+    centre: Centre,
+    parties: list[PartyData],
+    channel,
+    jurisdiction,
+    category,
+    claim: str,
+    summary: str,
+    received_at: datetime.datetime | None = None,
+    insurance_types=(),
+    amount: Decimal | None = None,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    is_group_dispute: bool = False,
+    is_public_opinion_risk: bool = False,
+    is_large_arrears: bool = False,
+    reported_by=None,
+    link_to: Iterable[Dispute] = (),
+    attachments: Iterable = (),
+) -> Dispute:
+    """Register a new case; the actor becomes its first responder (首问负责人)."""
+    if not parties:
+        raise DisputeError(_("A case needs at least one payer."))
+    representatives = [p for p in parties if p.is_representative]
+    if len(representatives) > 1:
+        raise DisputeError(_("Only one payer can be the representative."))
+    numbers = [normalise(p.payer.id_number) for p in parties]
+    if len(set(numbers)) != len(numbers):
+        raise DisputeError(_("The same payer is listed twice."))
+    if period_start and period_end and period_start > period_end:
+        raise DisputeError(_("The first month in dispute is after the last month."))
+    received_at = received_at or timezone.now()
+    if received_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise DisputeError(_("The time received cannot be in the future."))
+
+    with transaction.atomic():
+        year = timezone.localtime(received_at).year
+        seq = next_number(centre=centre, series=CaseCounter.Series.CASE, year=year)
+        dispute = Dispute.objects.create(
+            number=format_case_number(centre, year, seq),
+            centre=centre,
+            registered_centre=centre,
+            first_responder=actor,
+            reported_by=reported_by,
+            received_at=received_at,
+            channel=channel,
+            jurisdiction=jurisdiction,
+            category=category,
+            amount=amount,
+            period_start=period_start,
+            period_end=period_end,
+            claim=claim.strip(),
+            summary=summary.strip(),
+            is_group_dispute=is_group_dispute or len(parties) >= 3,
+            is_public_opinion_risk=is_public_opinion_risk,
+            is_large_arrears=is_large_arrears,
+        )
+        if insurance_types:
+            dispute.insurance_types.set(insurance_types)
+        for index, party in enumerate(parties):
+            try:
+                payer, _created = payer_find_or_create(party.payer)
+            except ValidationError as exc:
+                raise DisputeError(
+                    _("Payer %(n)d: %(errors)s") % {"n": index + 1, "errors": "；".join(exc.messages)}
+                ) from exc
+            Party.objects.create(
+                dispute=dispute,
+                payer=payer,
+                side=party.side,
+                is_representative=party.is_representative or (len(parties) == 1),
+            )
+        if link_to:
+            dispute.linked_disputes.add(*link_to)
+        for upload in attachments:
+            attachment_add(dispute=dispute, actor=actor, upload=upload)
+        timeline_add(
+            dispute=dispute,
+            actor=actor,
+            action="disputes.case.registered",
+            to_state=dispute.state,
+            data={"linked": [d.number for d in link_to]} if link_to else None,
+        )
+    return dispute
+
+
+def attachment_add(*, dispute: Dispute, actor, upload, description: str = "") -> Attachment:
+    attachment = Attachment(
+        dispute=dispute,
+        file=upload,
+        name=upload.name[:200],
+        size=upload.size,
+        description=description,
+        uploaded_by=actor,
+    )
+    attachment.save()
+    return attachment
+
+
+# -- the case's own transitions (the rest live in routing and consultations) ---------------
+
+
+def dispute_reply(*, dispute, actor, text: str, expected_state=None) -> Dispute:
+    if not text.strip():
+        raise DisputeError(_("Write the reply to the payer."))
+    return run_transition(
+        dispute=dispute, actor=actor, name="reply", expected_state=expected_state, text=text.strip()
+    )
+
+
+def dispute_accept(*, dispute, actor, note: str = "", expected_state=None) -> Dispute:
+    return run_transition(
+        dispute=dispute, actor=actor, name="accept", expected_state=expected_state, note=note
+    )
+
+
+def dispute_object(*, dispute, actor, route: str, note: str = "", expected_state=None) -> Dispute:
+    if route not in ObjectionRoute.values:
+        raise DisputeError(_("Choose the route the payer takes."))
+    return run_transition(
+        dispute=dispute,
+        actor=actor,
+        name="lodge_objection",
+        expected_state=expected_state,
+        note=note,
+        route=route,
+    )
+
+
+def dispute_record_outcome(*, dispute, actor, outcome: str, expected_state=None) -> Dispute:
+    if not outcome.strip():
+        raise DisputeError(_("Describe the outcome of the objection."))
+    return run_transition(
+        dispute=dispute,
+        actor=actor,
+        name="record_outcome",
+        expected_state=expected_state,
+        outcome=outcome.strip(),
+    )
+
+
+def dispute_archive(*, dispute, actor, note: str = "", expected_state=None) -> Dispute:
+    case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
+    with transaction.atomic():
+        year = timezone.localdate().year
+        seq = next_number(centre=case.centre, series=CaseCounter.Series.ARCHIVE, year=year)
+        return run_transition(
+            dispute=case,
+            actor=actor,
+            name="archive",
+            expected_state=expected_state,
+            note=note,
+            archive_number=format_archive_number(case.centre, year, seq),
+        )
+
+
+def dispute_withdraw(*, dispute, actor, reason: str, expected_state=None) -> Dispute:
+    if not reason.strip():
+        raise DisputeError(_("Give the reason for the withdrawal."))
+    return run_transition(
+        dispute=dispute,
+        actor=actor,
+        name="withdraw",
+        expected_state=expected_state,
+        note=reason.strip(),
+        reason=reason.strip(),
+    )
+
+
+def dispute_link(*, dispute: Dispute, actor, others: Iterable[Dispute]) -> None:
+    others = [o for o in others if o.pk != dispute.pk]
+    if not others:
+        return
+    with transaction.atomic():
+        dispute.linked_disputes.add(*others)
+        timeline_add(
+            dispute=dispute,
+            actor=actor,
+            action="disputes.case.linked",
+            data={"linked": [o.number for o in others]},
+        )
+
+
+def state_label(value: str) -> str:
+    return str(State(value).label) if value else ""

@@ -1,0 +1,122 @@
+"""Check digits of Chinese identity numbers (GB 11643) and unified social credit codes (GB 32100)."""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_PATTERN = re.compile(r"^[1-9]\d{16}[\dX]$")
+_PROVINCES = {
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+    "65", "71", "81", "82",
+}  # fmt: skip
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def normalise(value: str) -> str:
+    return (value or "").strip().upper().replace(" ", "")
+
+
+def id_check_digit(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARS[(31 - total % 31) % 31]
+
+
+def validate_resident_id(value: str) -> None:
+    value = normalise(value)
+    if len(value) != 18:
+        raise ValidationError(
+            _("A resident identity number has 18 characters; this one has %(n)d."),
+            code="id_length",
+            params={"n": len(value)},
+        )
+    if not _ID_PATTERN.match(value):
+        raise ValidationError(
+            _("A resident identity number is 17 digits followed by a digit or X."),
+            code="id_format",
+        )
+    if value[:2] not in _PROVINCES:
+        raise ValidationError(
+            _("The identity number does not start with a valid province code."),
+            code="id_region",
+        )
+    try:
+        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        birth = None
+    if birth is None or birth.year < 1900 or birth > date.today():  # noqa: DTZ011
+        raise ValidationError(
+            _("The date of birth in the identity number (digits 7 to 14) is not a real date."),
+            code="id_birth",
+        )
+    if id_check_digit(value[:17]) != value[17]:
+        raise ValidationError(
+            _("The check digit of the identity number is wrong; please check the number."),
+            code="id_check",
+        )
+
+
+def validate_credit_code(value: str) -> None:
+    value = normalise(value)
+    if len(value) != 18:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(n)d."),
+            code="uscc_length",
+            params={"n": len(value)},
+        )
+    if not _USCC_PATTERN.match(value):
+        raise ValidationError(
+            _(
+                "A unified social credit code uses digits and upper-case letters "
+                "except I, O, S, V and Z, with digits in positions 3 to 8."
+            ),
+            code="uscc_format",
+        )
+    if uscc_check_char(value[:17]) != value[17]:
+        raise ValidationError(
+            _("The check character of the unified social credit code is wrong; please check it."),
+            code="uscc_check",
+        )
+
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+def validate_phone(value: str) -> None:
+    value = (value or "").strip().replace(" ", "")
+    if not (_MOBILE.match(value) or _LANDLINE.match(value)):
+        raise ValidationError(
+            _("Enter an 11-digit mobile number or a landline with its area code, e.g. 0359-3022345."),
+            code="phone",
+        )
+
+
+def mask_id(value: str) -> str:
+    """3206**********1234: first four and last four characters."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """138****5678."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

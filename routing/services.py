@@ -1,0 +1,178 @@
+"""Routing a case: propose departments, classify, transfer, refer and dispatch."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments.models import Centre, Department
+from disputes.exceptions import DisputeError
+from disputes.models import Classification, Dispute
+from disputes.services import run_transition
+from routing.models import Referral, RoutingRule, Transfer
+
+
+@dataclass
+class Proposal:
+    lead_department: Department | None = None
+    co_departments: list[Department] = field(default_factory=list)
+    classification: str = ""
+    rule: RoutingRule | None = None
+
+
+def routing_propose(dispute: Dispute) -> Proposal:
+    """The routing rule that fits the case best, as a proposal the clerk may change."""
+    county = dispute.jurisdiction.county
+    type_ids = list(dispute.insurance_types.values_list("pk", flat=True))
+    rules = (
+        RoutingRule.objects.filter(category_id=dispute.category_id, active=True)
+        .filter(Q(insurance_type__isnull=True) | Q(insurance_type_id__in=type_ids))
+        .filter(Q(county__isnull=True) | Q(county=county))
+        .select_related("lead_department")
+        .prefetch_related("co_departments")
+    )
+
+    def specificity(rule: RoutingRule) -> tuple[int, int]:
+        return (rule.insurance_type_id is not None, rule.county_id is not None)
+
+    best = max(rules, key=specificity, default=None)
+    if best is None:
+        return Proposal()
+    classification = best.suggested_classification
+    if dispute.is_group_dispute or dispute.is_large_arrears or dispute.is_public_opinion_risk:
+        classification = Classification.MAJOR
+    return Proposal(
+        lead_department=best.lead_department,
+        co_departments=[d for d in best.co_departments.all() if d.pk != best.lead_department_id],
+        classification=classification,
+        rule=best,
+    )
+
+
+def dispute_classify(
+    *,
+    dispute,
+    actor,
+    classification: str,
+    lead_department: Department | None = None,
+    co_departments=(),
+    note: str = "",
+    expected_state=None,
+) -> Dispute:
+    if classification not in Classification.values:
+        raise DisputeError(_("Choose how the case is classified."))
+    co_departments = list(co_departments)
+    if classification == Classification.SIMPLE:
+        if not note.strip():
+            raise DisputeError(_("Describe how the matter was settled on the spot."))
+        lead_department, co_departments = None, []
+    else:
+        if lead_department is None:
+            raise DisputeError(_("Choose the lead department."))
+        co_departments = [d for d in co_departments if d.pk != lead_department.pk]
+        if classification == Classification.MAJOR and not note.strip():
+            raise DisputeError(_("Give the reason why this is a major or difficult matter."))
+    return run_transition(
+        dispute=dispute,
+        actor=actor,
+        name="classify",
+        expected_state=expected_state,
+        note=note.strip(),
+        data={
+            "classification": classification,
+            "lead": lead_department.name if lead_department else "",
+            "co": [d.name for d in co_departments],
+        },
+        classification=classification,
+        lead_department=lead_department,
+        co_departments=co_departments,
+    )
+
+
+def dispute_transfer(*, dispute, actor, centre: Centre, reason: str, expected_state=None) -> Dispute:
+    if not reason.strip():
+        raise DisputeError(_("Give the reason for the transfer."))
+    case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
+    if centre.pk == case.centre_id:
+        raise DisputeError(_("The case already belongs to this centre."))
+    if not centre.active:
+        raise DisputeError(_("That centre is no longer active."))
+    from_centre = case.centre
+    with transaction.atomic():
+        case = run_transition(
+            dispute=case,
+            actor=actor,
+            name="transfer",
+            expected_state=expected_state,
+            note=reason.strip(),
+            data={"from": from_centre.name, "to": centre.name},
+            centre=centre,
+            jurisdiction=centre.jurisdiction,
+        )
+        Transfer.objects.create(
+            dispute=case, from_centre=from_centre, to_centre=centre, reason=reason.strip(), by=actor
+        )
+    return case
+
+
+def dispute_refer(
+    *,
+    dispute,
+    actor,
+    summary: str,
+    opinion: str,
+    report_back_by: datetime.date,
+    receiver_phone: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    expected_state=None,
+) -> Dispute:
+    if not summary.strip() or not opinion.strip():
+        raise DisputeError(_("The referral sheet needs the summary and the referral opinion."))
+    if report_back_by < timezone.localdate():
+        raise DisputeError(_("The report-back date cannot be in the past."))
+    case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
+    with transaction.atomic():
+        case = run_transition(
+            dispute=case, actor=actor, name="refer", expected_state=expected_state,
+            note=opinion.strip(),
+        )
+        Referral.objects.create(
+            dispute=case,
+            summary=summary.strip(),
+            opinion=opinion.strip(),
+            receiver=case.first_responder,
+            receiver_phone=receiver_phone,
+            received_at=case.received_at,
+            report_back_by=report_back_by,
+            contact_phone=contact_phone,
+            contact_email=contact_email,
+        )
+    return case
+
+
+def dispute_dispatch(
+    *, dispute, actor, department: Department, hotline_ticket: str = "", note: str = "",
+    expected_state=None,
+) -> Dispute:
+    case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
+    with transaction.atomic():
+        case = run_transition(
+            dispute=case,
+            actor=actor,
+            name="dispatch",
+            expected_state=expected_state,
+            note=note,
+            data={"department": department.name, "ticket": hotline_ticket},
+            lead_department=department,
+        )
+        Referral.objects.filter(dispute=case).update(
+            dispatched_to=department,
+            dispatched_by=actor,
+            dispatched_at=timezone.now(),
+            hotline_ticket=hotline_ticket,
+        )
+    return case
