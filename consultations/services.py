@@ -29,6 +29,7 @@ def opinion_give(
     basis: str,
     proposal: str,
     amount_confirmed: Decimal | None = None,
+    expected_state: str | None = None,
 ) -> DepartmentTask:
     if not rules.is_department_officer(actor, task.department_id):
         raise ActionNotPermitted(
@@ -39,6 +40,10 @@ def opinion_give(
     with transaction.atomic():
         locked = DepartmentTask.objects.select_for_update().get(pk=task.pk)
         dispute = Dispute.objects.get(pk=locked.dispute_id)
+        if expected_state is not None and dispute.state != expected_state:
+            raise DisputeError(
+                _("The case was changed by someone else in the meantime. Please look again.")
+            )
         if dispute.state != State.JOINT_HANDLING:
             raise DisputeError(_("The case is no longer in joint handling; no opinion is needed."))
         if locked.status != DepartmentTask.Status.PENDING:

@@ -280,10 +280,19 @@ def roles_of(user) -> frozenset[str]:
     return cached
 
 
+_NO_STAFF = object()
+
+
 def staff_of(user) -> Staff | None:
+    """The user's staff record with its centre, department and jurisdiction, cached per request."""
     if not getattr(user, "is_authenticated", False):
         return None
-    try:
-        return user.staff
-    except Staff.DoesNotExist:
-        return None
+    cached = getattr(user, "_staff_cache", None)
+    if cached is None:
+        cached = (
+            Staff.objects.select_related("centre__jurisdiction", "department", "jurisdiction")
+            .filter(user_id=user.pk)
+            .first()
+        ) or _NO_STAFF
+        user._staff_cache = cached
+    return None if cached is _NO_STAFF else cached

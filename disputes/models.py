@@ -316,7 +316,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         permission=rules.can_handle_at_centre,
         custom={"action": "disputes.case.classified", "label": _("Classify")},
     )
-    def classify(self, *, classification, lead_department=None, co_departments=(), note=""):
+    def classify(self, *, classification, lead_department=None, co_departments=(), explanation=""):
         self.classification = classification
         self.classified_at = timezone.now()
         self.lead_department = lead_department
@@ -324,12 +324,12 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         # before post_transition lets higher apps open the departments' sub-tasks.
         self.co_departments.set(co_departments)
         if classification == Classification.SIMPLE:
-            self.handling_opinion = note
+            self.handling_opinion = explanation
             self.closed_at = timezone.now()
             return State.RESOLVED_ON_SPOT
         if classification == Classification.MAJOR:
             self.escalated_at = timezone.now()
-            self.escalation_reason = note
+            self.escalation_reason = explanation
             return State.ESCALATED
         return State.JOINT_HANDLING
 

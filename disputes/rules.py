@@ -5,7 +5,7 @@ relations (owning centre, assigned departments, county) and the user's roles; th
 back the visibility selector in ``disputes.selectors``.
 """
 
-from departments.models import Department, Role, roles_of, staff_of
+from departments.models import Centre, Department, Role, roles_of, staff_of
 
 
 def _in_county(staff, dispute) -> bool:
@@ -59,3 +59,29 @@ def can_lead(dispute, user) -> bool:
 def can_decide_special(dispute, user) -> bool:
     """The leading-group office records the decision of a special-handling case."""
     return Role.LEADING_GROUP_OFFICE in roles_of(user) and _in_county(staff_of(user), dispute)
+
+
+def intake_centre(user):
+    """The centre a new case from this user belongs to, or None when they may not register.
+
+    Clerks and coordinators register at their own centre; a grid mediator's report goes to the
+    processing centre of the town above their village.
+    """
+    staff = staff_of(user)
+    if staff is None:
+        return None
+    roles = roles_of(user)
+    if roles & {Role.CLERK, Role.COORDINATOR} and staff.centre_id:
+        return staff.centre
+    if Role.GRID_MEDIATOR in roles and staff.jurisdiction_id:
+        ancestors = [p for p in staff.jurisdiction.path.split("/") if p]
+        return (
+            Centre.objects.filter(
+                active=True,
+                kind=Centre.Kind.PROCESSING_CENTRE,
+                jurisdiction__code__in=ancestors,
+            )
+            .order_by("-jurisdiction__path")
+            .first()
+        )
+    return None

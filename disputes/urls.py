@@ -1,2 +1,21 @@
+from django.urls import path
+
+from disputes import views
+
 app_name = "disputes"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dispute_list, name="list"),
+    path("new/", views.dispute_create, name="create"),
+    path("payers/lookup/", views.payer_lookup, name="payer_lookup"),
+    path("<str:number>/", views.dispute_detail, name="detail"),
+    path("<str:number>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path(
+        "<str:number>/attachments/<int:pk>/", views.attachment_download, name="attachment_download"
+    ),
+    path("<str:number>/reply/", views.ReplyView.as_view(), name="reply"),
+    path("<str:number>/accept/", views.AcceptView.as_view(), name="accept"),
+    path("<str:number>/object/", views.ObjectView.as_view(), name="object"),
+    path("<str:number>/outcome/", views.OutcomeView.as_view(), name="record_outcome"),
+    path("<str:number>/archive/", views.ArchiveView.as_view(), name="archive"),
+    path("<str:number>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
+]

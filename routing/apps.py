@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class RoutingConfig(AppConfig):
     name = "routing"
     verbose_name = _("Routing")
+
+    def ready(self) -> None:
+        from disputes.actions import CaseAction, register
+
+        register(
+            CaseAction("classify", _("Classify"), "routing:classify", 10, transition="classify"),
+            CaseAction(
+                "transfer", _("Transfer to another centre"), "routing:transfer", 11,
+                transition="transfer", style="outline-secondary",
+            ),
+            CaseAction(
+                "refer", _("Refer to the government office"), "routing:refer", 12,
+                transition="refer", style="outline-secondary",
+            ),
+            CaseAction("dispatch", _("Dispatch"), "routing:dispatch", 13, transition="dispatch"),
+        )

@@ -89,6 +89,7 @@ def dispute_classify(
         classification=classification,
         lead_department=lead_department,
         co_departments=co_departments,
+        explanation=note.strip(),
     )
 
 

@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Centre, Department, Jurisdiction, Staff
+
+admin.site.site_header = _("Dispute handling centre administration")
+admin.site.site_title = _("Dispute handling centre")
+admin.site.index_title = _("Reference data and users")
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Centre)
+class CentreAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "jurisdiction", "parent", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["jurisdiction", "parent"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "jurisdiction", "phone", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "code"]
+
+
+class StaffInline(admin.StackedInline):
+    model = Staff
+    can_delete = False
+    verbose_name_plural = _("where this user works")
+    autocomplete_fields = ["centre", "department", "jurisdiction"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [StaffInline]
+    list_display = ["username", "staff_name", "is_active", "is_staff", "last_login"]
+    list_select_related = ["staff"]
+
+    @admin.display(description=_("full name"))
+    def staff_name(self, obj):
+        staff = getattr(obj, "staff", None)
+        return staff.full_name if staff else ""

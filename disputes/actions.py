@@ -1,0 +1,58 @@
+"""The actions a case page offers, registered by the app that does the work.
+
+disputes, routing and consultations each register the actions whose views they own (in their
+``AppConfig.ready``); the case page asks ``actions_for`` which ones the user may take now, so
+the case code never imports the higher apps.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django_fsm import can_proceed
+
+from disputes.models import Dispute
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    key: str
+    label: str
+    url_name: str
+    order: int = 100
+    # A transition-backed action is offered when the state allows it and the transition's
+    # permission admits the user; other actions give their own predicates.
+    transition: str | None = None
+    permitted: Callable[[Dispute, object], bool] | None = None
+    possible: Callable[[Dispute], bool] | None = None
+    style: str = "primary"
+
+    def is_permitted(self, dispute: Dispute, user) -> bool:
+        if self.permitted is not None:
+            return bool(self.permitted(dispute, user))
+        meta = getattr(Dispute, self.transition)._django_fsm
+        return any(t.has_perm(dispute, user) for t in meta.transitions.values())
+
+    def is_possible(self, dispute: Dispute) -> bool:
+        if self.possible is not None:
+            return bool(self.possible(dispute))
+        return can_proceed(getattr(dispute, self.transition), check_conditions=True)
+
+
+_registry: dict[str, CaseAction] = {}
+
+
+def register(*actions: CaseAction) -> None:
+    for action in actions:
+        _registry[action.key] = action
+
+
+def get_action(key: str) -> CaseAction:
+    return _registry[key]
+
+
+def actions_for(dispute: Dispute, user) -> list[CaseAction]:
+    """The actions the user may take on the case now, in display order."""
+    return sorted(
+        (a for a in _registry.values() if a.is_possible(dispute) and a.is_permitted(dispute, user)),
+        key=lambda a: a.order,
+    )

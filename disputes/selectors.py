@@ -1,0 +1,64 @@
+"""What a user may see: one rule, one query, used by every list, count and page."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from departments.models import Department, Role, roles_of, staff_of
+from disputes.models import Dispute, State
+
+
+def visibility_filter(user) -> Q | None:
+    """The Q that selects the cases ``user`` may see, or None for none at all.
+
+    Built from the case's own relations only, so a list is a single query whatever the user's
+    reach. (Superusers see everything; they administer the system.)
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Q()
+    staff = staff_of(user)
+    if staff is None:
+        return None
+    roles = roles_of(user)
+    q = Q(pk__in=[])
+    if staff.centre_id and roles & {Role.CLERK, Role.COORDINATOR}:
+        q |= Q(centre_id=staff.centre_id)
+    if Role.CLERK in roles:
+        q |= Q(first_responder_id=user.pk)
+    if Role.OFFICER in roles and staff.department_id:
+        co = Dispute.co_departments.through.objects.filter(
+            dispute_id=OuterRef("pk"), department_id=staff.department_id
+        )
+        q |= Q(lead_department_id=staff.department_id) | Q(Exists(co))
+        if staff.department.kind == Department.Kind.GOVERNMENT_OFFICE:
+            q |= Q(state=State.REFERRED)
+    county = staff.jurisdiction.path if staff.jurisdiction_id else None
+    if county:
+        if roles & {Role.SUPERVISOR}:
+            q |= Q(jurisdiction__path__startswith=county)
+        if roles & {Role.LEADING_GROUP_OFFICE, Role.LEADER}:
+            q |= Q(escalated_at__isnull=False, jurisdiction__path__startswith=county)
+        if Role.CYBERSPACE in roles:
+            q |= Q(is_public_opinion_risk=True, jurisdiction__path__startswith=county)
+    if Role.GRID_MEDIATOR in roles:
+        q |= Q(reported_by_id=user.pk)
+    return q
+
+
+def visible_disputes(user) -> QuerySet[Dispute]:
+    q = visibility_filter(user)
+    if q is None:
+        return Dispute.objects.none()
+    return Dispute.objects.filter(q)
+
+
+def get_dispute_for_user(user, number: str) -> Dispute:
+    """The case if the user may see it; otherwise 404, never revealing that it exists."""
+    try:
+        return visible_disputes(user).select_related(
+            "centre", "registered_centre", "category", "channel", "jurisdiction",
+            "lead_department", "first_responder__staff", "reported_by__staff",
+        ).get(number=number)
+    except Dispute.DoesNotExist as exc:
+        raise Http404("No such case") from exc

@@ -1,0 +1,374 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_GET, require_POST
+
+from departments.models import Jurisdiction
+from disputes import rules, services
+from disputes.actions import CaseAction, actions_for, get_action
+from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.forms import (
+    AcceptForm,
+    ArchiveForm,
+    AttachmentForm,
+    CaseFilterForm,
+    DisputeForm,
+    ObjectForm,
+    OutcomeForm,
+    PayerFormSet,
+    ReplyForm,
+    WithdrawForm,
+)
+from disputes.models import OPEN_STATES, Attachment, Party, Payer, TimelineEntry
+from disputes.selectors import get_dispute_for_user, visible_disputes
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_GET
+def dispute_list(request):
+    form = CaseFilterForm(request.GET or None)
+    qs = form.apply(visible_disputes(request.user)).with_list_relations().prefetch_related(
+        Prefetch("parties", queryset=Party.objects.select_related("payer"))
+    )
+    page = paginate(request, qs.order_by("-received_at", "-pk"))
+    return render(request, "disputes/list.html", {"form": form, "page": page})
+
+
+def _jurisdictions_for(centre):
+    county = centre.jurisdiction.county
+    return Jurisdiction.objects.filter(path__startswith=county.path).order_by("path")
+
+
+@login_required
+def dispute_create(request):
+    centre = rules.intake_centre(request.user)
+    if centre is None:
+        raise PermissionDenied(_("Only clerks, coordinators and grid mediators register cases."))
+    jurisdictions = _jurisdictions_for(centre)
+    duplicates = []
+    if request.method == "POST":
+        formset = PayerFormSet(request.POST, prefix="payer")
+        numbers = [
+            request.POST.get(f"payer-{i}-id_number", "")
+            for i in range(int(request.POST.get("payer-TOTAL_FORMS", 0) or 0))
+        ]
+        category_id = request.POST.get("category") or None
+        if category_id and category_id.isdigit():
+            duplicates = list(
+                services.likely_duplicates(id_numbers=numbers, category_id=int(category_id))
+            )
+        form = DisputeForm(
+            request.POST,
+            request.FILES,
+            jurisdictions=jurisdictions,
+            duplicate_choices=[(d.number, d.number) for d in duplicates],
+        )
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            if duplicates and not data["confirm_duplicates"]:
+                form.add_error(
+                    "confirm_duplicates",
+                    _("This payer already has open cases in this category; check them first."),
+                )
+            else:
+                try:
+                    dispute = _register(request, centre, form, formset, duplicates)
+                except DisputeError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(
+                        request, _("Case %(number)s registered.") % {"number": dispute.number}
+                    )
+                    return redirect("disputes:detail", number=dispute.number)
+    else:
+        form = DisputeForm(
+            jurisdictions=jurisdictions,
+            initial={"jurisdiction": centre.jurisdiction_id},
+        )
+        formset = PayerFormSet(prefix="payer")
+    return render(
+        request,
+        "disputes/create.html",
+        {"form": form, "formset": formset, "centre": centre, "duplicates": duplicates},
+    )
+
+
+def _register(request, centre, form, formset, duplicates):
+    data = form.cleaned_data
+    representative = data.get("representative") or 0
+    parties = [
+        services.PartyData(
+            payer=services.PayerData(
+                kind=f.cleaned_data["kind"],
+                name=f.cleaned_data["name"],
+                id_number=f.cleaned_data["id_number"],
+                phone=f.cleaned_data.get("phone", ""),
+                address=f.cleaned_data.get("address", ""),
+                contact_person=f.cleaned_data.get("contact_person", ""),
+                jurisdiction_id=data["jurisdiction"].pk,
+            ),
+            side=f.cleaned_data["side"],
+            is_representative=(index == representative),
+        )
+        for index, f in enumerate(formset.forms)
+    ]
+    chosen = set(data.get("link_to") or [])
+    is_mediator = centre != getattr(getattr(request.user, "staff", None), "centre", None)
+    return services.dispute_register(
+        actor=request.user,
+        centre=centre,
+        parties=parties,
+        channel=data["channel"],
+        jurisdiction=data["jurisdiction"],
+        category=data["category"],
+        claim=data["claim"],
+        summary=data["summary"],
+        received_at=data["received_at"],
+        insurance_types=data["insurance_types"],
+        amount=data["amount"],
+        period_start=data["period_start"],
+        period_end=data["period_end"],
+        is_group_dispute=data["is_group_dispute"],
+        is_public_opinion_risk=data["is_public_opinion_risk"],
+        is_large_arrears=data["is_large_arrears"],
+        reported_by=request.user if is_mediator else None,
+        link_to=[d for d in duplicates if d.number in chosen],
+        attachments=data["attachments"],
+    )
+
+
+@login_required
+@require_GET
+def payer_lookup(request):
+    """Find a registered payer by identity number while a clerk fills in the intake form."""
+    if rules.intake_centre(request.user) is None:
+        raise PermissionDenied
+    number = request.GET.get("id_number", "").strip().upper()
+    payer = Payer.objects.filter(id_number=number).first() if len(number) == 18 else None
+    if payer is None:
+        return JsonResponse({"found": False})
+    return JsonResponse(
+        {
+            "found": True,
+            "kind": payer.kind,
+            "name": payer.name,
+            "phone": payer.masked_phone,
+            "address": payer.address,
+            "contact_person": payer.contact_person,
+            "open_cases": payer.parties.filter(dispute__state__in=OPEN_STATES).count(),
+        }
+    )
+
+
+@login_required
+@require_GET
+def dispute_detail(request, number):
+    dispute = get_dispute_for_user(request.user, number)
+    parties = dispute.parties.select_related("payer")
+    timeline = TimelineEntry.objects.filter(dispute=dispute).select_related("actor__staff")
+    context = {
+        "dispute": dispute,
+        "parties": parties,
+        "timeline": timeline,
+        "insurance_types": dispute.insurance_types.all(),
+        "co_departments": dispute.co_departments.all(),
+        "attachments": dispute.attachments.select_related("uploaded_by__staff"),
+        "linked": dispute.linked_disputes.all(),
+        "actions": actions_for(dispute, request.user),
+        "can_attach": rules.can_handle_at_centre(dispute, request.user) and dispute.is_open,
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "disputes/detail.html", context)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, number):
+    dispute = get_dispute_for_user(request.user, number)
+    if not rules.can_handle_at_centre(dispute, request.user):
+        raise PermissionDenied(_("Only the owning centre adds attachments to this case."))
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        for upload in form.cleaned_data["files"]:
+            services.attachment_add(
+                dispute=dispute,
+                actor=request.user,
+                upload=upload,
+                description=form.cleaned_data["description"],
+            )
+        services.timeline_add(
+            dispute=dispute,
+            actor=request.user,
+            action="disputes.attachment.added",
+            data={"files": [u.name for u in form.cleaned_data["files"]]},
+        )
+        messages.success(request, _("Attachments added."))
+    else:
+        for error in form.errors.get("files", []):
+            messages.error(request, error)
+    return redirect("disputes:detail", number=dispute.number)
+
+
+@login_required
+@require_GET
+def attachment_download(request, number, pk):
+    dispute = get_dispute_for_user(request.user, number)
+    attachment = get_object_or_404(Attachment, pk=pk, dispute=dispute)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file is missing from storage.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+@method_decorator(login_required, name="dispatch")
+class CaseActionView(View):
+    """GET shows the action's form; POST performs it through a service function.
+
+    Not visible → 404; visible but not this user's action → 403; the state no longer allows
+    it → back to the case page with a message.
+    """
+
+    action_key: str = ""
+    form_class = None
+    template_name = "disputes/action.html"
+    intro = ""
+
+    def dispatch(self, request, *args, number, **kwargs):
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        self.dispute = get_dispute_for_user(request.user, number)
+        self.action: CaseAction = get_action(self.action_key)
+        if not self.action.is_permitted(self.dispute, request.user):
+            raise PermissionDenied(_("You are not allowed to take this action on this case."))
+        if not self.action.is_possible(self.dispute):
+            messages.warning(
+                request,
+                _("“%(action)s” is not possible while the case is “%(state)s”.")
+                % {"action": self.action.label, "state": self.dispute.get_state_display()},
+            )
+            return redirect("disputes:detail", number=self.dispute.number)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {}
+
+    def get_initial(self):
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        initial = {"expected_state": self.dispute.state, **self.get_initial()}
+        return self.render(self.form_class(initial=initial, **self.get_form_kwargs()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs())
+        if form.is_valid():
+            try:
+                self.perform(form, expected_state=form.cleaned_data.get("expected_state") or None)
+            except ActionNotPermitted as exc:
+                raise PermissionDenied(exc.message) from exc
+            except DisputeError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, self.success_message())
+                return redirect(self.success_url())
+        return self.render(form)
+
+    def perform(self, form, *, expected_state):
+        raise NotImplementedError
+
+    def success_message(self) -> str:
+        return _("%(action)s: done.") % {"action": self.action.label}
+
+    def success_url(self) -> str:
+        return reverse("disputes:detail", kwargs={"number": self.dispute.number})
+
+    def get_context_data(self, **kwargs):
+        return {"dispute": self.dispute, "action": self.action, "intro": self.intro, **kwargs}
+
+    def render(self, form):
+        return render(request=self.request, template_name=self.template_name,
+                      context=self.get_context_data(form=form))
+
+
+class ReplyView(CaseActionView):
+    action_key = "reply"
+    form_class = ReplyForm
+
+    def get_initial(self):
+        return {"text": self.dispute.handling_opinion}
+
+    def perform(self, form, *, expected_state):
+        services.dispute_reply(
+            dispute=self.dispute, actor=self.request.user, text=form.cleaned_data["text"],
+            expected_state=expected_state,
+        )
+
+
+class AcceptView(CaseActionView):
+    action_key = "accept"
+    form_class = AcceptForm
+
+    def perform(self, form, *, expected_state):
+        services.dispute_accept(
+            dispute=self.dispute, actor=self.request.user, note=form.cleaned_data["note"],
+            expected_state=expected_state,
+        )
+
+
+class ObjectView(CaseActionView):
+    action_key = "object"
+    form_class = ObjectForm
+
+    def perform(self, form, *, expected_state):
+        services.dispute_object(
+            dispute=self.dispute, actor=self.request.user, route=form.cleaned_data["route"],
+            note=form.cleaned_data["note"], expected_state=expected_state,
+        )
+
+
+class OutcomeView(CaseActionView):
+    action_key = "record_outcome"
+    form_class = OutcomeForm
+
+    def perform(self, form, *, expected_state):
+        services.dispute_record_outcome(
+            dispute=self.dispute, actor=self.request.user, outcome=form.cleaned_data["outcome"],
+            expected_state=expected_state,
+        )
+
+
+class ArchiveView(CaseActionView):
+    action_key = "archive"
+    form_class = ArchiveForm
+
+    def perform(self, form, *, expected_state):
+        services.dispute_archive(
+            dispute=self.dispute, actor=self.request.user, note=form.cleaned_data["note"],
+            expected_state=expected_state,
+        )
+
+
+class WithdrawView(CaseActionView):
+    action_key = "withdraw"
+    form_class = WithdrawForm
+
+    def perform(self, form, *, expected_state):
+        services.dispute_withdraw(
+            dispute=self.dispute, actor=self.request.user, reason=form.cleaned_data["reason"],
+            expected_state=expected_state,
+        )

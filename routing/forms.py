@@ -1,0 +1,77 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Centre, Department
+from disputes.forms import ActionForm
+from disputes.models import Classification
+
+
+class ClassifyForm(ActionForm):
+    classification = forms.ChoiceField(
+        label=_("Classification"), choices=Classification.choices, widget=forms.RadioSelect
+    )
+    lead_department = forms.ModelChoiceField(
+        label=_("Lead department"),
+        queryset=Department.objects.filter(active=True),
+        required=False,
+    )
+    co_departments = forms.ModelMultipleChoiceField(
+        label=_("Co-handling departments"),
+        queryset=Department.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("How it was settled / reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For a simple matter: how it was settled on the spot. "
+            "For a major matter: why it is major or difficult."
+        ),
+    )
+
+
+class TransferForm(ActionForm):
+    centre = forms.ModelChoiceField(
+        label=_("Competent centre"),
+        queryset=Centre.objects.filter(active=True, kind=Centre.Kind.PROCESSING_CENTRE),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the transfer"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, current_centre=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current_centre is not None:
+            self.fields["centre"].queryset = self.fields["centre"].queryset.exclude(
+                pk=current_centre.pk
+            )
+
+
+class ReferForm(ActionForm):
+    summary = forms.CharField(
+        label=_("Summary of what was reported"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    opinion = forms.CharField(label=_("Referral opinion"), widget=forms.Textarea(attrs={"rows": 3}))
+    receiver_phone = forms.CharField(label=_("Receiver's phone"), max_length=30, required=False)
+    report_back_by = forms.DateField(
+        label=_("Report the handling back by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    contact_email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def clean_report_back_by(self):
+        value = self.cleaned_data["report_back_by"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The report-back date cannot be in the past."))
+        return value
+
+
+class DispatchForm(ActionForm):
+    department = forms.ModelChoiceField(
+        label=_("Undertaking department"), queryset=Department.objects.filter(active=True)
+    )
+    hotline_ticket = forms.CharField(label=_("12345 ticket number"), max_length=40, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
