@@ -11,33 +11,50 @@ class ConsultationsConfig(AppConfig):
 
         from consultations import handlers, selectors
         from disputes.actions import CaseAction, register
-        from disputes.models import Dispute, State
+        from disputes.models import Dispute
         from disputes.timeline import register_labels
 
-        post_transition.connect(handlers.open_department_tasks, sender=Dispute)
+        post_transition.connect(handlers.sync_department_tasks, sender=Dispute)
         register_labels({"consultations.opinion.given": _("Department opinion given")})
 
         register(
             CaseAction(
-                "opinion", _("Give the department's opinion"), "consultations:opinion", 20,
+                "opinion",
+                _("Give the department's opinion"),
+                "consultations:opinion",
+                20,
                 permitted=lambda d, u: selectors.pending_task_for(d, u) is not None,
-                possible=lambda d: d.state == State.JOINT_HANDLING,
+                possible=lambda d: d.state in handlers.OPINION_STATES,
             ),
             CaseAction(
-                "consolidate", _("Consolidate opinions"), "consultations:consolidate", 21,
+                "consolidate",
+                _("Consolidate opinions"),
+                "consultations:consolidate",
+                21,
                 transition="consolidate",
             ),
             CaseAction(
-                "escalate", _("Escalate as a major matter"), "consultations:escalate", 22,
-                transition="escalate", style="outline-danger",
+                "escalate",
+                _("Escalate as a major matter"),
+                "consultations:escalate",
+                22,
+                transition="escalate",
+                style="outline-danger",
             ),
             CaseAction("approve", _("Approve"), "consultations:approve", 30, transition="approve"),
             CaseAction(
-                "return_escalation", _("Return"), "consultations:return_escalation", 31,
-                transition="return_escalation", style="outline-secondary",
+                "return_escalation",
+                _("Return"),
+                "consultations:return_escalation",
+                31,
+                transition="return_escalation",
+                style="outline-secondary",
             ),
             CaseAction(
-                "decide", _("Record the decision"), "consultations:decide", 32,
+                "decide",
+                _("Record the decision"),
+                "consultations:decide",
+                32,
                 transition="decide",
             ),
         )

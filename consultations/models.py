@@ -57,11 +57,7 @@ class DepartmentTask(models.Model):
                 name="one_live_task_per_department",
             )
         ]
-        indexes = [
-            models.Index(
-                fields=["department", "status"], name="task_department_status"
-            )
-        ]
+        indexes = [models.Index(fields=["department", "status"], name="task_department_status")]
 
     def __str__(self) -> str:
         return f"{self.dispute} · {self.department}"

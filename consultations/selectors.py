@@ -1,3 +1,5 @@
+from django.db.models import Case, When
+
 from consultations.models import DepartmentTask
 from departments.models import Role, roles_of, staff_of
 
@@ -21,5 +23,6 @@ def tasks_for_department(department_id):
         DepartmentTask.objects.filter(department_id=department_id)
         .exclude(status=DepartmentTask.Status.WITHDRAWN)
         .select_related("dispute", "dispute__category", "dispute__centre")
-        .order_by("status", "dispute__received_at")
+        .annotate(waiting=Case(When(status=DepartmentTask.Status.PENDING, then=0), default=1))
+        .order_by("waiting", "dispute__received_at")
     )

@@ -6,18 +6,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consultations.handlers import OPINION_STATES
 from consultations.models import DepartmentTask
 from disputes import rules
 from disputes.exceptions import ActionNotPermitted, DisputeError
-from disputes.models import Dispute, State
+from disputes.models import Dispute
 from disputes.services import run_transition, timeline_add
 
 
 def task_for_officer(*, task_id: int, actor) -> DepartmentTask:
     task = DepartmentTask.objects.select_related("dispute", "department").get(pk=task_id)
     if not rules.is_department_officer(actor, task.department_id):
-        raise ActionNotPermitted(_("Only an officer of %(dept)s can answer this task.") % {
-            "dept": task.department.name})
+        raise ActionNotPermitted(
+            _("Only an officer of %(dept)s can answer this task.") % {"dept": task.department.name}
+        )
     return task
 
 
@@ -44,8 +46,8 @@ def opinion_give(
             raise DisputeError(
                 _("The case was changed by someone else in the meantime. Please look again.")
             )
-        if dispute.state != State.JOINT_HANDLING:
-            raise DisputeError(_("The case is no longer in joint handling; no opinion is needed."))
+        if dispute.state not in OPINION_STATES:
+            raise DisputeError(_("The case is past the stage of department opinions."))
         if locked.status != DepartmentTask.Status.PENDING:
             raise DisputeError(_("This department has already answered."))
         locked.finding = finding.strip()
@@ -106,7 +108,10 @@ def dispute_escalate(*, dispute, actor, reason: str, expected_state=None) -> Dis
 
 def dispute_approve(*, dispute, actor, comment: str = "", expected_state=None) -> Dispute:
     return run_transition(
-        dispute=dispute, actor=actor, name="approve", expected_state=expected_state,
+        dispute=dispute,
+        actor=actor,
+        name="approve",
+        expected_state=expected_state,
         note=comment.strip(),
     )
 
@@ -120,7 +125,10 @@ def dispute_return(*, dispute, actor, comment: str, expected_state=None) -> Disp
             _("The case has no lead department to return it to; classify it again instead.")
         )
     return run_transition(
-        dispute=case, actor=actor, name="return_escalation", expected_state=expected_state,
+        dispute=case,
+        actor=actor,
+        name="return_escalation",
+        expected_state=expected_state,
         note=comment.strip(),
     )
 
@@ -129,6 +137,9 @@ def dispute_decide(*, dispute, actor, opinion: str, expected_state=None) -> Disp
     if not opinion.strip():
         raise DisputeError(_("Write the decision of the special team."))
     return run_transition(
-        dispute=dispute, actor=actor, name="decide", expected_state=expected_state,
+        dispute=dispute,
+        actor=actor,
+        name="decide",
+        expected_state=expected_state,
         opinion=opinion.strip(),
     )

@@ -81,7 +81,9 @@ class EscalateView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.dispute_escalate(
-            dispute=self.dispute, actor=self.request.user, reason=form.cleaned_data["reason"],
+            dispute=self.dispute,
+            actor=self.request.user,
+            reason=form.cleaned_data["reason"],
             expected_state=expected_state,
         )
 
@@ -92,7 +94,9 @@ class ApproveView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.dispute_approve(
-            dispute=self.dispute, actor=self.request.user, comment=form.cleaned_data["comment"],
+            dispute=self.dispute,
+            actor=self.request.user,
+            comment=form.cleaned_data["comment"],
             expected_state=expected_state,
         )
 
@@ -103,7 +107,9 @@ class ReturnView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.dispute_return(
-            dispute=self.dispute, actor=self.request.user, comment=form.cleaned_data["comment"],
+            dispute=self.dispute,
+            actor=self.request.user,
+            comment=form.cleaned_data["comment"],
             expected_state=expected_state,
         )
 
@@ -114,6 +120,8 @@ class DecideView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.dispute_decide(
-            dispute=self.dispute, actor=self.request.user, opinion=form.cleaned_data["opinion"],
+            dispute=self.dispute,
+            actor=self.request.user,
+            opinion=form.cleaned_data["opinion"],
             expected_state=expected_state,
         )

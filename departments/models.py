@@ -77,12 +77,6 @@ class Jurisdiction(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def full_name(self) -> str:
-        if self.parent_id and self.level != self.Level.COUNTY:
-            return f"{self.parent.full_name}{self.name}"
-        return self.name
-
     def save(self, *args, **kwargs):
         prefix = self.parent.path if self.parent_id else ""
         self.path = f"{prefix}{self.code}/"
@@ -91,6 +85,12 @@ class Jurisdiction(models.Model):
         for child in self.children.all():
             if not child.path.startswith(self.path):
                 child.save()
+
+    @property
+    def full_name(self) -> str:
+        if self.parent_id and self.level != self.Level.COUNTY:
+            return f"{self.parent.full_name}{self.name}"
+        return self.name
 
     @property
     def county(self) -> "Jurisdiction":

@@ -101,7 +101,9 @@ class MonthField(forms.DateField):
 
 
 class PayerForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Payer kind"), choices=Payer.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Payer kind"), choices=Payer.Kind.choices, initial=Payer.Kind.EMPLOYEE
+    )
     name = forms.CharField(label=_("Name"), max_length=100)
     id_number = forms.CharField(
         label=_("Identity number / credit code"),
@@ -150,7 +152,9 @@ PayerFormSet = forms.formset_factory(
 
 
 class DisputeForm(forms.Form):
-    channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.filter(active=True))
+    channel = forms.ModelChoiceField(
+        label=_("Channel"), queryset=Channel.objects.filter(active=True)
+    )
     received_at = forms.DateTimeField(
         label=_("Received at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -240,7 +244,8 @@ class ObjectForm(ActionForm):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("What the payer objects to"), required=False,
+        label=_("What the payer objects to"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -150,6 +150,21 @@ OPEN_STATES = (
 )
 FINISHED_STATES = (State.RESOLVED_ON_SPOT, State.CLOSED, State.WITHDRAWN)
 
+# What the case waits for in each state, shown beside the state in lists.
+NEXT_STEPS = {
+    State.REGISTERED: _("to be classified, transferred or referred"),
+    State.REFERRED: _("to be dispatched by the government office"),
+    State.JOINT_HANDLING: _("department opinions, then consolidation"),
+    State.ESCALATED: _("awaiting the leader's approval"),
+    State.SPECIAL_HANDLING: _("awaiting the special team's decision"),
+    State.AWAITING_REPLY: _("written reply to the payer"),
+    State.REPLIED: _("awaiting the payer's response"),
+    State.OBJECTED: _("awaiting the outcome of the objection"),
+    State.CLOSED: _("to be archived"),
+    State.RESOLVED_ON_SPOT: _("to be archived"),
+    State.WITHDRAWN: _("to be archived"),
+}
+
 
 class Classification(models.TextChoices):
     SIMPLE = "simple", _("Simple matter")
@@ -169,7 +184,9 @@ class DisputeQuerySet(models.QuerySet):
         return self.filter(state__in=OPEN_STATES)
 
     def with_list_relations(self):
-        return self.select_related("centre", "category", "channel", "jurisdiction", "lead_department")
+        return self.select_related(
+            "centre", "category", "channel", "jurisdiction", "lead_department"
+        )
 
 
 class Dispute(ConcurrentTransitionMixin, models.Model):
@@ -298,6 +315,10 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def next_step(self) -> str:
+        return NEXT_STEPS.get(self.state, "")
 
     @property
     def representative(self):
@@ -491,9 +512,7 @@ class Party(models.Model):
     payer = models.ForeignKey(
         Payer, verbose_name=_("payer"), on_delete=models.PROTECT, related_name="parties"
     )
-    side = models.CharField(
-        _("side"), max_length=12, choices=Side.choices, default=Side.APPLICANT
-    )
+    side = models.CharField(_("side"), max_length=12, choices=Side.choices, default=Side.APPLICANT)
     is_representative = models.BooleanField(_("representative"), default=False)
 
     class Meta:
@@ -584,3 +603,6 @@ class CaseCounter(models.Model):
                 fields=["centre", "year", "series"], name="counter_per_centre_year"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}/{self.year}/{self.series}: {self.last}"

@@ -56,9 +56,19 @@ def visible_disputes(user) -> QuerySet[Dispute]:
 def get_dispute_for_user(user, number: str) -> Dispute:
     """The case if the user may see it; otherwise 404, never revealing that it exists."""
     try:
-        return visible_disputes(user).select_related(
-            "centre", "registered_centre", "category", "channel", "jurisdiction",
-            "lead_department", "first_responder__staff", "reported_by__staff",
-        ).get(number=number)
+        return (
+            visible_disputes(user)
+            .select_related(
+                "centre",
+                "registered_centre",
+                "category",
+                "channel",
+                "jurisdiction",
+                "lead_department",
+                "first_responder__staff",
+                "reported_by__staff",
+            )
+            .get(number=number)
+        )
     except Dispute.DoesNotExist as exc:
         raise Http404("No such case") from exc

@@ -54,8 +54,16 @@ def format_archive_number(centre: Centre, year: int, seq: int) -> str:
     return f"{centre.code}-DA-{year}-{seq:05d}"
 
 
-def timeline_add(*, dispute: Dispute, actor, action: str, note: str = "", data=None,
-                 from_state: str = "", to_state: str = "") -> TimelineEntry:
+def timeline_add(
+    *,
+    dispute: Dispute,
+    actor,
+    action: str,
+    note: str = "",
+    data=None,
+    from_state: str = "",
+    to_state: str = "",
+) -> TimelineEntry:
     return TimelineEntry.objects.create(
         dispute=dispute,
         actor=actor,
@@ -274,7 +282,8 @@ def dispute_register(
                 payer, _created = payer_find_or_create(party.payer)
             except ValidationError as exc:
                 raise DisputeError(
-                    _("Payer %(n)d: %(errors)s") % {"n": index + 1, "errors": "；".join(exc.messages)}
+                    _("Payer %(n)d: %(errors)s")
+                    % {"n": index + 1, "errors": "；".join(exc.messages)}
                 ) from exc
             Party.objects.create(
                 dispute=dispute,

@@ -1,4 +1,5 @@
-"""Check digits of Chinese identity numbers (GB 11643) and unified social credit codes (GB 32100)."""
+"""Check digits of resident identity numbers (GB 11643) and unified social credit codes
+(GB 32100), phone numbers, and the masks used where numbers are shown in part."""
 
 import re
 from datetime import date
@@ -99,7 +100,7 @@ def validate_phone(value: str) -> None:
     value = (value or "").strip().replace(" ", "")
     if not (_MOBILE.match(value) or _LANDLINE.match(value)):
         raise ValidationError(
-            _("Enter an 11-digit mobile number or a landline with its area code, e.g. 0359-3022345."),
+            _("Enter an 11-digit mobile number or a landline with its area code."),
             code="phone",
         )
 

@@ -41,8 +41,10 @@ def paginate(request, queryset, size=PAGE_SIZE):
 @require_GET
 def dispute_list(request):
     form = CaseFilterForm(request.GET or None)
-    qs = form.apply(visible_disputes(request.user)).with_list_relations().prefetch_related(
-        Prefetch("parties", queryset=Party.objects.select_related("payer"))
+    qs = (
+        form.apply(visible_disputes(request.user))
+        .with_list_relations()
+        .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("payer")))
     )
     page = paginate(request, qs.order_by("-received_at", "-pk"))
     return render(request, "disputes/list.html", {"form": form, "page": page})
@@ -301,8 +303,11 @@ class CaseActionView(View):
         return {"dispute": self.dispute, "action": self.action, "intro": self.intro, **kwargs}
 
     def render(self, form):
-        return render(request=self.request, template_name=self.template_name,
-                      context=self.get_context_data(form=form))
+        return render(
+            request=self.request,
+            template_name=self.template_name,
+            context=self.get_context_data(form=form),
+        )
 
 
 class ReplyView(CaseActionView):
@@ -314,7 +319,9 @@ class ReplyView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.dispute_reply(
-            dispute=self.dispute, actor=self.request.user, text=form.cleaned_data["text"],
+            dispute=self.dispute,
+            actor=self.request.user,
+            text=form.cleaned_data["text"],
             expected_state=expected_state,
         )
 
@@ -325,7 +332,9 @@ class AcceptView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.dispute_accept(
-            dispute=self.dispute, actor=self.request.user, note=form.cleaned_data["note"],
+            dispute=self.dispute,
+            actor=self.request.user,
+            note=form.cleaned_data["note"],
             expected_state=expected_state,
         )
 
@@ -336,8 +345,11 @@ class ObjectView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.dispute_object(
-            dispute=self.dispute, actor=self.request.user, route=form.cleaned_data["route"],
-            note=form.cleaned_data["note"], expected_state=expected_state,
+            dispute=self.dispute,
+            actor=self.request.user,
+            route=form.cleaned_data["route"],
+            note=form.cleaned_data["note"],
+            expected_state=expected_state,
         )
 
 
@@ -347,7 +359,9 @@ class OutcomeView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.dispute_record_outcome(
-            dispute=self.dispute, actor=self.request.user, outcome=form.cleaned_data["outcome"],
+            dispute=self.dispute,
+            actor=self.request.user,
+            outcome=form.cleaned_data["outcome"],
             expected_state=expected_state,
         )
 
@@ -358,7 +372,9 @@ class ArchiveView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.dispute_archive(
-            dispute=self.dispute, actor=self.request.user, note=form.cleaned_data["note"],
+            dispute=self.dispute,
+            actor=self.request.user,
+            note=form.cleaned_data["note"],
             expected_state=expected_state,
         )
 
@@ -369,6 +385,8 @@ class WithdrawView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.dispute_withdraw(
-            dispute=self.dispute, actor=self.request.user, reason=form.cleaned_data["reason"],
+            dispute=self.dispute,
+            actor=self.request.user,
+            reason=form.cleaned_data["reason"],
             expected_state=expected_state,
         )

@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from consultations.handlers import OPINION_STATES
 from consultations.models import DepartmentTask
 from departments.models import Department, Role, roles_of, staff_of
 from disputes.models import OPEN_STATES, Dispute, State
@@ -38,7 +39,7 @@ def awaiting_action_filter(user) -> Q | None:
         anyone_pending = DepartmentTask.objects.filter(
             dispute_id=OuterRef("pk"), status=DepartmentTask.Status.PENDING
         )
-        q |= Q(Exists(pending), state=State.JOINT_HANDLING)
+        q |= Q(Exists(pending), state__in=OPINION_STATES)
         q |= Q(
             ~Q(Exists(anyone_pending)),
             lead_department_id=staff.department_id,

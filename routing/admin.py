@@ -5,8 +5,14 @@ from routing.models import Referral, RoutingRule, Transfer
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
-    list_display = ["category", "insurance_type", "county", "lead_department",
-                    "suggested_classification", "active"]
+    list_display = [
+        "category",
+        "insurance_type",
+        "county",
+        "lead_department",
+        "suggested_classification",
+        "active",
+    ]
     list_filter = ["category", "lead_department", "active"]
     filter_horizontal = ["co_departments"]
 

@@ -12,12 +12,20 @@ class RoutingConfig(AppConfig):
         register(
             CaseAction("classify", _("Classify"), "routing:classify", 10, transition="classify"),
             CaseAction(
-                "transfer", _("Transfer to another centre"), "routing:transfer", 11,
-                transition="transfer", style="outline-secondary",
+                "transfer",
+                _("Transfer to another centre"),
+                "routing:transfer",
+                11,
+                transition="transfer",
+                style="outline-secondary",
             ),
             CaseAction(
-                "refer", _("Refer to the government office"), "routing:refer", 12,
-                transition="refer", style="outline-secondary",
+                "refer",
+                _("Refer to the government office"),
+                "routing:refer",
+                12,
+                transition="refer",
+                style="outline-secondary",
             ),
             CaseAction("dispatch", _("Dispatch"), "routing:dispatch", 13, transition="dispatch"),
         )

@@ -74,4 +74,6 @@ class DispatchForm(ActionForm):
         label=_("Undertaking department"), queryset=Department.objects.filter(active=True)
     )
     hotline_ticket = forms.CharField(label=_("12345 ticket number"), max_length=40, required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

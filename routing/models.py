@@ -1,4 +1,5 @@
-"""Where a case goes: routing rules, transfers between centres, referrals to the government office."""
+"""Where a case goes: routing rules, transfers between centres, referrals to the
+government office."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,6 +62,10 @@ class RoutingRule(models.Model):
         verbose_name_plural = _("routing rules")
         ordering = ["category__sort_order", "insurance_type__sort_order"]
 
+    def __str__(self) -> str:
+        scope = self.insurance_type or _("all insurance types")
+        return f"{self.category} × {scope} → {self.lead_department}"
+
     def clean(self) -> None:
         clash = RoutingRule.objects.filter(
             category_id=self.category_id,
@@ -71,10 +76,6 @@ class RoutingRule(models.Model):
             raise ValidationError(
                 _("A rule for this category, insurance type and county exists already.")
             )
-
-    def __str__(self) -> str:
-        scope = self.insurance_type or _("all insurance types")
-        return f"{self.category} × {scope} → {self.lead_department}"
 
 
 class Transfer(models.Model):
@@ -97,6 +98,9 @@ class Transfer(models.Model):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
         ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} → {self.to_centre}"
 
 
 class Referral(models.Model):
@@ -139,3 +143,6 @@ class Referral(models.Model):
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return str(self.dispute)

@@ -31,22 +31,35 @@ def routing_propose(dispute: Dispute) -> Proposal:
         RoutingRule.objects.filter(category_id=dispute.category_id, active=True)
         .filter(Q(insurance_type__isnull=True) | Q(insurance_type_id__in=type_ids))
         .filter(Q(county__isnull=True) | Q(county=county))
-        .select_related("lead_department")
+        .select_related("lead_department", "insurance_type")
         .prefetch_related("co_departments")
     )
 
     def specificity(rule: RoutingRule) -> tuple[int, int]:
         return (rule.insurance_type_id is not None, rule.county_id is not None)
 
-    best = max(rules, key=specificity, default=None)
-    if best is None:
+    rules = list(rules)
+    if not rules:
         return Proposal()
+    top = max(specificity(r) for r in rules)
+    # Several equally specific rules (a case naming pension and medical insurance): the first
+    # insurance type in the administrators' order leads, the others' departments co-handle.
+    tied = sorted(
+        (r for r in rules if specificity(r) == top),
+        key=lambda r: (r.insurance_type.sort_order if r.insurance_type else 0, r.pk),
+    )
+    best = tied[0]
+    co: dict[int, Department] = {}
+    for rule in tied:
+        for department in [rule.lead_department, *rule.co_departments.all()]:
+            if department.pk != best.lead_department_id:
+                co.setdefault(department.pk, department)
     classification = best.suggested_classification
     if dispute.is_group_dispute or dispute.is_large_arrears or dispute.is_public_opinion_risk:
         classification = Classification.MAJOR
     return Proposal(
         lead_department=best.lead_department,
-        co_departments=[d for d in best.co_departments.all() if d.pk != best.lead_department_id],
+        co_departments=list(co.values()),
         classification=classification,
         rule=best,
     )
@@ -93,7 +106,9 @@ def dispute_classify(
     )
 
 
-def dispute_transfer(*, dispute, actor, centre: Centre, reason: str, expected_state=None) -> Dispute:
+def dispute_transfer(
+    *, dispute, actor, centre: Centre, reason: str, expected_state=None
+) -> Dispute:
     if not reason.strip():
         raise DisputeError(_("Give the reason for the transfer."))
     case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
@@ -111,7 +126,10 @@ def dispute_transfer(*, dispute, actor, centre: Centre, reason: str, expected_st
             note=reason.strip(),
             data={"from": from_centre.name, "to": centre.name},
             centre=centre,
-            jurisdiction=centre.jurisdiction,
+            # Keep a village already named when it lies in the receiving centre's area.
+            jurisdiction=case.jurisdiction
+            if case.jurisdiction.path.startswith(centre.jurisdiction.path)
+            else centre.jurisdiction,
         )
         Transfer.objects.create(
             dispute=case, from_centre=from_centre, to_centre=centre, reason=reason.strip(), by=actor
@@ -138,7 +156,10 @@ def dispute_refer(
     case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
     with transaction.atomic():
         case = run_transition(
-            dispute=case, actor=actor, name="refer", expected_state=expected_state,
+            dispute=case,
+            actor=actor,
+            name="refer",
+            expected_state=expected_state,
             note=opinion.strip(),
         )
         Referral.objects.create(
@@ -156,7 +177,12 @@ def dispute_refer(
 
 
 def dispute_dispatch(
-    *, dispute, actor, department: Department, hotline_ticket: str = "", note: str = "",
+    *,
+    dispute,
+    actor,
+    department: Department,
+    hotline_ticket: str = "",
+    note: str = "",
     expected_state=None,
 ) -> Dispute:
     case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)

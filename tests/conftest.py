@@ -66,11 +66,17 @@ def world(db):
         name="领导小组办公室", kind="leading_group_office", code="RC", jurisdiction=w.county
     )
     w.centre_a = Centre.objects.create(
-        name="古魏镇处理中心", kind="processing_centre", code="GA", jurisdiction=w.town_a,
+        name="古魏镇处理中心",
+        kind="processing_centre",
+        code="GA",
+        jurisdiction=w.town_a,
         parent=w.lgo_centre,
     )
     w.centre_b = Centre.objects.create(
-        name="风陵渡镇处理中心", kind="processing_centre", code="GB", jurisdiction=w.town_b,
+        name="风陵渡镇处理中心",
+        kind="processing_centre",
+        code="GB",
+        jurisdiction=w.town_b,
         parent=w.lgo_centre,
     )
     w.tax = Department.objects.create(name="芮城县税务局", code="tax", kind="tax")
@@ -100,7 +106,10 @@ def world(db):
     w.officer_medical = person("off_med", Role.OFFICER, full_name="陈静", department=w.medical)
     w.officer_gov = person("off_gov", Role.OFFICER, full_name="杨帆", department=w.gov)
     w.lgo = person(
-        "lgo", Role.LEADING_GROUP_OFFICE, full_name="周敏", centre=w.lgo_centre,
+        "lgo",
+        Role.LEADING_GROUP_OFFICE,
+        full_name="周敏",
+        centre=w.lgo_centre,
         jurisdiction=w.county,
     )
     w.leader = person("leader", Role.LEADER, full_name="吴刚", jurisdiction=w.county)
@@ -116,7 +125,9 @@ def world(db):
             payers = [
                 PartyData(
                     payer=PayerData(
-                        kind="employee", name="申请人", id_number=resident_id(w._serial),
+                        kind="employee",
+                        name="申请人",
+                        id_number=resident_id(w._serial),
                         phone="13912345678",
                     ),
                     is_representative=True,

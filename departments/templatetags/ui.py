@@ -73,3 +73,10 @@ def month(value) -> str:
     if not value:
         return ""
     return _("%(year)d-%(month)02d") % {"year": value.year, "month": value.month}
+
+
+@register.simple_tag
+def choice_input(choice):
+    """One radio button or checkbox of a choice list, in Bootstrap dress."""
+    choice.data["attrs"] = {**choice.data.get("attrs", {}), "class": "form-check-input"}
+    return choice.tag()

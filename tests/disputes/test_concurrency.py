@@ -50,7 +50,10 @@ def test_two_users_acting_at_once_exactly_one_wins(world, attempt):
     d = world.make_dispute()
     results = race(
         lambda: routing_services.dispute_classify(
-            dispute=d.pk, actor=world.clerk, classification="simple", note="当场解释",
+            dispute=d.pk,
+            actor=world.clerk,
+            classification="simple",
+            note="当场解释",
             expected_state=State.REGISTERED,
         ),
         lambda: services.dispute_withdraw(
@@ -74,7 +77,9 @@ def test_the_same_action_fired_twice_at_once_is_applied_once(world):
         ]
     )
     assert sorted(r[0] for r in results) == ["ok", "refused"]
-    assert Dispute.objects.get(pk=d.pk).timeline.filter(action="disputes.case.withdrawn").count() == 1
+    assert (
+        Dispute.objects.get(pk=d.pk).timeline.filter(action="disputes.case.withdrawn").count() == 1
+    )
 
 
 def test_case_numbers_stay_unique_under_concurrent_registration(world):

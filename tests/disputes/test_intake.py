@@ -36,18 +36,26 @@ def intake_post(world, payers, **overrides):
 
 
 def employee(serial, **kw):
-    return {"kind": "employee", "name": "王建国", "id_number": resident_id(serial),
-            "phone": "13800001111", "side": "applicant", **kw}
+    return {
+        "kind": "employee",
+        "name": "王建国",
+        "id_number": resident_id(serial),
+        "phone": "13800001111",
+        "side": "applicant",
+        **kw,
+    }
 
 
 def test_a_clerk_registers_a_walk_in_dispute_with_two_parties(client, world):
     client.force_login(world.clerk)
-    employer = {"kind": "employer", "name": "芮城县某某建材有限公司",
-                "id_number": credit_code(5), "side": "counterparty",
-                "contact_person": "李经理"}
-    response = client.post(
-        reverse("disputes:create"), intake_post(world, [employee(1), employer])
-    )
+    employer = {
+        "kind": "employer",
+        "name": "芮城县某某建材有限公司",
+        "id_number": credit_code(5),
+        "side": "counterparty",
+        "contact_person": "李经理",
+    }
+    response = client.post(reverse("disputes:create"), intake_post(world, [employee(1), employer]))
     dispute = Dispute.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("disputes:detail", args=[dispute.number])
@@ -86,8 +94,12 @@ def test_an_invalid_identity_number_is_refused_with_a_chinese_message_and_nothin
 
 def test_an_employer_needs_a_valid_credit_code(client, world):
     client.force_login(world.clerk)
-    employer = {"kind": "employer", "name": "某公司", "id_number": resident_id(9),
-                "side": "applicant"}
+    employer = {
+        "kind": "employer",
+        "name": "某公司",
+        "id_number": resident_id(9),
+        "side": "applicant",
+    }
     response = client.post(reverse("disputes:create"), intake_post(world, [employer]))
     assert response.status_code == 200
     assert Dispute.objects.count() == 0

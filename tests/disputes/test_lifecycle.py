@@ -21,7 +21,10 @@ def give_all_opinions(w, dispute):
     for task in DepartmentTask.objects.filter(dispute=dispute):
         officer = {w.tax.pk: w.officer_tax, w.hr.pk: w.officer_hr}[task.department_id]
         consultation_services.opinion_give(
-            task=task, actor=officer, finding="经核实……", basis="《社会保险法》第六十条",
+            task=task,
+            actor=officer,
+            finding="经核实……",
+            basis="《社会保险法》第六十条",
             proposal="按实际工资补缴。",
         )
 
@@ -43,7 +46,9 @@ def test_registration_numbers_the_case_per_centre_and_year_and_records_the_first
 def test_a_simple_case_is_settled_on_the_spot_and_archived(world):
     d = world.make_dispute()
     d = routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification=Classification.SIMPLE,
+        dispute=d,
+        actor=world.clerk,
+        classification=Classification.SIMPLE,
         note="当场查询缴费记录并解释。",
     )
     assert d.state == State.RESOLVED_ON_SPOT
@@ -52,15 +57,20 @@ def test_a_simple_case_is_settled_on_the_spot_and_archived(world):
     assert d.state == State.ARCHIVED
     assert d.archive_number.startswith("GA-DA-")
     assert [a[0] for a in actions(d)] == [
-        "disputes.case.registered", "disputes.case.classified", "disputes.case.archived",
+        "disputes.case.registered",
+        "disputes.case.classified",
+        "disputes.case.archived",
     ]
 
 
 def test_a_general_case_runs_through_joint_handling_to_the_archive(world):
     d = world.make_dispute()
     d = routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification=Classification.GENERAL,
-        lead_department=world.tax, co_departments=[world.hr],
+        dispute=d,
+        actor=world.clerk,
+        classification=Classification.GENERAL,
+        lead_department=world.tax,
+        co_departments=[world.hr],
     )
     assert d.state == State.JOINT_HANDLING
     tasks = DepartmentTask.objects.filter(dispute=d)
@@ -78,7 +88,12 @@ def test_a_general_case_runs_through_joint_handling_to_the_archive(world):
     assert d.state == State.CLOSED and d.closed_at is not None
     d = services.dispute_archive(dispute=d, actor=world.clerk)
     assert [a[2] for a in actions(d) if a[1] != a[2]] == [
-        "registered", "joint_handling", "awaiting_reply", "replied", "closed", "archived",
+        "registered",
+        "joint_handling",
+        "awaiting_reply",
+        "replied",
+        "closed",
+        "archived",
     ]
     assert d.timeline.filter(action="consultations.opinion.given").count() == 2
 
@@ -86,8 +101,11 @@ def test_a_general_case_runs_through_joint_handling_to_the_archive(world):
 def test_it_refuses_consolidation_before_every_department_has_answered(world):
     d = world.make_dispute()
     routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification="general",
-        lead_department=world.tax, co_departments=[world.hr],
+        dispute=d,
+        actor=world.clerk,
+        classification="general",
+        lead_department=world.tax,
+        co_departments=[world.hr],
     )
     task = DepartmentTask.objects.get(dispute=d, department=world.tax)
     consultation_services.opinion_give(
@@ -103,7 +121,10 @@ def test_it_refuses_consolidation_before_every_department_has_answered(world):
 def test_only_the_departments_own_officer_gives_its_opinion(world):
     d = world.make_dispute()
     routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification="general", lead_department=world.tax,
+        dispute=d,
+        actor=world.clerk,
+        classification="general",
+        lead_department=world.tax,
     )
     task = DepartmentTask.objects.get(dispute=d)
     with pytest.raises(ActionNotPermitted):
@@ -122,8 +143,12 @@ def test_only_the_departments_own_officer_gives_its_opinion(world):
 def test_a_major_case_goes_through_the_leader_to_special_handling(world):
     d = world.make_dispute(is_group_dispute=True)
     d = routing_services.dispute_classify(
-        dispute=d, actor=world.coordinator, classification="major", lead_department=world.tax,
-        co_departments=[world.hr], note="涉及职工30余人，欠费金额大。",
+        dispute=d,
+        actor=world.coordinator,
+        classification="major",
+        lead_department=world.tax,
+        co_departments=[world.hr],
+        note="涉及职工30余人，欠费金额大。",
     )
     assert d.state == State.ESCALATED and d.escalated_at is not None
     with pytest.raises(ActionNotPermitted):
@@ -144,7 +169,10 @@ def test_a_major_case_goes_through_the_leader_to_special_handling(world):
 def test_a_general_case_the_task_force_cannot_settle_is_escalated_and_may_be_returned(world):
     d = world.make_dispute()
     routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification="general", lead_department=world.tax,
+        dispute=d,
+        actor=world.clerk,
+        classification="general",
+        lead_department=world.tax,
     )
     with pytest.raises(ActionNotPermitted):
         consultation_services.dispute_escalate(dispute=d, actor=world.clerk, reason="难以协调")
@@ -183,7 +211,10 @@ def test_a_referred_case_is_dispatched_by_the_government_office(world, today):
 
     d = world.make_dispute()
     d = routing_services.dispute_refer(
-        dispute=d, actor=world.clerk, summary="职责不清的退费争议", opinion="请政府办按职责转交。",
+        dispute=d,
+        actor=world.clerk,
+        summary="职责不清的退费争议",
+        opinion="请政府办按职责转交。",
         report_back_by=today + datetime.timedelta(days=5),
     )
     assert d.state == State.REFERRED
@@ -247,8 +278,9 @@ def test_the_state_field_cannot_be_written_directly(world):
 
 def test_an_archived_case_accepts_no_further_transition(world):
     d = world.make_dispute()
-    routing_services.dispute_classify(dispute=d, actor=world.clerk, classification="simple",
-                                      note="已解释")
+    routing_services.dispute_classify(
+        dispute=d, actor=world.clerk, classification="simple", note="已解释"
+    )
     d = services.dispute_archive(dispute=d, actor=world.clerk)
     for call in (
         lambda: services.dispute_withdraw(dispute=d, actor=world.clerk, reason="x"),
@@ -256,3 +288,45 @@ def test_an_archived_case_accepts_no_further_transition(world):
     ):
         with pytest.raises(DisputeError):
             call()
+
+
+def test_unanswered_department_tasks_are_closed_when_the_case_is_withdrawn(world):
+    d = world.make_dispute()
+    routing_services.dispute_classify(
+        dispute=d, actor=world.clerk, classification="general", lead_department=world.tax,
+        co_departments=[world.hr],
+    )
+    services.dispute_withdraw(dispute=d, actor=world.clerk, reason="撤回")
+    assert set(DepartmentTask.objects.filter(dispute=d).values_list("status", flat=True)) == {
+        "withdrawn"
+    }
+
+
+def test_departments_give_opinions_in_special_handling_of_a_major_case(world):
+    d = world.make_dispute()
+    routing_services.dispute_classify(
+        dispute=d, actor=world.clerk, classification="major", lead_department=world.tax,
+        co_departments=[world.hr], note="重大",
+    )
+    assert not DepartmentTask.objects.filter(dispute=d).exists()
+    consultation_services.dispute_approve(dispute=d, actor=world.leader)
+    task = DepartmentTask.objects.get(dispute=d, department=world.hr)
+    consultation_services.opinion_give(
+        task=task, actor=world.officer_hr, finding="f", basis="", proposal="p"
+    )
+    d = consultation_services.dispute_decide(dispute=d, actor=world.lgo, opinion="会商决定")
+    statuses = dict(DepartmentTask.objects.filter(dispute=d).values_list("department", "status"))
+    assert statuses == {world.hr.pk: "answered", world.tax.pk: "withdrawn"}
+
+
+def test_escalation_keeps_the_pending_opinions_open(world):
+    d = world.make_dispute()
+    routing_services.dispute_classify(
+        dispute=d, actor=world.clerk, classification="general", lead_department=world.tax,
+    )
+    consultation_services.dispute_escalate(dispute=d, actor=world.coordinator, reason="r")
+    task = DepartmentTask.objects.get(dispute=d)
+    assert task.status == "pending"
+    consultation_services.opinion_give(
+        task=task, actor=world.officer_tax, finding="f", basis="", proposal="p"
+    )

@@ -26,15 +26,21 @@ def test_a_clerk_sees_the_registered_cases_of_their_centre_oldest_first(client, 
 def test_an_officer_sees_only_cases_awaiting_their_departments_opinion(client, world):
     d = world.make_dispute()
     routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification="general", lead_department=world.tax,
+        dispute=d,
+        actor=world.clerk,
+        classification="general",
+        lead_department=world.tax,
         co_departments=[world.hr],
     )
     world.make_dispute()  # registered, not assigned to anyone yet
     client.force_login(world.officer_hr)
     assert numbers_in(client.get(reverse("reports:home"))) == {d.number}
     consultation_services.opinion_give(
-        task=DepartmentTask.objects.get(dispute=d, department=world.hr), actor=world.officer_hr,
-        finding="f", basis="", proposal="p",
+        task=DepartmentTask.objects.get(dispute=d, department=world.hr),
+        actor=world.officer_hr,
+        finding="f",
+        basis="",
+        proposal="p",
     )
     assert numbers_in(client.get(reverse("reports:home"))) == set()
     client.force_login(world.officer_medical)
@@ -44,7 +50,10 @@ def test_an_officer_sees_only_cases_awaiting_their_departments_opinion(client, w
 def test_the_lead_officer_sees_the_case_once_every_opinion_is_in(client, world):
     d = world.make_dispute()
     routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification="general", lead_department=world.tax,
+        dispute=d,
+        actor=world.clerk,
+        classification="general",
+        lead_department=world.tax,
         co_departments=[world.hr],
     )
     for task in DepartmentTask.objects.filter(dispute=d):
@@ -59,7 +68,10 @@ def test_the_lead_officer_sees_the_case_once_every_opinion_is_in(client, world):
 def test_the_leader_sees_escalated_cases_awaiting_approval(client, world):
     d = world.make_dispute()
     routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification="major", lead_department=world.tax,
+        dispute=d,
+        actor=world.clerk,
+        classification="major",
+        lead_department=world.tax,
         note="群体性争议",
     )
     world.make_dispute()
@@ -115,7 +127,10 @@ def test_the_case_list_has_a_query_budget(client, world, django_assert_max_num_q
 def test_the_case_page_has_a_query_budget(client, world, django_assert_max_num_queries):
     d = world.make_dispute()
     routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification="general", lead_department=world.tax,
+        dispute=d,
+        actor=world.clerk,
+        classification="general",
+        lead_department=world.tax,
         co_departments=[world.hr, world.medical],
     )
     client.force_login(world.coordinator)

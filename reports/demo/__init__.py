@@ -1,0 +1,76 @@
+"""Demo data: 芮城县 with its towns, centres and one user per role, and cases in every state.
+
+``load_demo()`` installs the reference data, the demo county and its people (idempotent), and,
+the first time only, three dozen cases driven through the real services by the demo users, so
+that their timelines, department tasks and referral sheets are what the application itself
+would have written. ``generate_cases()`` then adds any number of further cases quickly with
+``bulk_create``, for volume: the fields each state implies are filled in, but each such case
+carries a single timeline row (its registration).
+
+Services stamp their rows with the current time. To give the demo cases a plausible history
+over the last two months, each step runs with the clock moved to its moment (``time-machine``,
+a test dependency); where that package is missing the rows a step wrote are re-dated after it.
+
+Modules: ``organisation`` (the county, centres and users), ``texts`` (names, identity numbers and
+what cases say), ``cases`` (the demo cases played through the services), ``bulk`` (volume).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from disputes.models import Dispute
+from reports.demo.bulk import generate_cases
+from reports.demo.cases import SCENARIOS, create_demo_cases
+from reports.demo.organisation import (
+    DEFAULT_SEED,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    Demo,
+    DemoLogin,
+    install_demo_organisation,
+)
+from routing.reference_data import install_reference_data
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO_LOGINS",
+    "DEMO_PASSWORD",
+    "DEMO_USERS",
+    "SCENARIOS",
+    "Demo",
+    "DemoLogin",
+    "DemoResult",
+    "create_demo_cases",
+    "generate_cases",
+    "install_demo_organisation",
+    "load_demo",
+]
+
+
+@dataclass
+class DemoResult:
+    demo: Demo
+    cases_created: int
+    cases_generated: int
+
+
+def load_demo(
+    *,
+    cases: int = 0,
+    seed: int = DEFAULT_SEED,
+    batch_size: int = 2000,
+    progress: Callable | None = None,
+) -> DemoResult:
+    """Reference data, the demo county and users, the demo cases (once) and ``cases`` more."""
+    install_reference_data()
+    with transaction.atomic():
+        demo = install_demo_organisation()
+    created = 0
+    # The demo cases are made once: a county that has cases already keeps what it has.
+    if not Dispute.objects.filter(jurisdiction__path__startswith=demo.county.path).exists():
+        created = len(create_demo_cases(demo, seed=seed))
+    generated = generate_cases(demo, cases, seed=seed, batch_size=batch_size, progress=progress)
+    return DemoResult(demo, created, generated)

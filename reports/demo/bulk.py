@@ -1,0 +1,475 @@
+"""Many more cases, fast: bulk inserts with the fields each state implies."""
+
+import datetime
+import random
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import reset_queries, transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from consultations.models import DepartmentTask
+from departments.models import Centre, Jurisdiction
+from disputes.models import (
+    CaseCounter,
+    Category,
+    Channel,
+    Classification,
+    Dispute,
+    InsuranceType,
+    ObjectionRoute,
+    Party,
+    Payer,
+    State,
+    TimelineEntry,
+)
+from disputes.services import format_archive_number, format_case_number
+from reports.demo.organisation import DEFAULT_SEED, TOWNS, Demo
+from reports.demo.texts import (
+    OBJECTION_OUTCOMES,
+    ON_SPOT_NOTES,
+    PROFILES,
+    WITHDRAWAL_REASONS,
+    PayerMaker,
+    compose_case,
+)
+from routing.models import Referral, RoutingRule, Transfer
+
+# -- many more cases, fast -----------------------------------------------------------------
+
+CHANNEL_WEIGHTS = {
+    "window": 34, "hotline_12345": 10, "hotline_12366": 9, "hotline_12333": 6,
+    "hotline_12393": 5, "hr_website": 3, "medical_website": 2, "etax": 8, "tax_app": 7,
+    "wechat": 5, "government_referral": 3, "grid_mediator": 5, "petition": 3,
+}  # fmt: skip
+TOWN_WEIGHTS = {"140830100": 50, "140830101": 33, "140830102": 17}
+TOWN_CENTRES = {"140830100": "GW", "140830101": "FLD", "140830102": "MN"}
+
+# Which state a generated case is in, by how many days ago it came in: recent cases are mostly
+# open, older ones mostly closed and archived, with a tail of old open (overdue) ones.
+STATE_WEIGHTS_BY_AGE = [
+    (3, {
+        State.REGISTERED: 30, State.RESOLVED_ON_SPOT: 18, State.REFERRED: 4,
+        State.JOINT_HANDLING: 30, State.ESCALATED: 5, State.SPECIAL_HANDLING: 1,
+        State.AWAITING_REPLY: 5, State.REPLIED: 2, State.CLOSED: 2, State.ARCHIVED: 1,
+        State.WITHDRAWN: 2,
+    }),
+    (14, {
+        State.REGISTERED: 4, State.RESOLVED_ON_SPOT: 14, State.REFERRED: 3,
+        State.JOINT_HANDLING: 22, State.ESCALATED: 3, State.SPECIAL_HANDLING: 4,
+        State.AWAITING_REPLY: 12, State.REPLIED: 12, State.OBJECTED: 3, State.CLOSED: 12,
+        State.ARCHIVED: 8, State.WITHDRAWN: 3,
+    }),
+    (45, {
+        State.REGISTERED: 1, State.RESOLVED_ON_SPOT: 8, State.REFERRED: 1,
+        State.JOINT_HANDLING: 5, State.ESCALATED: 1, State.SPECIAL_HANDLING: 3,
+        State.AWAITING_REPLY: 4, State.REPLIED: 6, State.OBJECTED: 4, State.CLOSED: 25,
+        State.ARCHIVED: 38, State.WITHDRAWN: 4,
+    }),
+    (None, {
+        State.REGISTERED: 0.2, State.RESOLVED_ON_SPOT: 4, State.REFERRED: 0.2,
+        State.JOINT_HANDLING: 0.8, State.ESCALATED: 0.2, State.SPECIAL_HANDLING: 0.6,
+        State.AWAITING_REPLY: 0.5, State.REPLIED: 1.5, State.OBJECTED: 2, State.CLOSED: 12,
+        State.ARCHIVED: 74, State.WITHDRAWN: 4,
+    }),
+]  # fmt: skip
+
+# The steps behind each state, with how many days each takes (low, high).
+EVENT_DAYS = {
+    "transfer": (0.01, 0.2), "refer": (0.05, 0.5), "on_spot": (0.005, 0.03),
+    "classify": (0.02, 1.5), "classify_major": (0.02, 1.5), "escalate": (2, 6),
+    "approve": (0.5, 3), "decide": (5, 15), "consolidate": (2, 12), "reply": (0.3, 3),
+    "accept": (1, 6), "object": (1, 8), "outcome": (10, 40), "archive": (1, 10),
+    "withdraw": (0.5, 10),
+}  # fmt: skip
+GENERAL = ("classify", "consolidate", "reply")
+MAJOR = ("classify_major", "approve", "decide", "reply")
+
+
+def _events_for(state: str, rng: random.Random) -> tuple[str, ...]:
+    """A plausible history that ends in ``state``."""
+    route = MAJOR if rng.random() < 0.12 else GENERAL
+    closed = (*route, "accept") if rng.random() < 0.85 else (*route, "object", "outcome")
+    histories = {
+        State.REGISTERED: (),
+        State.REFERRED: ("refer",),
+        State.RESOLVED_ON_SPOT: ("on_spot",),
+        State.JOINT_HANDLING: ("classify",),
+        State.ESCALATED: ("classify", "escalate") if rng.random() < 0.4 else ("classify_major",),
+        State.SPECIAL_HANDLING: ("classify_major", "approve"),
+        State.AWAITING_REPLY: route[:-1],
+        State.REPLIED: route,
+        State.OBJECTED: (*route, "object"),
+        State.CLOSED: closed,
+        State.WITHDRAWN: ("withdraw",) if rng.random() < 0.5 else ("classify", "withdraw"),
+    }
+    if state == State.ARCHIVED:
+        before = rng.choices(
+            [State.CLOSED, State.RESOLVED_ON_SPOT, State.WITHDRAWN], weights=[78, 17, 5]
+        )[0]
+        return (*_events_for(before, rng), "archive")
+    return histories[state]
+
+
+@dataclass
+class _Batch:
+    payers: list[Payer] = field(default_factory=list)
+    disputes: list[Dispute] = field(default_factory=list)
+    parties: list[Party] = field(default_factory=list)
+    types: list = field(default_factory=list)
+    co_departments: list = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    tasks: list[DepartmentTask] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    transfers: list[Transfer] = field(default_factory=list)
+    archived: list[Dispute] = field(default_factory=list)
+    new_employers: list[Payer] = field(default_factory=list)
+
+
+class CaseGenerator:
+    """Adds cases with bulk_create: a few queries per batch, none per case."""
+
+    def __init__(self, demo: Demo, *, seed: int, days: int, now: datetime.datetime):
+        self.demo = demo
+        self.rng = random.Random(seed)
+        self.days = days
+        self.now = now
+        used = set(Payer.objects.values_list("id_number", flat=True))
+        self.maker = PayerMaker(self.rng, used, timezone.localdate(now))
+        self.categories = {c.code: c for c in Category.objects.filter(code__in=PROFILES)}
+        self.types = {t.code: t for t in InsuranceType.objects.all()}
+        self.type_names = {code: t.name for code, t in self.types.items()}
+        self.channels = {c.code: c for c in Channel.objects.filter(code__in=CHANNEL_WEIGHTS)}
+        self.rules = self._rules()
+        self.employers: list[Payer] = []  # saved employers that later cases may name again
+        self.villages = {town["code"]: [code for code, _ in town["villages"]] for town in TOWNS}
+
+    def _rules(self) -> dict[int, list[RoutingRule]]:
+        rules = defaultdict(list)
+        qs = RoutingRule.objects.filter(
+            Q(county__isnull=True) | Q(county=self.demo.county), active=True
+        ).prefetch_related("co_departments")
+        for rule in qs:
+            co = rule.co_departments.all()
+            rule.co_ids = [d.pk for d in co if d.pk != rule.lead_department_id]
+            rules[rule.category_id].append(rule)
+        return rules
+
+    def _route(self, category_id: int, type_ids: list[int]) -> RoutingRule | None:
+        """The same choice as routing.services.routing_propose, from memory."""
+        candidates = [
+            r for r in self.rules[category_id]
+            if r.insurance_type_id is None or r.insurance_type_id in type_ids
+        ]  # fmt: skip
+        return max(
+            candidates,
+            key=lambda r: (r.insurance_type_id is not None, r.county_id is not None),
+            default=None,
+        )
+
+    def run(self, count: int, *, batch_size: int, progress: Callable | None = None) -> int:
+        span = self.days * 86400
+        moments = sorted(
+            self.now - datetime.timedelta(seconds=self.rng.uniform(600, span)) for _ in range(count)
+        )
+        done = 0
+        for start in range(0, count, batch_size):
+            batch = _Batch()
+            for received in moments[start : start + batch_size]:
+                self._case(batch, received)
+            self._write(batch)
+            done += len(batch.disputes)
+            if progress:
+                progress(done, count)
+        return done
+
+    # -- one case, in memory --------------------------------------------------------------
+
+    def _case(self, batch: _Batch, received: datetime.datetime) -> None:
+        rng, demo = self.rng, self.demo
+        town = rng.choices(list(TOWN_WEIGHTS), weights=list(TOWN_WEIGHTS.values()))[0]
+        place_code = rng.choice(self.villages[town]) if rng.random() < 0.8 else town
+        place = demo.places[place_code]
+        centre = demo.centres[TOWN_CENTRES[town]]
+        # Nobody works at 陌南镇's window in the demo: its cases come in at 古魏镇 and move on.
+        registered_at = demo.centres["FLD"] if centre.code == "FLD" else demo.centres["GW"]
+        first_responder = demo.users["clerk_fld" if registered_at.code == "FLD" else "clerk"]
+        channel = rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()))[0]
+        reported_by = None
+        if channel == "grid_mediator" and place_code == "140830100201":
+            reported_by = first_responder = demo.users["mediator"]
+
+        category_code = rng.choices(
+            list(PROFILES), weights=[p["weight"] for p in PROFILES.values()]
+        )[0]
+        template = rng.choice(PROFILES[category_code]["templates"])
+        payers, sides = self._payers(batch, template.kind, place, received)
+        person = next((p.name for p in payers if p.kind != Payer.Kind.EMPLOYER), "")
+        employer = next((p.name for p in payers if p.kind == Payer.Kind.EMPLOYER), "")
+        large = category_code == "collection_arrears" and rng.random() < 0.08
+        text = compose_case(
+            rng,
+            category_code,
+            template,
+            received=timezone.localdate(received),
+            person=person,
+            employer=employer or self.maker.employer_name(),
+            type_names=self.type_names,
+            amount_range=(500_000, 3_000_000) if large else None,
+        )
+        category = self.categories[category_code]
+        type_ids = [self.types[code].pk for code in template.types]
+
+        age = (self.now - received).days
+        weights = next(w for limit, w in STATE_WEIGHTS_BY_AGE if limit is None or age < limit)
+        state = rng.choices(list(weights), weights=list(weights.values()))[0]
+        events = _events_for(state, rng)
+        if centre != registered_at:
+            events = ("transfer", *events)
+        times = self._times(events, received)
+
+        case = Dispute(
+            centre=centre,
+            registered_centre=registered_at,
+            first_responder=first_responder,
+            reported_by=reported_by,
+            received_at=received,
+            channel=self.channels[channel],
+            jurisdiction=place,
+            category=category,
+            amount=text.amount,
+            period_start=text.period_start,
+            period_end=text.period_end,
+            claim=text.claim,
+            summary=text.summary,
+            is_group_dispute=len(payers) >= 3,
+            is_public_opinion_risk=rng.random() < 0.01,
+            is_large_arrears=large,
+            state=state,
+        )
+        rule = self._route(category.pk, type_ids)
+        co_ids = self._apply(case, events, times, rule, category)
+        batch.disputes.append(case)
+        for index, (payer, side) in enumerate(zip(payers, sides, strict=True)):
+            batch.parties.append(
+                Party(dispute=case, payer=payer, side=side, is_representative=index == 0)
+            )
+        through = Dispute.insurance_types.through
+        batch.types += [through(dispute=case, insurancetype_id=pk) for pk in type_ids]
+        co_through = Dispute.co_departments.through
+        batch.co_departments += [co_through(dispute=case, department_id=pk) for pk in co_ids]
+        batch.timeline.append(
+            TimelineEntry(
+                dispute=case,
+                at=received,
+                actor=first_responder,
+                action="disputes.case.registered",
+                to_state=State.REGISTERED,
+                data={"generated": True},
+            )
+        )
+        if state == State.JOINT_HANDLING and case.lead_department_id:
+            batch.tasks.append(
+                DepartmentTask(
+                    dispute=case, department_id=case.lead_department_id,
+                    role=DepartmentTask.Role.LEAD,
+                )
+            )  # fmt: skip
+            batch.tasks += [
+                DepartmentTask(dispute=case, department_id=pk, role=DepartmentTask.Role.CO)
+                for pk in co_ids
+            ]
+        if "refer" in events:
+            batch.referrals.append(
+                Referral(
+                    dispute=case,
+                    summary=case.summary,
+                    opinion="该事项职责不清，请按12345政务服务便民热线运行机制转交承办部门办理。",
+                    receiver=first_responder,
+                    received_at=received,
+                    report_back_by=timezone.localdate(times["refer"]) + datetime.timedelta(days=7),
+                    referred_at=times["refer"],
+                )
+            )
+        if "transfer" in events:
+            batch.transfers.append(
+                Transfer(
+                    dispute=case,
+                    from_centre=registered_at,
+                    to_centre=centre,
+                    reason=f"事项所在辖区为{place.name}，按属地管理原则内网转办{centre.name}。",
+                    by=first_responder,
+                    at=times["transfer"],
+                )
+            )
+        if "archive" in events:
+            batch.archived.append(case)
+
+    def _payers(self, batch: _Batch, kind: str, place: Jurisdiction, received):
+        """New payers for a case (an employer may be one seen before), and their sides."""
+        label = self.demo.labels[place.code]
+        if kind == "pair":
+            count = self.rng.randint(3, 6) if self.rng.random() < 0.03 else 1
+            people = [self.maker.person(Payer.Kind.EMPLOYEE, place, label) for _ in range(count)]
+        elif kind == "employer":
+            people = []
+        else:
+            people = [self.maker.person(kind, place, label)]
+        payers = [Payer(**vars(data), created_at=received) for data in people]
+        batch.payers += payers
+        sides = [Party.Side.APPLICANT] * len(payers)
+        if kind in ("employer", "pair"):
+            payers.append(self._employer(batch, place, received))
+            sides.append(Party.Side.COUNTERPARTY if kind == "pair" else Party.Side.APPLICANT)
+        return payers, sides
+
+    def _employer(self, batch: _Batch, place: Jurisdiction, received) -> Payer:
+        if self.employers and self.rng.random() < 0.35:
+            return self.rng.choice(self.employers)
+        employer = Payer(**vars(self.maker.employer(place)), created_at=received)
+        batch.payers.append(employer)
+        batch.new_employers.append(employer)
+        return employer
+
+    def _times(self, events: tuple[str, ...], received: datetime.datetime) -> dict:
+        """When each event happened: drawn durations, squeezed to fit before now."""
+        durations = [self.rng.uniform(*EVENT_DAYS[e]) for e in events]
+        available = (self.now - received).total_seconds() / 86400 - 0.01
+        total = sum(durations)
+        scale = min(1.0, available / total) if total else 1.0
+        times, at = {}, received
+        for event, days in zip(events, durations, strict=True):
+            at += datetime.timedelta(days=days * scale)
+            times[event] = at
+        return times
+
+    def _apply(self, case: Dispute, events, times, rule, category) -> list[int]:
+        """Fill in the fields the history implies; returns the co-handling department ids."""
+        co_ids: list[int] = []
+        for event in events:
+            at = times[event]
+            if event in ("classify", "classify_major"):
+                case.classification = (
+                    Classification.MAJOR if event == "classify_major" else Classification.GENERAL
+                )
+                case.classified_at = at
+                if rule is not None:
+                    case.lead_department_id = rule.lead_department_id
+                    co_ids = rule.co_ids
+                if event == "classify_major":
+                    case.escalated_at = at
+                    case.escalation_reason = "涉及金额较大、政策性强，按重大疑难事项上报。"
+            elif event == "on_spot":
+                case.classification = Classification.SIMPLE
+                case.classified_at = case.closed_at = at
+                case.handling_opinion = ON_SPOT_NOTES.get(
+                    category.code, "当场向缴费人解释政策并办结。"
+                )
+            elif event == "escalate":
+                case.classification = Classification.MAJOR
+                case.escalated_at = at
+                case.escalation_reason = "工作专班无法办结，按重大疑难事项报领导小组办公室。"
+            elif event in ("consolidate", "decide"):
+                case.handling_opinion = (
+                    "经相关部门联合核实，缴费人反映情况基本属实，由相关部门按职责更正信息、"
+                    "办理费款事宜，并将办理结果告知缴费人。"
+                )
+            elif event == "reply":
+                case.reply_text = (
+                    f"您反映的{category.name}问题，经相关部门联合办理，处理意见如下："
+                    f"{case.handling_opinion}如对处理结果有异议，可依法申请调解、行政复议、"
+                    "仲裁或提起行政诉讼。"
+                )
+                case.replied_at = at
+            elif event == "object":
+                case.objection_route = self.rng.choice(ObjectionRoute.values)
+            elif event == "outcome":
+                case.objection_outcome = OBJECTION_OUTCOMES[case.objection_route]
+                case.closed_at = at
+            elif event == "accept":
+                case.closed_at = at
+            elif event == "withdraw":
+                case.withdrawal_reason = self.rng.choice(WITHDRAWAL_REASONS)
+                case.closed_at = at
+            elif event == "archive":
+                case.archived_at = at
+        return co_ids
+
+    # -- one batch, to the database -------------------------------------------------------
+
+    def _write(self, batch: _Batch) -> None:
+        with transaction.atomic():
+            by_counter = Counter(
+                (d.registered_centre, timezone.localtime(d.received_at).year)
+                for d in batch.disputes
+            )
+            next_case = {
+                key: _reserve(key[0], key[1], CaseCounter.Series.CASE, n)
+                for key, n in by_counter.items()
+            }
+            for case in batch.disputes:
+                key = (case.registered_centre, timezone.localtime(case.received_at).year)
+                case.number = format_case_number(key[0], key[1], next_case[key])
+                next_case[key] += 1
+            by_archive = Counter(
+                (d.centre, timezone.localtime(d.archived_at).year) for d in batch.archived
+            )
+            next_archive = {
+                key: _reserve(key[0], key[1], CaseCounter.Series.ARCHIVE, n)
+                for key, n in by_archive.items()
+            }
+            for case in batch.archived:
+                key = (case.centre, timezone.localtime(case.archived_at).year)
+                case.archive_number = format_archive_number(key[0], key[1], next_archive[key])
+                next_archive[key] += 1
+
+            Payer.objects.bulk_create(batch.payers, batch_size=1000)
+            Dispute.objects.bulk_create(batch.disputes, batch_size=1000)
+            ids = [d.pk for d in batch.disputes]
+            # auto_now_add stamped them with today; a generated case was created when received.
+            Dispute.objects.filter(pk__in=ids).update(created_at=F("received_at"))
+            Party.objects.bulk_create(batch.parties, batch_size=2000)
+            Dispute.insurance_types.through.objects.bulk_create(batch.types, batch_size=2000)
+            Dispute.co_departments.through.objects.bulk_create(
+                batch.co_departments, batch_size=2000
+            )
+            TimelineEntry.objects.bulk_create(batch.timeline, batch_size=1000)
+            DepartmentTask.objects.bulk_create(batch.tasks, batch_size=2000)
+            if batch.tasks:
+                DepartmentTask.objects.filter(pk__in=[t.pk for t in batch.tasks]).update(
+                    opened_at=Subquery(
+                        Dispute.objects.filter(pk=OuterRef("dispute_id")).values("classified_at")
+                    )
+                )
+            Referral.objects.bulk_create(batch.referrals, batch_size=1000)
+            Transfer.objects.bulk_create(batch.transfers, batch_size=1000)
+        self.employers += batch.new_employers
+        # With DEBUG on Django keeps every query's SQL; bulk inserts would fill memory with them.
+        reset_queries()
+
+
+def _reserve(centre: Centre, year: int, series: str, count: int) -> int:
+    """Take ``count`` numbers of a series at once; returns the first. Call inside atomic()."""
+    counter, _ = CaseCounter.objects.select_for_update().get_or_create(
+        centre=centre, year=year, series=series
+    )
+    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + count)
+    return counter.last + 1
+
+
+def generate_cases(
+    demo: Demo,
+    count: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    days: int = 365,
+    batch_size: int = 2000,
+    progress: Callable | None = None,
+) -> int:
+    """Add ``count`` cases received over the last ``days`` days; returns how many were added."""
+    if count <= 0:
+        return 0
+    generator = CaseGenerator(demo, seed=seed, days=days, now=timezone.now())
+    return generator.run(count, batch_size=batch_size, progress=progress)

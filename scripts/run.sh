@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Start the centre for local use: a Celery worker with embedded beat in the background and the
+# Django development server, and stays until one of them ends. Ctrl-C (or SIGTERM to this script)
+# stops both.
+# Called by `make run` after set-up; HOST and PORT choose the address (default 127.0.0.1:8000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+BIN=.venv/bin
+mkdir -p var
+
+worker=""
+server=""
+
+stop() {  # stop <pid> <name>: SIGTERM, then SIGKILL if it has not gone after 20 s
+    local pid=$1 name=$2 i
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    echo "run: stopping the $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 40); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.5
+    done
+    echo "run: the $name did not stop in time; killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    trap - EXIT INT TERM
+    stop "$server" "web server"
+    stop "$worker" "Celery worker"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$BIN/celery" -A config worker -B --loglevel=INFO --concurrency=1 -s var/celerybeat-schedule &
+worker=$!
+
+"$BIN/python" manage.py runserver "$HOST:$PORT" &
+server=$!
+
+# Print the address once the server answers, so that it is not lost above the start-up logs.
+for _ in $(seq 1 60); do
+    kill -0 "$server" 2>/dev/null && kill -0 "$worker" 2>/dev/null || break
+    if timeout 1 bash -c "exec 3<>/dev/tcp/$HOST/$PORT" 2>/dev/null; then
+        cat <<BANNER
+
+  ==> The centre is running at  http://$HOST:$PORT/
+      Demo logins: printed by load_demo above. Celery worker + beat: pid $worker.
+      Press Ctrl-C to stop the server and the worker.
+
+BANNER
+        break
+    fi
+    sleep 0.5
+done
+
+# Whichever ends first (a crash, or a signal to it), stop the other one too. A polling loop
+# rather than `wait -n`, which misses a process that ended before it was called.
+while kill -0 "$server" 2>/dev/null && kill -0 "$worker" 2>/dev/null; do
+    sleep 1 &
+    wait $! || true  # returns at once when a trapped signal (Ctrl-C) arrives
+done
+status=0
+if ! kill -0 "$server" 2>/dev/null; then
+    wait "$server" || status=$?
+    echo "run: the web server exited (status $status)" >&2
+else
+    wait "$worker" || status=$?
+    echo "run: the Celery worker exited (status $status)" >&2
+fi
+exit "$status"

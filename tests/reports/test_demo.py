@@ -1,0 +1,256 @@
+import datetime
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone, translation
+
+from consultations.models import DepartmentTask
+from departments.models import Centre, Jurisdiction, Staff, roles_of
+from disputes.models import (
+    CaseCounter,
+    Category,
+    Channel,
+    Classification,
+    Dispute,
+    Payer,
+    State,
+    TimelineEntry,
+)
+from disputes.services import PartyData, PayerData, dispute_archive, dispute_register
+from disputes.validators import (
+    id_check_digit,
+    validate_credit_code,
+    validate_phone,
+    validate_resident_id,
+)
+from reports import demo as demo_data
+from reports.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_USERS, SCENARIOS, load_demo
+from routing.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "staff": Staff.objects.count(),
+        "centres": Centre.objects.count(),
+        "jurisdictions": Jurisdiction.objects.count(),
+        "cases": Dispute.objects.count(),
+        "payers": Payer.objects.count(),
+        "timeline": TimelineEntry.objects.count(),
+    }
+
+
+def _run(*args) -> str:
+    out = StringIO()
+    with translation.override("en"):
+        call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_loading_the_demo_twice_leaves_the_same_users_centres_and_cases():
+    first_output = _run()
+    first = _counts()
+    second_output = _run()
+
+    assert _counts() == first
+    assert first["cases"] == len(SCENARIOS)
+    assert "Created 36 demo cases" in first_output
+    assert "none added" in second_output
+
+
+def test_the_command_ends_with_the_table_of_demo_logins():
+    output = _run()
+
+    table = output[output.index("Demo logins:") :]
+    for login in DEMO_LOGINS:
+        assert login.username in table
+    assert table.count(DEMO_PASSWORD) == len(DEMO_LOGINS)
+
+
+def test_every_state_has_a_demo_case_played_through_the_services():
+    load_demo()
+
+    states = set(Dispute.objects.values_list("state", flat=True))
+    assert states == set(State.values)
+    now = timezone.now()
+    for case in Dispute.objects.prefetch_related("timeline"):
+        entries = list(case.timeline.all())
+        assert entries[0].action == "disputes.case.registered"
+        # Every state change left its timeline row, each at or after the one before.
+        changes = [e for e in entries if e.to_state]
+        assert changes[-1].to_state == case.state
+        assert all(e.actor_id for e in entries)
+        moments = [e.at for e in entries]
+        assert moments == sorted(moments)
+        assert case.received_at <= moments[0] <= now
+        assert now - case.received_at < datetime.timedelta(days=70)
+    archived = Dispute.objects.filter(state=State.ARCHIVED)
+    assert all(case.archive_number for case in archived)
+    referred = Dispute.objects.get(state=State.REFERRED, centre__code="GW")
+    assert Referral.objects.filter(dispute=referred).exists()
+    group = Dispute.objects.get(is_group_dispute=True)
+    assert group.parties.count() >= 5
+
+
+def test_the_demo_users_have_their_role_place_and_the_demo_password():
+    load_demo()
+
+    for spec in DEMO_USERS:
+        user = User.objects.get(username=spec.username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert roles_of(user) == {spec.role}
+        assert user.staff.full_name == spec.full_name
+        if spec.centre:
+            assert user.staff.centre.code == spec.centre
+            assert user.groups.filter(pk=user.staff.centre.group_id).exists()
+        if spec.department:
+            assert user.staff.department.code == spec.department
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    assert Staff.objects.get(user__username="officer_tax").department.name == "芮城县税务局"
+
+
+def test_every_demo_payer_has_a_valid_identity_number_or_credit_code_and_phone():
+    load_demo(cases=300)
+
+    payers = list(Payer.objects.all())
+    assert len(payers) > 300
+    for payer in payers:
+        if payer.is_employer:
+            validate_credit_code(payer.id_number)
+            assert payer.id_number.startswith("91140830")
+        else:
+            validate_resident_id(payer.id_number)
+            assert payer.id_number.startswith("140830")
+        validate_phone(payer.phone)
+        try:
+            payer.full_clean()
+        except ValidationError as exc:  # pragma: no cover - the message names the payer
+            pytest.fail(f"{payer.id_number}: {exc}")
+
+
+def test_adding_500_cases_gives_500_new_numbers_and_advances_the_counters():
+    _run()
+    before = Dispute.objects.count()
+
+    output = _run("--cases", "500", "--batch-size", "120")
+
+    assert "Generated 500 more cases" in output
+    assert Dispute.objects.count() == before + 500
+    numbers = list(Dispute.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
+    archive_numbers = [n for n in Dispute.objects.values_list("archive_number", flat=True) if n]
+    assert len(archive_numbers) == len(set(archive_numbers))
+    for counter in CaseCounter.objects.select_related("centre"):
+        series = Dispute.objects.filter(
+            registered_centre=counter.centre, number__contains=f"-{counter.year}-"
+        )
+        if counter.series == CaseCounter.Series.CASE:
+            highest = max(int(n.rsplit("-", 1)[1]) for n in series.values_list("number", flat=True))
+            assert counter.last == highest
+
+    # A case registered now gets the next number, and archiving one the next archive number.
+    clerk = User.objects.get(username="clerk")
+    centre = Centre.objects.get(code="GW")
+    counter = CaseCounter.objects.get(
+        centre=centre, year=timezone.localdate().year, series=CaseCounter.Series.CASE
+    )
+    first17 = "14083019900101123"
+    fresh = dispute_register(
+        actor=clerk,
+        centre=centre,
+        parties=[PartyData(PayerData("flexible", "测试人", first17 + id_check_digit(first17)))],
+        channel=Channel.objects.get(code="window"),
+        jurisdiction=centre.jurisdiction,
+        category=Category.objects.get(code="other"),
+        claim="测试",
+        summary="测试",
+    )
+    assert fresh.number == f"GW-{timezone.localdate().year}-{counter.last + 1:06d}"
+    closed = Dispute.objects.filter(state=State.CLOSED, centre=centre).first()
+    archived = dispute_archive(dispute=closed, actor=clerk)
+    assert Dispute.objects.filter(archive_number=archived.archive_number).count() == 1
+
+
+def test_generated_cases_carry_the_fields_their_state_implies():
+    demo = load_demo().demo
+    before = set(Dispute.objects.values_list("pk", flat=True))
+
+    demo_data.generate_cases(demo, 400, seed=3, batch_size=150)
+
+    generated = Dispute.objects.exclude(pk__in=before).prefetch_related("timeline")
+    assert generated.count() == 400
+    assert {State.ARCHIVED, State.CLOSED, State.JOINT_HANDLING} <= set(
+        generated.values_list("state", flat=True)
+    )
+    now = timezone.now()
+    for case in generated:
+        assert len(case.timeline.all()) == 1
+        assert case.received_at <= now
+        assert case.registered_centre.code in ("GW", "FLD")
+        if case.state in (State.REGISTERED, State.REFERRED):
+            assert case.classification == ""
+        if case.state in (State.JOINT_HANDLING, State.AWAITING_REPLY, State.REPLIED):
+            assert case.classification in (Classification.GENERAL, Classification.MAJOR)
+            assert case.lead_department_id is not None
+            assert case.received_at <= case.classified_at <= now
+        if case.state in (State.ESCALATED, State.SPECIAL_HANDLING):
+            assert case.classification == Classification.MAJOR
+            assert case.escalated_at is not None
+        if case.state in (State.REPLIED, State.OBJECTED):
+            assert case.reply_text and case.replied_at
+        if case.state == State.OBJECTED:
+            assert case.objection_route
+        if case.state in (State.RESOLVED_ON_SPOT, State.CLOSED, State.WITHDRAWN, State.ARCHIVED):
+            assert case.received_at <= case.closed_at <= now
+        if case.state == State.RESOLVED_ON_SPOT:
+            assert case.classification == Classification.SIMPLE
+        if case.state == State.WITHDRAWN:
+            assert case.withdrawal_reason
+        if case.state == State.ARCHIVED:
+            assert case.archive_number
+            assert case.closed_at <= case.archived_at <= now
+        else:
+            assert case.archive_number == ""
+        if case.state == State.JOINT_HANDLING:
+            assert DepartmentTask.objects.filter(dispute=case, role="lead").exists()
+
+
+def test_the_same_seed_generates_the_same_cases():
+    demo = load_demo().demo
+
+    def generate(seed):
+        with transaction.atomic():
+            before = set(Dispute.objects.values_list("pk", flat=True))
+            demo_data.generate_cases(demo, 30, seed=seed)
+            rows = list(
+                Dispute.objects.exclude(pk__in=before)
+                .order_by("number")
+                .values_list("number", "state", "claim", "parties__payer__id_number")
+            )
+            transaction.set_rollback(True)
+        return rows
+
+    assert generate(7) == generate(7)
+    assert generate(7) != generate(8)
+
+
+def test_without_time_machine_the_steps_are_redated_to_their_moments(monkeypatch):
+    monkeypatch.setattr("reports.demo.cases.time_machine", None)
+
+    load_demo()
+
+    now = timezone.now()
+    entries = TimelineEntry.objects.select_related("dispute")
+    assert all(e.dispute.received_at <= e.at <= now for e in entries)
+    assert any(e.at < now - datetime.timedelta(days=14) for e in entries)
+    for case in Dispute.objects.filter(state=State.ARCHIVED):
+        assert case.closed_at <= case.archived_at < now - datetime.timedelta(hours=1)
