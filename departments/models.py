@@ -6,6 +6,7 @@ This app is the ground floor: it imports no other app of the project.
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -260,9 +261,29 @@ class Staff(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.sync_unit_groups()
+
     @property
     def roles(self) -> frozenset[str]:
         return roles_of(self.user)
+
+    def sync_unit_groups(self) -> None:
+        """Make the user a member of exactly their centre's and department's groups.
+
+        Per-case grants go to these groups (never to single users), so membership is what
+        carries a grant to the people of a centre or department.
+        """
+        wanted = {
+            unit.group_id for unit in (self.centre, self.department) if unit and unit.group_id
+        }
+        unit_groups = self.user.groups.filter(Q(centre__isnull=False) | Q(department__isnull=False))
+        current = set(unit_groups.values_list("pk", flat=True))
+        if current - wanted:
+            self.user.groups.remove(*(current - wanted))
+        if wanted - current:
+            self.user.groups.add(*(wanted - current))
 
 
 _GROUP_TO_ROLE = {name: role for role, name in ROLE_GROUP_NAMES.items()}

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from disputes.models import (
+    AccessLog,
     Attachment,
     Category,
     Channel,
@@ -95,6 +96,26 @@ class TimelineEntryAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["=dispute__number"]
     list_select_related = ["dispute", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Append-only: readable, never editable or deletable."""
+
+    list_display = ["at", "user", "kind", "dispute", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["=dispute__number", "user__username"]
+    list_select_related = ["user", "dispute"]
+    date_hierarchy = "at"
 
     def has_add_permission(self, request):
         return False

@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import Centre, Jurisdiction
+from departments.models import Centre, Department, Jurisdiction
 from disputes.models import (
     Category,
     Channel,
@@ -316,3 +316,23 @@ class CaseFilterForm(forms.Form):
         if data.get("received_to"):
             qs = qs.filter(received_at__date__lte=data["received_to"])
         return qs
+
+
+class GrantForm(forms.Form):
+    """Share a case with a department or a centre (never with one person)."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(active=True), required=False
+    )
+    centre = forms.ModelChoiceField(
+        label=_("or centre"), queryset=Centre.objects.filter(active=True), required=False
+    )
+    reason = forms.CharField(label=_("Why"), max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        department, centre = data.get("department"), data.get("centre")
+        if bool(department) == bool(centre):
+            raise ValidationError(_("Choose one department or one centre."))
+        data["unit"] = department or centre
+        return data

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase
 
 from departments.models import Centre, Department, Jurisdiction
 from disputes import rules
@@ -606,3 +607,53 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.centre_id}/{self.year}/{self.series}: {self.last}"
+
+
+class DisputeGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian's per-case grants, with a real foreign key to the case.
+
+    Grants go to the groups of centres and departments only (see ``disputes.access``), so the
+    table grows with cases × units, never cases × users.
+    """
+
+    content_object = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="grants")
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+        verbose_name = _("case access grant")
+        verbose_name_plural = _("case access grants")
+
+
+class AccessLog(models.Model):
+    """Who looked at what: case pages, downloads, exports and full-number reveals. Append-only."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("Viewed the case")
+        DOWNLOAD = "download", _("Downloaded a document")
+        EXPORT = "export", _("Exported a list")
+        REVEAL = "reveal", _("Showed a number in full")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    dispute = models.ForeignKey(
+        Dispute,
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_log",
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["kind", "at"], name="accesslog_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.kind} {self.dispute_id}"

@@ -85,3 +85,43 @@ def intake_centre(user):
             .first()
         )
     return None
+
+
+def is_leading_group(dispute, user) -> bool:
+    roles = roles_of(user)
+    return bool(roles & {Role.LEADING_GROUP_OFFICE, Role.LEADER}) and _in_county(
+        staff_of(user), dispute
+    )
+
+
+def handles_case(dispute, user) -> bool:
+    """Whether the user works on the case (and so reads the payers' numbers in full).
+
+    The owning centre's clerks and coordinators, officers of the assigned departments, and the
+    leading group once the case is escalated. Supervisors, the cyberspace office, grid
+    mediators and holders of a mere view grant read the numbers masked.
+    """
+    if can_handle_at_centre(dispute, user):
+        return True
+    staff = staff_of(user)
+    if staff is not None and staff.department_id and Role.OFFICER in roles_of(user):
+        if staff.department_id == dispute.lead_department_id:
+            return True
+        if dispute.co_departments.filter(pk=staff.department_id).exists():
+            return True
+    return dispute.escalated_at is not None and is_leading_group(dispute, user)
+
+
+def may_reveal(dispute, user) -> bool:
+    """Who may ask to see a masked number in full (a logged action). Never the cyberspace office."""
+    roles = roles_of(user)
+    if Role.CYBERSPACE in roles and not (roles - {Role.CYBERSPACE}):
+        return False
+    return staff_of(user) is not None
+
+
+def may_grant(dispute, user) -> bool:
+    """The owning centre's coordinator and the county's leading-group office share a case."""
+    return can_coordinate(dispute, user) or (
+        Role.LEADING_GROUP_OFFICE in roles_of(user) and _in_county(staff_of(user), dispute)
+    )

@@ -7,7 +7,11 @@ urlpatterns = [
     path("", views.dispute_list, name="list"),
     path("new/", views.dispute_create, name="create"),
     path("payers/lookup/", views.payer_lookup, name="payer_lookup"),
+    path("export.csv", views.dispute_export, name="export"),
     path("<str:number>/", views.dispute_detail, name="detail"),
+    path("<str:number>/reveal/", views.reveal_number, name="reveal"),
+    path("<str:number>/access/", views.access_grants, name="access"),
+    path("<str:number>/access/<int:group_id>/revoke/", views.access_revoke, name="access_revoke"),
     path("<str:number>/attachments/", views.attachment_upload, name="attachment_upload"),
     path(
         "<str:number>/attachments/<int:pk>/", views.attachment_download, name="attachment_download"

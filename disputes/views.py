@@ -1,18 +1,22 @@
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from departments.models import Jurisdiction
-from disputes import rules, services
+from departments.models import Jurisdiction, Role, roles_of
+from disputes import access, rules, services
 from disputes.actions import CaseAction, actions_for, get_action
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.forms import (
@@ -21,13 +25,14 @@ from disputes.forms import (
     AttachmentForm,
     CaseFilterForm,
     DisputeForm,
+    GrantForm,
     ObjectForm,
     OutcomeForm,
     PayerFormSet,
     ReplyForm,
     WithdrawForm,
 )
-from disputes.models import OPEN_STATES, Attachment, Party, Payer, TimelineEntry
+from disputes.models import OPEN_STATES, AccessLog, Attachment, Party, Payer, TimelineEntry
 from disputes.selectors import get_dispute_for_user, visible_disputes
 
 PAGE_SIZE = 25
@@ -180,21 +185,166 @@ def payer_lookup(request):
 @require_GET
 def dispute_detail(request, number):
     dispute = get_dispute_for_user(request.user, number)
-    parties = dispute.parties.select_related("payer")
-    timeline = TimelineEntry.objects.filter(dispute=dispute).select_related("actor__staff")
+    access.log_access(user=request.user, kind=AccessLog.Kind.VIEW, dispute=dispute)
+    user = request.user
+    numbers = NumberPolicy.for_case(request, dispute)
+    parties = [
+        (party, numbers.shows_in_full(party.payer_id))
+        for party in dispute.parties.select_related("payer")
+    ]
     context = {
         "dispute": dispute,
         "parties": parties,
-        "timeline": timeline,
+        "timeline": TimelineEntry.objects.filter(dispute=dispute).select_related("actor__staff"),
         "insurance_types": dispute.insurance_types.all(),
         "co_departments": dispute.co_departments.all(),
         "attachments": dispute.attachments.select_related("uploaded_by__staff"),
         "linked": dispute.linked_disputes.all(),
-        "actions": actions_for(dispute, request.user),
-        "can_attach": rules.can_handle_at_centre(dispute, request.user) and dispute.is_open,
+        "actions": actions_for(dispute, user),
+        "can_attach": rules.can_handle_at_centre(dispute, user) and dispute.is_open,
         "attachment_form": AttachmentForm(),
+        "numbers": numbers,
+        "can_share": rules.may_grant(dispute, user),
     }
     return render(request, "disputes/detail.html", context)
+
+
+class NumberPolicy:
+    """How the payers' identity and phone numbers show on a case page for this user."""
+
+    def __init__(self, *, full: bool, hidden: bool, can_reveal: bool, revealed: set[int]):
+        self.full = full
+        self.hidden = hidden
+        self.can_reveal = can_reveal
+        self.revealed = revealed
+
+    @classmethod
+    def for_case(cls, request, dispute):
+        user = request.user
+        roles = roles_of(user)
+        only_cyberspace = roles == {Role.CYBERSPACE}
+        return cls(
+            full=rules.handles_case(dispute, user),
+            hidden=only_cyberspace,
+            can_reveal=rules.may_reveal(dispute, user),
+            revealed=access.revealed_payers(request, dispute),
+        )
+
+    def shows_in_full(self, payer_id: int) -> bool:
+        return not self.hidden and (self.full or payer_id in self.revealed)
+
+
+@login_required
+@require_POST
+def reveal_number(request, number):
+    dispute = get_dispute_for_user(request.user, number)
+    payer = get_object_or_404(Payer, pk=request.POST.get("payer") or 0)
+    try:
+        access.reveal(
+            request=request, dispute=dispute, payer=payer, reason=request.POST.get("reason", "")
+        )
+    except ActionNotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DisputeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(
+            request,
+            _("The numbers of %(name)s are shown in full for %(minutes)d minutes; this is logged.")
+            % {"name": payer.name, "minutes": access.REVEAL_MINUTES},
+        )
+    return redirect("disputes:detail", number=dispute.number)
+
+
+@login_required
+def access_grants(request, number):
+    """Share the case with another centre or department (a guardian grant to its group)."""
+    dispute = get_dispute_for_user(request.user, number)
+    if not rules.may_grant(dispute, request.user):
+        raise PermissionDenied(_("Only the coordinator or the leading-group office shares a case."))
+    form = GrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access.access_grant(
+                dispute=dispute,
+                actor=request.user,
+                group=form.cleaned_data["unit"].group,
+                reason=form.cleaned_data["reason"],
+            )
+        except DisputeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Access granted."))
+            return redirect("disputes:access", number=dispute.number)
+    grants = [(g, access.unit_of(g.group)) for g in access.grants_of(dispute)]
+    return render(
+        request, "disputes/access.html", {"dispute": dispute, "form": form, "grants": grants}
+    )
+
+
+@login_required
+@require_POST
+def access_revoke(request, number, group_id):
+    dispute = get_dispute_for_user(request.user, number)
+    group = get_object_or_404(Group, pk=group_id)
+    try:
+        access.access_revoke(dispute=dispute, actor=request.user, group=group)
+    except ActionNotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, _("Access withdrawn."))
+    return redirect("disputes:access", number=dispute.number)
+
+
+EXPORT_LIMIT = 50_000
+
+
+@login_required
+@require_GET
+def dispute_export(request):
+    """The filtered list as CSV (UTF-8 with BOM, for spreadsheet programs), numbers masked."""
+    form = CaseFilterForm(request.GET or None)
+    qs = (
+        form.apply(visible_disputes(request.user))
+        .with_list_relations()
+        .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("payer")))
+        .order_by("-received_at", "-pk")
+    )
+    access.log_access(
+        user=request.user, kind=AccessLog.Kind.EXPORT, detail=request.GET.urlencode()[:200]
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Case number"),
+            _("Received"),
+            _("Centre"),
+            _("Category"),
+            _("State"),
+            _("Classification"),
+            _("Lead department"),
+            _("Payers"),
+            _("Amount in dispute (yuan)"),
+        ]
+    )
+    for d in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                d.number,
+                timezone.localtime(d.received_at).strftime("%Y-%m-%d %H:%M"),
+                d.centre.name,
+                d.category.name,
+                d.get_state_display(),
+                d.get_classification_display(),
+                d.lead_department.name if d.lead_department else "",
+                "；".join(f"{p.payer.name}（{p.payer.masked_id_number}）" for p in d.parties.all()),
+                f"{d.amount:.2f}" if d.amount is not None else "",
+            ]
+        )
+    return response
 
 
 @login_required
@@ -230,6 +380,9 @@ def attachment_upload(request, number):
 def attachment_download(request, number, pk):
     dispute = get_dispute_for_user(request.user, number)
     attachment = get_object_or_404(Attachment, pk=pk, dispute=dispute)
+    access.log_access(
+        user=request.user, kind=AccessLog.Kind.DOWNLOAD, dispute=dispute, detail=attachment.name
+    )
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:

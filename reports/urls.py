@@ -5,4 +5,5 @@ from reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("access-log/", views.access_log, name="access_log"),
 ]

@@ -13,8 +13,9 @@ rule in the admin, which wins over these and is never touched by this installer.
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from departments.models import ROLE_GROUP_NAMES, Department, Role, role_group
 from disputes.models import Category, Channel, InsuranceType
@@ -352,6 +353,7 @@ def install_reference_data() -> InstallSummary:
         existed = _group_exists(role)
         role_group(role)
         summary.count("groups", not existed)
+    _grant_admin_model_permissions()
 
     departments = {}
     for row in DEPARTMENTS:
@@ -387,6 +389,34 @@ def install_reference_data() -> InstallSummary:
         installed.co_departments.set([departments[kind] for kind in rule.co if kind != rule.lead])
         summary.count("routing_rules", created)
     return summary
+
+
+# What the administrator role maintains in the Django admin: the organisation, users, the
+# reference lists and the routing rules. Cases and their logs are never edited there.
+ADMIN_MAINTAINS = {
+    "departments": ["jurisdiction", "centre", "department", "staff"],
+    "disputes": ["category", "insurancetype", "channel", "payer"],
+    "routing": ["routingrule"],
+    "auth": ["user", "group"],
+}
+ADMIN_READS = {
+    "disputes": ["dispute", "timelineentry", "accesslog"],
+    "routing": ["transfer", "referral"],
+    "consultations": ["departmenttask"],
+}
+
+
+def _grant_admin_model_permissions() -> None:
+    wanted = Q(pk__in=[])
+    for app_label, models in ADMIN_MAINTAINS.items():
+        wanted |= Q(content_type__app_label=app_label, content_type__model__in=models)
+    for app_label, models in ADMIN_READS.items():
+        wanted |= Q(
+            content_type__app_label=app_label,
+            content_type__model__in=models,
+            codename__startswith="view_",
+        )
+    role_group(Role.ADMIN).permissions.add(*Permission.objects.filter(wanted))
 
 
 def _group_exists(role: Role) -> bool:

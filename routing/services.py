@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import Centre, Department
+from disputes.access import drop_unit_grants
 from disputes.exceptions import DisputeError
 from disputes.models import Classification, Dispute
 from disputes.services import run_transition
@@ -134,6 +135,8 @@ def dispute_transfer(
         Transfer.objects.create(
             dispute=case, from_centre=from_centre, to_centre=centre, reason=reason.strip(), by=actor
         )
+        # The old centre's relation to the case has ended: so have its explicit grants.
+        drop_unit_grants(dispute=case, group=from_centre.group)
     return case
 
 

@@ -35,7 +35,11 @@ def test_a_walk_in_dispute_goes_from_registration_to_the_archive(world, page, lo
     page.wait_for_selector("[data-state=registered]")
     dispute = Dispute.objects.get()
     assert dispute.parties.count() == 2
-    assert "138****1111" in page.content()  # the phone is masked on the page
+    assert "13800001111" in page.content()  # the clerk handles the case: numbers in full
+    page.goto("/cases/")
+    assert resident_id(11) not in page.content()  # lists mask them
+    assert resident_id(11)[:4] + "**********" + resident_id(11)[-4:] in page.content()
+    page.goto(f"/cases/{dispute.number}/")
 
     # ... and classifies it as general: the routing proposal is there to accept or change.
     click_action(page, "classify")

@@ -293,7 +293,10 @@ def test_an_archived_case_accepts_no_further_transition(world):
 def test_unanswered_department_tasks_are_closed_when_the_case_is_withdrawn(world):
     d = world.make_dispute()
     routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification="general", lead_department=world.tax,
+        dispute=d,
+        actor=world.clerk,
+        classification="general",
+        lead_department=world.tax,
         co_departments=[world.hr],
     )
     services.dispute_withdraw(dispute=d, actor=world.clerk, reason="撤回")
@@ -305,8 +308,12 @@ def test_unanswered_department_tasks_are_closed_when_the_case_is_withdrawn(world
 def test_departments_give_opinions_in_special_handling_of_a_major_case(world):
     d = world.make_dispute()
     routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification="major", lead_department=world.tax,
-        co_departments=[world.hr], note="重大",
+        dispute=d,
+        actor=world.clerk,
+        classification="major",
+        lead_department=world.tax,
+        co_departments=[world.hr],
+        note="重大",
     )
     assert not DepartmentTask.objects.filter(dispute=d).exists()
     consultation_services.dispute_approve(dispute=d, actor=world.leader)
@@ -322,7 +329,10 @@ def test_departments_give_opinions_in_special_handling_of_a_major_case(world):
 def test_escalation_keeps_the_pending_opinions_open(world):
     d = world.make_dispute()
     routing_services.dispute_classify(
-        dispute=d, actor=world.clerk, classification="general", lead_department=world.tax,
+        dispute=d,
+        actor=world.clerk,
+        classification="general",
+        lead_department=world.tax,
     )
     consultation_services.dispute_escalate(dispute=d, actor=world.coordinator, reason="r")
     task = DepartmentTask.objects.get(dispute=d)

@@ -13,7 +13,9 @@ def rules(world):
     general = RoutingRule.objects.create(category=world.category, lead_department=world.tax)
     general.co_departments.set([world.hr])
     pension = RoutingRule.objects.create(
-        category=world.category, insurance_type=world.pension, lead_department=world.hr,
+        category=world.category,
+        insurance_type=world.pension,
+        lead_department=world.hr,
         suggested_classification="general",
     )
     pension.co_departments.set([world.tax])
@@ -48,7 +50,9 @@ def test_two_equally_specific_rules_join_their_departments(world, rules):
 
 def test_a_county_rule_beats_an_installation_wide_one(world, rules):
     local = RoutingRule.objects.create(
-        category=world.category, insurance_type=world.pension, county=world.county,
+        category=world.category,
+        insurance_type=world.pension,
+        county=world.county,
         lead_department=world.tax,
     )
     d = world.make_dispute(insurance_types=[world.pension])

@@ -1,0 +1,126 @@
+"""Per-case access beyond the case's own relations: guardian grants to unit groups, the access
+log, and showing a masked number in full."""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from disputes import rules
+from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.models import AccessLog, Dispute, DisputeGroupObjectPermission, Payer
+from disputes.services import timeline_add
+
+VIEW = "disputes.view_dispute"
+REVEAL_MINUTES = 10
+
+
+def unit_of(group: Group):
+    """The centre or department a permission group belongs to, or None."""
+    for name in ("centre", "department"):
+        try:
+            return getattr(group, name)
+        except ObjectDoesNotExist:
+            continue
+    return None
+
+
+def grants_of(dispute: Dispute):
+    return (
+        DisputeGroupObjectPermission.objects.filter(content_object=dispute)
+        .select_related("group__centre", "group__department", "permission")
+        .order_by("group__name")
+    )
+
+
+def access_grant(*, dispute: Dispute, actor, group: Group, reason: str) -> None:
+    """Let a centre or department (its group) see one case, e.g. to review it."""
+    if not rules.may_grant(dispute, actor):
+        raise ActionNotPermitted(
+            _("Only the coordinator or the leading-group office shares a case.")
+        )
+    if unit_of(group) is None:
+        raise DisputeError(_("Access is granted to a centre or a department, not to a person."))
+    if not reason.strip():
+        raise DisputeError(_("Say why the case is shared."))
+    with transaction.atomic():
+        assign_perm(VIEW, group, dispute)
+        timeline_add(
+            dispute=dispute,
+            actor=actor,
+            action="disputes.access.granted",
+            note=reason.strip(),
+            data={"unit": str(unit_of(group))},
+        )
+
+
+def access_revoke(*, dispute: Dispute, actor, group: Group, reason: str = "") -> None:
+    if actor is not None and not rules.may_grant(dispute, actor):
+        raise ActionNotPermitted(
+            _("Only the coordinator or the leading-group office withdraws access.")
+        )
+    with transaction.atomic():
+        remove_perm(VIEW, group, dispute)
+        timeline_add(
+            dispute=dispute,
+            actor=actor,
+            action="disputes.access.revoked",
+            note=reason,
+            data={"unit": str(unit_of(group))},
+        )
+
+
+def drop_unit_grants(*, dispute: Dispute, group: Group | None) -> int:
+    """Withdraw every grant a unit holds on the case (its relation to the case has ended)."""
+    if group is None:
+        return 0
+    deleted, _rows = DisputeGroupObjectPermission.objects.filter(
+        content_object=dispute, group=group
+    ).delete()
+    return deleted
+
+
+def log_access(*, user, kind: str, dispute: Dispute | None = None, reason="", detail="") -> None:
+    AccessLog.objects.create(
+        user=user, kind=kind, dispute=dispute, reason=reason[:200], detail=detail[:200]
+    )
+
+
+# -- showing numbers in full ------------------------------------------------------------------
+
+_SESSION_KEY = "revealed"
+
+
+def reveal(*, request, dispute: Dispute, payer: Payer, reason: str) -> None:
+    """Show one payer's numbers in full to this user for a few minutes; logged with the reason."""
+    if not rules.may_reveal(dispute, request.user):
+        raise ActionNotPermitted(_("Your role does not see payers' numbers in full."))
+    if not dispute.parties.filter(payer=payer).exists():
+        raise DisputeError(_("That payer is not a party to this case."))
+    if not reason.strip():
+        raise DisputeError(_("Say why you need to see the number in full."))
+    log_access(
+        user=request.user,
+        kind=AccessLog.Kind.REVEAL,
+        dispute=dispute,
+        reason=reason.strip(),
+        detail=payer.name,
+    )
+    until = (timezone.now() + datetime.timedelta(minutes=REVEAL_MINUTES)).timestamp()
+    revealed = request.session.get(_SESSION_KEY, {})
+    revealed[f"{dispute.pk}:{payer.pk}"] = until
+    request.session[_SESSION_KEY] = revealed
+
+
+def revealed_payers(request, dispute: Dispute) -> set[int]:
+    now = timezone.now().timestamp()
+    prefix = f"{dispute.pk}:"
+    return {
+        int(key[len(prefix) :])
+        for key, until in request.session.get(_SESSION_KEY, {}).items()
+        if key.startswith(prefix) and until > now
+    }
