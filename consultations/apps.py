@@ -15,7 +15,13 @@ class ConsultationsConfig(AppConfig):
         from disputes.timeline import register_labels
 
         post_transition.connect(handlers.sync_department_tasks, sender=Dispute)
-        register_labels({"consultations.opinion.given": _("Department opinion given")})
+        register_labels(
+            {
+                "consultations.opinion.given": _("Department opinion given"),
+                "consultations.task.declined": _("Department declined: not its duty"),
+                "consultations.task.reassigned": _("Department reassigned"),
+            }
+        )
 
         register(
             CaseAction(

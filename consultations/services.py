@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from consultations.handlers import OPINION_STATES
 from consultations.models import DepartmentTask
 from disputes import rules
+from disputes.access import drop_unit_grants
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import Dispute
 from disputes.services import run_transition, timeline_add
@@ -143,3 +144,81 @@ def dispute_decide(*, dispute, actor, opinion: str, expected_state=None) -> Disp
         expected_state=expected_state,
         opinion=opinion.strip(),
     )
+
+
+def task_decline(*, task: DepartmentTask, actor, reason: str) -> DepartmentTask:
+    """A department says the matter is not its duty, with reasons; the coordinator reassigns."""
+    if not rules.is_department_officer(actor, task.department_id):
+        raise ActionNotPermitted(
+            _("Only an officer of %(dept)s can answer for it.") % {"dept": task.department.name}
+        )
+    if not reason.strip():
+        raise DisputeError(_("Give the reasons why the matter is not this department's duty."))
+    with transaction.atomic():
+        locked = DepartmentTask.objects.select_for_update().get(pk=task.pk)
+        if locked.status != DepartmentTask.Status.PENDING:
+            raise DisputeError(_("This department has already answered."))
+        locked.status = DepartmentTask.Status.DECLINED
+        locked.decline_reason = reason.strip()
+        locked.signed_by = actor
+        locked.answered_at = timezone.now()
+        locked.save()
+        timeline_add(
+            dispute=locked.dispute,
+            actor=actor,
+            action="consultations.task.declined",
+            note=locked.decline_reason,
+            data={"department": locked.department.name},
+        )
+    return locked
+
+
+def task_reassign(*, dispute: Dispute, actor, from_department, to_department, reason: str):
+    """The coordinator moves a department's part of the case to another department.
+
+    The old department loses the case (its assignment, its pending task and any explicit grant);
+    the new one is assigned and, while opinions are being given, gets its own sub-task.
+    """
+    if not rules.can_coordinate(dispute, actor):
+        raise ActionNotPermitted(_("Only the coordinator of the owning centre reassigns."))
+    if from_department.pk == to_department.pk:
+        raise DisputeError(_("Choose a different department."))
+    if not reason.strip():
+        raise DisputeError(_("Give the reason for the reassignment."))
+    with transaction.atomic():
+        case = Dispute.objects.select_for_update().get(pk=dispute.pk)
+        is_lead = case.lead_department_id == from_department.pk
+        if not is_lead and not case.co_departments.filter(pk=from_department.pk).exists():
+            raise DisputeError(
+                _("%(dept)s is not assigned to this case.") % {"dept": from_department.name}
+            )
+        if is_lead:
+            Dispute.objects.filter(pk=case.pk).update(lead_department=to_department)
+            case.co_departments.remove(to_department)
+        else:
+            case.co_departments.remove(from_department)
+            case.co_departments.add(to_department)
+        DepartmentTask.objects.filter(dispute=case, department=from_department).exclude(
+            status=DepartmentTask.Status.ANSWERED
+        ).update(status=DepartmentTask.Status.WITHDRAWN)
+        drop_unit_grants(dispute=case, group=from_department.group)
+        if (
+            case.state in OPINION_STATES
+            and not DepartmentTask.objects.filter(dispute=case, department=to_department)
+            .exclude(status=DepartmentTask.Status.WITHDRAWN)
+            .exists()
+        ):
+            DepartmentTask.objects.create(
+                dispute=case,
+                department=to_department,
+                role=DepartmentTask.Role.LEAD if is_lead else DepartmentTask.Role.CO,
+            )
+        timeline_add(
+            dispute=case,
+            actor=actor,
+            action="consultations.task.reassigned",
+            note=reason.strip(),
+            data={"from": from_department.name, "to": to_department.name},
+        )
+    case.refresh_from_db()
+    return case

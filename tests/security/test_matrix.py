@@ -1,0 +1,185 @@
+"""Every page of the project × every role: the expected status of each cell.
+
+The table below is the contract. A URL added to the project without a row here fails
+``test_every_url_has_a_row``; a row whose cell changes fails its own case. Statuses: 200 shown,
+302 redirected (anonymous → log in; a POST that acted), 403 visible but not yours, 404 not
+visible (never revealing that the case exists), 405 wrong method.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from disputes import services
+from tests import scenarios
+
+PERSONAS = [
+    "anonymous", "outsider", "clerk", "coordinator", "clerk_b", "officer_tax", "officer_hr",
+    "officer_medical", "officer_gov", "lgo", "leader", "supervisor", "mediator", "cyber",
+]  # fmt: skip
+
+# Columns:       anon out  clk  crd  clkB tax  hr   med  gov  lgo  ldr  sup  med. cyb
+ALL_LOGGED_IN = [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]
+INTAKE = [302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 200, 403]
+# A general case of centre A, tax leading and HR co-handling: who sees it.
+JOINT_SEEN = [302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 404, 200, 404, 404]
+CENTRE_ACTS = [302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 403, 404, 404]
+REGISTERED_CENTRE_ACTS = [302, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 403, 404, 404]
+
+
+def row(base, **cells):
+    out = list(base)
+    for persona, status in cells.items():
+        out[PERSONAS.index(persona)] = status
+    return out
+
+
+def seen_but(status_for_seen, **cells):
+    """JOINT_SEEN with every visible cell set to ``status_for_seen`` unless named."""
+    out = [status_for_seen if s == 200 else s for s in JOINT_SEEN]
+    return row(out, **cells)
+
+
+def escalated_seen(status_for_seen, **cells):
+    base = row(JOINT_SEEN, lgo=200, leader=200)
+    out = [status_for_seen if s == 200 else s for s in base]
+    return row(out, **cells)
+
+
+def payer_of(d):
+    return {"payer": d.parties.get().payer_id, "reason": "核对身份"}
+
+
+def upload(d):
+    return {"files": [SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x", "application/pdf")]}
+
+
+def with_attachment(w, **kw):
+    d = scenarios.joint_handling(w, **kw)
+    services.attachment_add(
+        dispute=d,
+        actor=w.clerk,
+        upload=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x", "application/pdf"),
+    )
+    return d
+
+
+# url name: (method, scenario, extra URL kwargs, POST data, expected per persona)
+MATRIX = {
+    "accounts:login": ("get", None, None, None, [200] + [302] * 13),
+    "accounts:logout": ("post", None, None, None, [302] * 14),
+    "reports:home": ("get", None, None, None, ALL_LOGGED_IN),
+    "reports:access_log": ("get", None, None, None, row([302] + [403] * 13, supervisor=200)),
+    "disputes:list": ("get", None, None, None, ALL_LOGGED_IN),
+    "disputes:export": ("get", None, None, None, ALL_LOGGED_IN),
+    "disputes:create": ("get", None, None, None, INTAKE),
+    "disputes:payer_lookup": ("get", None, None, None, INTAKE),
+    "disputes:detail": ("get", scenarios.joint_handling, None, None, JOINT_SEEN),
+    "disputes:reveal": ("post", scenarios.joint_handling, None, payer_of, seen_but(302)),
+    "disputes:access": (
+        "get", scenarios.joint_handling, None, None, seen_but(403, coordinator=200)
+    ),
+    "disputes:access_revoke": (
+        "post", scenarios.joint_handling, lambda w, d: {"group_id": w.tax.group_id}, None,
+        seen_but(403, coordinator=302),
+    ),
+    "disputes:attachment_upload": (
+        "post", scenarios.joint_handling, None, upload, seen_but(403, clerk=302, coordinator=302)
+    ),
+    "disputes:attachment_download": (
+        "get", with_attachment, lambda w, d: {"pk": d.attachments.get().pk}, None, JOINT_SEEN
+    ),
+    "disputes:reply": ("get", scenarios.awaiting_reply, None, None, CENTRE_ACTS),
+    "disputes:accept": ("get", scenarios.replied, None, None, CENTRE_ACTS),
+    "disputes:object": ("get", scenarios.replied, None, None, CENTRE_ACTS),
+    "disputes:record_outcome": ("get", scenarios.objected, None, None, CENTRE_ACTS),
+    "disputes:archive": ("get", scenarios.closed, None, None, CENTRE_ACTS),
+    "disputes:withdraw": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
+    "routing:classify": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
+    "routing:transfer": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
+    "routing:refer": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
+    "routing:dispatch": (
+        "get", scenarios.referred, None, None,
+        row(REGISTERED_CENTRE_ACTS, clerk=403, coordinator=403, officer_gov=200),
+    ),
+    "consultations:tasks": (
+        "get", None, None, None,
+        row([302] + [403] * 13, officer_tax=200, officer_hr=200, officer_medical=200,
+            officer_gov=200),
+    ),
+    "consultations:opinion": (
+        "get", scenarios.joint_handling, None, None,
+        seen_but(403, officer_tax=200, officer_hr=200),
+    ),
+    "consultations:consolidate": (
+        "get", scenarios.joint_handling, None, None,
+        seen_but(403, coordinator=200, officer_tax=200),
+    ),
+    "consultations:escalate": (
+        "get", scenarios.joint_handling, None, None, seen_but(403, coordinator=200)
+    ),
+    "consultations:approve": (
+        "get", scenarios.escalated, None, None, escalated_seen(403, leader=200)
+    ),
+    "consultations:return_escalation": (
+        "get", scenarios.escalated, None, None, escalated_seen(403, leader=200)
+    ),
+    "consultations:decide": ("get", scenarios.special_handling, None, None,
+                             escalated_seen(403, lgo=200)),
+}  # fmt: skip
+
+
+def project_url_names():
+    names = set()
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(f"{namespace}{p.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_has_a_row():
+    assert project_url_names() == set(MATRIX)
+
+
+def test_every_row_has_a_cell_for_every_persona():
+    assert {name: len(spec[4]) for name, spec in MATRIX.items()} == {
+        name: len(PERSONAS) for name in MATRIX
+    }
+
+
+CELLS = [
+    (name, persona, spec[4][i])
+    for name, spec in MATRIX.items()
+    for i, persona in enumerate(PERSONAS)
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "persona", "expected"), CELLS)
+def test_cell(client, world, name, persona, expected):
+    method, scenario, extra, data, _expected = MATRIX[name]
+    kwargs = {}
+    post_data = {}
+    if scenario is not None:
+        d = scenario(world)
+        kwargs["number"] = d.number
+        if extra is not None:
+            kwargs.update(extra(world, d))
+        if data is not None:
+            post_data = data(d)
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+    url = reverse(name, kwargs=kwargs)
+    response = client.post(url, post_data) if method == "post" else client.get(url)
+    assert response.status_code == expected, (name, persona, response.status_code)
+    if persona == "anonymous" and expected == 302 and name != "accounts:logout":
+        assert response.url.startswith(reverse("accounts:login"))

@@ -1,0 +1,48 @@
+"""The filtered queue and list cost the same queries for 10 visible cases as for 10,000."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from disputes.models import Dispute, State
+
+
+def add_cases(w, n, start):
+    Dispute.objects.bulk_create(
+        Dispute(
+            number=f"Q-{start + i:06d}",
+            centre=w.centre_a,
+            registered_centre=w.centre_a,
+            first_responder=w.clerk,
+            channel=w.window,
+            jurisdiction=w.town_a,
+            category=w.category,
+            claim="c",
+            summary="s",
+            lead_department=w.tax,
+            state=State.JOINT_HANDLING,
+        )
+        for i in range(n)
+    )
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.context["page"].paginator.count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["reports:home", "disputes:list"])
+def test_the_queue_costs_the_same_for_10_and_for_10000_visible_cases(client, world, url_name):
+    client.force_login(world.officer_tax)
+    url = reverse(url_name)
+    add_cases(world, 10, 0)
+    few, count_few = queries_for(client, url)
+    add_cases(world, 9_990, 10)
+    many, count_many = queries_for(client, url)
+    assert count_few == (10 if url_name == "disputes:list" else count_few)
+    assert count_many == (10_000 if url_name == "disputes:list" else count_many)
+    assert few == many
