@@ -1,7 +1,12 @@
 """Reactions to case transitions, run inside the transition's transaction."""
 
+from django.utils import timezone
+
 from consultations.models import DepartmentTask
+from departments.models import Department
 from disputes.models import State
+from routing.deadlines import open_deadline
+from routing.models import Deadline, Stage
 
 # States in which departments give written opinions: joint handling, and a major case while
 # the leading group considers it and its special team handles it.
@@ -16,9 +21,27 @@ def sync_department_tasks(sender, instance, name, source, target, **kwargs):
     if target in OPENING_STATES:
         _open_tasks(instance)
     elif target not in OPINION_STATES:
-        DepartmentTask.objects.filter(
-            dispute=instance, status=DepartmentTask.Status.PENDING
-        ).update(status=DepartmentTask.Status.WITHDRAWN)
+        withdraw_pending_tasks(instance)
+
+
+def withdraw_pending_tasks(dispute, department=None) -> None:
+    pending = DepartmentTask.objects.filter(dispute=dispute, status=DepartmentTask.Status.PENDING)
+    if department is not None:
+        pending = pending.filter(department=department)
+    deadline_ids = [d for d in pending.values_list("deadline_id", flat=True) if d]
+    pending.update(status=DepartmentTask.Status.WITHDRAWN)
+    Deadline.objects.filter(pk__in=deadline_ids, status__in=Deadline.RUNNING).update(
+        status=Deadline.Status.CANCELLED, met_at=timezone.now(), paused_at=None
+    )
+
+
+def open_task(dispute, department_id, role) -> DepartmentTask:
+    """A department's sub-task, with its own deadline for the written opinion."""
+    department = Department.objects.get(pk=department_id)
+    deadline = open_deadline(dispute=dispute, stage=Stage.DEPARTMENT_OPINION, department=department)
+    return DepartmentTask.objects.create(
+        dispute=dispute, department=department, role=role, deadline=deadline
+    )
 
 
 def _open_tasks(dispute) -> None:
@@ -32,8 +55,6 @@ def _open_tasks(dispute) -> None:
         .exclude(status=DepartmentTask.Status.WITHDRAWN)
         .values_list("department_id", flat=True)
     )
-    DepartmentTask.objects.bulk_create(
-        DepartmentTask(dispute=dispute, department_id=dept, role=role)
-        for dept, role in wanted.items()
-        if dept not in live
-    )
+    for dept, role in wanted.items():
+        if dept not in live:
+            open_task(dispute, dept, role)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
 from disputes.models import Dispute
+from routing.models import Deadline
 
 
 class DepartmentTask(models.Model):
@@ -45,6 +46,14 @@ class DepartmentTask(models.Model):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    deadline = models.OneToOneField(
+        Deadline,
+        verbose_name=_("deadline"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="department_task",
+    )
 
     class Meta:
         verbose_name = _("department task")

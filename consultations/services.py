@@ -13,6 +13,8 @@ from disputes.access import drop_unit_grants
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import Dispute
 from disputes.services import run_transition, timeline_add
+from routing.deadlines import close_deadline, open_deadline
+from routing.models import Stage
 
 
 def task_for_officer(*, task_id: int, actor) -> DepartmentTask:
@@ -59,6 +61,8 @@ def opinion_give(
         locked.answered_at = timezone.now()
         locked.status = DepartmentTask.Status.ANSWERED
         locked.save()
+        if locked.deadline_id:
+            close_deadline(locked.deadline)
         timeline_add(
             dispute=dispute,
             actor=actor,
@@ -163,6 +167,10 @@ def task_decline(*, task: DepartmentTask, actor, reason: str) -> DepartmentTask:
         locked.signed_by = actor
         locked.answered_at = timezone.now()
         locked.save()
+        if locked.deadline_id:
+            close_deadline(locked.deadline)
+        # The coordinator now has to pass the matter on (需其他单位配合的，2个工作日内传递).
+        open_deadline(dispute=locked.dispute, stage=Stage.PASS_ON, centre=locked.dispute.centre)
         timeline_add(
             dispute=locked.dispute,
             actor=actor,

@@ -31,6 +31,7 @@ from disputes.models import (
     State,
     TimelineEntry,
 )
+from disputes.signals import case_registered
 from disputes.validators import normalise
 
 
@@ -295,6 +296,7 @@ def dispute_register(
             dispute.linked_disputes.add(*link_to)
         for upload in attachments:
             attachment_add(dispute=dispute, actor=actor, upload=upload)
+        case_registered.send(sender=Dispute, dispute=dispute)
         timeline_add(
             dispute=dispute,
             actor=actor,

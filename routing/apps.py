@@ -7,7 +7,15 @@ class RoutingConfig(AppConfig):
     verbose_name = _("Routing")
 
     def ready(self) -> None:
+        from django_fsm.signals import post_transition
+
         from disputes.actions import CaseAction, register
+        from disputes.models import Dispute
+        from disputes.signals import case_registered
+        from routing import deadlines
+
+        case_registered.connect(deadlines.on_registered, sender=Dispute)
+        post_transition.connect(deadlines.on_transition, sender=Dispute)
 
         register(
             CaseAction("classify", _("Classify"), "routing:classify", 10, transition="classify"),

@@ -4,6 +4,7 @@ government office."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -146,3 +147,322 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return str(self.dispute)
+
+
+# -- the working-day calendar -----------------------------------------------------------------
+
+
+class CalendarDay(models.Model):
+    """An administrator's override of the official calendar for one date."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(
+        _("working day"),
+        help_text=_(
+            "Ticked: a working day (e.g. an adjusted weekend workday). Unticked: a day off."
+        ),
+    )
+    reason = models.CharField(_("reason"), max_length=100)
+    notice = models.CharField(_("notice it comes from"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.reason}"
+
+
+class CalendarYear(models.Model):
+    """Marks a year whose official arrangement the administrators have entered in full."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    notice = models.CharField(_("notice it comes from"), max_length=200)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("year's holiday arrangement")
+        verbose_name_plural = _("years' holiday arrangements")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+# -- deadlines ---------------------------------------------------------------------------------
+
+
+class Stage(models.TextChoices):
+    CLASSIFICATION = "classification", _("Registration to classification")
+    TRANSFER_ACCEPTANCE = "transfer_acceptance", _("Acceptance of a transferred case")
+    REFERRAL_DISPATCH = "referral_dispatch", _("Dispatch of a referral")
+    REFERRAL_FEEDBACK = "referral_feedback", _("Handling and feedback of a referral")
+    DEPARTMENT_OPINION = "department_opinion", _("Department opinion")
+    PASS_ON = "pass_on", _("Passing a declined matter on")
+    GENERAL_REPLY = "general_reply", _("Consolidation and reply (general case)")
+    LEADER_APPROVAL = "leader_approval", _("Leader's approval")
+    CONSULTATION_MEETING = "consultation_meeting", _("Consultation meeting")
+    MAJOR_REPLY = "major_reply", _("Reply (major case)")
+    REPORT_BACK = "report_back", _("Reply once the opinion is settled")
+    ARCHIVING = "archiving", _("Archiving after closure")
+
+
+class DeadlinePolicy(models.Model):
+    """How many working days a stage may take; a row naming categories wins for them."""
+
+    stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices)
+    name = models.CharField(_("name"), max_length=100)
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    categories = models.ManyToManyField(
+        Category,
+        verbose_name=_("only for these categories"),
+        blank=True,
+        help_text=_("Leave empty for the default limit of the stage."),
+    )
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        ordering = ["stage", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.working_days}"
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def running(self):
+        return self.filter(status__in=Deadline.RUNNING)
+
+
+class Deadline(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        EXTENDED = "extended", _("Extended")
+        MET = "met", _("Met")
+        OVERDUE = "overdue", _("Overdue")
+        CANCELLED = "cancelled", _("No longer needed")
+
+    RUNNING = (Status.OPEN, Status.EXTENDED)
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="deadlines")
+    stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("responsible department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadlines",
+    )
+    centre = models.ForeignKey(
+        Centre,
+        verbose_name=_("responsible centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadlines",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    started_at = models.DateTimeField(_("started at"))
+    due_at = models.DateTimeField(_("due"))
+    remind_at = models.DateTimeField(_("reminder at"))
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    met_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
+    days_late = models.PositiveSmallIntegerField(_("working days late"), default=0)
+    provisional = models.BooleanField(
+        _("provisional"),
+        default=False,
+        help_text=_("Counted on weekends alone: the official arrangement of a year is missing."),
+    )
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_at"]
+        indexes = [
+            # The sweep reads only what is due: partial indexes on the running, unpaused rows.
+            models.Index(
+                fields=["due_at"],
+                name="deadline_due_running",
+                condition=Q(status__in=["open", "extended"], paused_at__isnull=True),
+            ),
+            models.Index(
+                fields=["remind_at"],
+                name="deadline_remind_pending",
+                condition=Q(
+                    status__in=["open", "extended"],
+                    paused_at__isnull=True,
+                    reminded_at__isnull=True,
+                ),
+            ),
+            models.Index(fields=["dispute", "status"], name="deadline_dispute_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} · {self.get_stage_display()}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+
+class DeadlineNotice(models.Model):
+    """One row per notice sent for a deadline and due moment: the sweep's idempotency key."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder before the due day")
+        OVERDUE = "overdue", _("Overdue")
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "kind", "due_at"], name="one_notice_per_deadline_kind_due"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id} {self.kind}"
+
+
+class Accountability(models.Model):
+    """A missed time limit (责任追究): case, stage, department, working days late."""
+
+    deadline = models.OneToOneField(
+        Deadline, on_delete=models.CASCADE, related_name="accountability"
+    )
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+"
+    )
+    stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    centre = models.ForeignKey(
+        Centre,
+        verbose_name=_("centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    days_late = models.PositiveSmallIntegerField(_("working days late"), default=0)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accountability record")
+        verbose_name_plural = _("accountability records")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} · {self.get_stage_display()}"
+
+
+class ExtensionRequest(models.Model):
+    """An officer asks for more time (延期); a coordinator or the leading-group office decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting decision")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    working_days = models.PositiveSmallIntegerField(_("extra working days"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.deadline} +{self.working_days}"
+
+
+class CasePause(models.Model):
+    """The case waits on the payer (e.g. for documents): its clocks stand still meanwhile."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(_("reason"), max_length=200)
+    started_at = models.DateTimeField(_("paused at"), default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paused by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resumed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispute"], condition=Q(ended_at__isnull=True), name="one_open_pause"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} · {self.reason}"

@@ -19,7 +19,8 @@ from django.db.models import Q
 
 from departments.models import ROLE_GROUP_NAMES, Department, Role, role_group
 from disputes.models import Category, Channel, InsuranceType
-from routing.models import RoutingRule
+from routing.deadlines import DEFAULT_POLICIES
+from routing.models import DeadlinePolicy, RoutingRule
 
 # -- departments: one per Department.Kind; the code is the kind ---------------------------
 
@@ -388,7 +389,23 @@ def install_reference_data() -> InstallSummary:
         )
         installed.co_departments.set([departments[kind] for kind in rule.co if kind != rule.lead])
         summary.count("routing_rules", created)
+    _install_policies(categories, summary)
     return summary
+
+
+def _install_policies(categories: dict, summary: InstallSummary) -> None:
+    """Default time limits; once installed, the administrators' edits are left alone."""
+    for stage, days, name, category_codes in DEFAULT_POLICIES:
+        existing = DeadlinePolicy.objects.filter(stage=stage)
+        if category_codes:
+            existing = existing.filter(categories__code__in=category_codes)
+        else:
+            existing = existing.filter(categories__isnull=True)
+        created = not existing.exists()
+        if created:
+            policy = DeadlinePolicy.objects.create(stage=stage, name=name, working_days=days)
+            policy.categories.set([categories[c] for c in category_codes])
+        summary.count("deadline_policies", created)
 
 
 # What the administrator role maintains in the Django admin: the organisation, users, the

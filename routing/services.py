@@ -8,12 +8,23 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from departments.models import Centre, Department
+from departments.models import Centre, Department, Role, roles_of
+from disputes import rules
 from disputes.access import drop_unit_grants
-from disputes.exceptions import DisputeError
+from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import Classification, Dispute
-from disputes.services import run_transition
-from routing.models import Referral, RoutingRule, Transfer
+from disputes.notifications import notify
+from disputes.services import run_transition, timeline_add
+from routing import deadlines
+from routing.models import (
+    CasePause,
+    Deadline,
+    ExtensionRequest,
+    Referral,
+    RoutingRule,
+    Transfer,
+)
+from routing.workdays import add_working_days_checked, end_of_working_day, working_days_between
 
 
 @dataclass
@@ -206,3 +217,163 @@ def dispute_dispatch(
             hotline_ticket=hotline_ticket,
         )
     return case
+
+
+# -- clocks: pausing while the payer is awaited, extensions -------------------------------
+
+
+def _shift(deadline: Deadline, extra_days: int) -> None:
+    """Move a deadline's due moment ``extra_days`` working days later."""
+    due_date = timezone.localtime(deadline.due_at).date()
+    new_due, provisional = add_working_days_checked(due_date, extra_days)
+    deadline.due_at = end_of_working_day(new_due, timezone.get_current_timezone())
+    deadline.remind_at = deadlines._reminder_moment(timezone.now(), new_due)
+    deadline.working_days += extra_days
+    deadline.provisional = deadline.provisional or provisional
+    deadline.reminded_at = None
+
+
+def case_pause(*, dispute: Dispute, actor, reason: str) -> CasePause:
+    if not rules.can_handle_at_centre(dispute, actor):
+        raise ActionNotPermitted()
+    if not dispute.is_open:
+        raise DisputeError(_("Only an open case can wait on the payer."))
+    if not reason.strip():
+        raise DisputeError(_("Say what the case is waiting for."))
+    now = timezone.now()
+    with transaction.atomic():
+        Dispute.objects.select_for_update().get(pk=dispute.pk)
+        if CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).exists():
+            raise DisputeError(_("The case is already waiting on the payer."))
+        pause = CasePause.objects.create(dispute=dispute, reason=reason.strip(), started_by=actor)
+        Deadline.objects.running().filter(dispute=dispute, paused_at__isnull=True).update(
+            paused_at=now
+        )
+        timeline_add(
+            dispute=dispute, actor=actor, action="routing.clock.paused", note=reason.strip()
+        )
+    return pause
+
+
+def case_resume(*, dispute: Dispute, actor) -> None:
+    """The payer answered: every paused clock moves on by the working days it stood still."""
+    if not rules.can_handle_at_centre(dispute, actor):
+        raise ActionNotPermitted()
+    now = timezone.now()
+    today = timezone.localdate()
+    with transaction.atomic():
+        Dispute.objects.select_for_update().get(pk=dispute.pk)
+        pause = CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).first()
+        if pause is None:
+            raise DisputeError(_("The case is not waiting on the payer."))
+        pause.ended_at, pause.ended_by = now, actor
+        pause.save(update_fields=["ended_at", "ended_by"])
+        for deadline in Deadline.objects.filter(dispute=dispute, paused_at__isnull=False):
+            stood = working_days_between(timezone.localtime(deadline.paused_at).date(), today)
+            if stood:
+                _shift(deadline, stood)
+            deadline.paused_at = None
+            deadline.save()
+        timeline_add(
+            dispute=dispute,
+            actor=actor,
+            action="routing.clock.resumed",
+            data={"paused_since": timezone.localtime(pause.started_at).isoformat()},
+        )
+
+
+def may_request_extension(deadline: Deadline, user) -> bool:
+    if deadline.department_id:
+        return rules.is_department_officer(user, deadline.department_id)
+    return rules.can_handle_at_centre(deadline.dispute, user)
+
+
+def may_decide_extension(deadline: Deadline, user) -> bool:
+    dispute = deadline.dispute
+    return rules.can_coordinate(dispute, user) or (
+        Role.LEADING_GROUP_OFFICE in roles_of(user) and rules.is_leading_group(dispute, user)
+    )
+
+
+def extension_request(*, deadline: Deadline, actor, working_days: int, reason: str):
+    if not may_request_extension(deadline, actor):
+        raise ActionNotPermitted(_("Only those responsible for this time limit ask to extend it."))
+    if deadline.met_at is not None or deadline.status == Deadline.Status.CANCELLED:
+        raise DisputeError(_("This time limit is closed."))
+    if not 1 <= working_days <= 30:
+        raise DisputeError(_("An extension is 1 to 30 working days."))
+    if not reason.strip():
+        raise DisputeError(_("Give the reason for the extension."))
+    if deadline.extensions.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise DisputeError(_("An extension of this time limit is already awaiting a decision."))
+    with transaction.atomic():
+        request = ExtensionRequest.objects.create(
+            deadline=deadline, requested_by=actor, working_days=working_days, reason=reason.strip()
+        )
+        timeline_add(
+            dispute=deadline.dispute,
+            actor=actor,
+            action="routing.extension.requested",
+            note=reason.strip(),
+            data={"stage": deadline.get_stage_display(), "days": working_days},
+        )
+        notify(
+            users=deadlines.coordinators_of(deadline.dispute.centre),
+            dispute=deadline.dispute,
+            kind="extension.requested",
+            message=_(
+                "Case %(number)s: an extension of “%(stage)s” by %(days)d working days "
+                "awaits your decision."
+            )
+            % {
+                "number": deadline.dispute.number,
+                "stage": deadline.get_stage_display(),
+                "days": working_days,
+            },
+        )
+    return request
+
+
+def extension_decide(*, request: ExtensionRequest, actor, grant: bool, comment: str = ""):
+    deadline = request.deadline
+    if not may_decide_extension(deadline, actor):
+        raise ActionNotPermitted(
+            _("Only the coordinator or the leading-group office decides extensions.")
+        )
+    if not grant and not comment.strip():
+        raise DisputeError(_("Say why the extension is refused."))
+    with transaction.atomic():
+        locked = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != ExtensionRequest.Status.PENDING:
+            raise DisputeError(_("This request has already been decided."))
+        locked.status = (
+            ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
+        )
+        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.comment = comment.strip()
+        locked.save()
+        if grant:
+            deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+            _shift(deadline, locked.working_days)
+            if deadline.met_at is None:
+                deadline.status = Deadline.Status.EXTENDED
+            deadline.save()
+        timeline_add(
+            dispute=deadline.dispute,
+            actor=actor,
+            action="routing.extension.granted" if grant else "routing.extension.refused",
+            note=locked.comment,
+            data={"stage": deadline.get_stage_display(), "days": locked.working_days},
+        )
+        notify(
+            users=[locked.requested_by],
+            dispute=deadline.dispute,
+            kind="extension.decided",
+            message=(
+                _("Case %(number)s: your extension of “%(stage)s” was granted.")
+                if grant
+                else _("Case %(number)s: your extension of “%(stage)s” was refused.")
+            )
+            % {"number": deadline.dispute.number, "stage": deadline.get_stage_display()},
+        )
+    return locked

@@ -1,0 +1,30 @@
+"""The in-app inbox and the e-mails that go with it."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+
+from disputes.models import Notification
+
+
+def notify(*, users: Iterable, kind: str, message: str, dispute=None) -> list[Notification]:
+    """Put a message in each user's inbox, and e-mail it once the transaction commits."""
+    users = list({u.pk: u for u in users}.values())
+    rows = Notification.objects.bulk_create(
+        Notification(user=u, dispute=dispute, kind=kind, message=message[:300]) for u in users
+    )
+    addresses = [u.email for u in users if u.email]
+    if addresses:
+        subject = message[:70]
+        body = message
+        if dispute is not None:
+            body = f"{message}\n\n{dispute.number}"
+        mails = [(subject, body, settings.DEFAULT_FROM_EMAIL, [a]) for a in addresses]
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    return rows
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

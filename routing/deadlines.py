@@ -1,0 +1,457 @@
+"""Time limits (规定时限): opened and closed by the case's transitions, enforced by the sweep.
+
+The limits are data (``DeadlinePolicy``); due moments are the end of the N-th working day on
+the official calendar (``routing.workdays``). The sweep reads only what is due through partial
+indexes, changes rows with conditional updates and records each notice under a unique key, so
+running it twice, or again after a worker died midway, sends nothing twice and misses nothing.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments.models import ROLE_GROUP_NAMES, Centre, Department, Role
+from disputes.models import Classification, Dispute, State
+from disputes.notifications import notify
+from routing.models import (
+    Accountability,
+    Deadline,
+    DeadlineNotice,
+    DeadlinePolicy,
+    Referral,
+    Stage,
+)
+from routing.workdays import (
+    add_working_days_checked,
+    end_of_working_day,
+    is_known_year,
+    previous_working_day,
+    working_days_between,
+)
+
+log = logging.getLogger(__name__)
+
+# Defaults installed by load_reference_data; administrators change them in the admin.
+DEFAULT_POLICIES = [
+    (Stage.CLASSIFICATION, 1, "受理后1个工作日内完成分类流转", ()),
+    (Stage.TRANSFER_ACCEPTANCE, 2, "转办后2个工作日内由承接中心受理", ()),
+    (Stage.REFERRAL_DISPATCH, 2, "报送后2个工作日内转交承办部门", ()),
+    (Stage.REFERRAL_FEEDBACK, 10, "承办部门10个工作日内办理并反馈", ()),
+    (Stage.DEPARTMENT_OPINION, 5, "联办部门5个工作日内出具书面意见", ()),
+    (
+        Stage.DEPARTMENT_OPINION,
+        3,
+        "数据异常3个工作日内核实反馈",
+        ("registration_data", "collection_records"),
+    ),
+    (Stage.PASS_ON, 2, "需其他单位配合的，2个工作日内传递相关单位", ()),
+    (Stage.GENERAL_REPLY, 15, "一般事项15个工作日内汇总意见并答复", ()),
+    (Stage.LEADER_APPROVAL, 3, "领导小组组长3个工作日内审批", ()),
+    (Stage.CONSULTATION_MEETING, 10, "专案10个工作日内召开会商", ()),
+    (Stage.MAJOR_REPLY, 30, "重大疑难事项30个工作日内答复", ()),
+    (Stage.REPORT_BACK, 1, "取得确认后1个工作日内反馈", ()),
+    (Stage.ARCHIVING, 5, "办结后5个工作日内归档", ()),
+]
+FALLBACK_DAYS = 5
+
+
+def policy_days(stage: str, category_id: int | None) -> int:
+    policies = DeadlinePolicy.objects.filter(stage=stage).prefetch_related("categories")
+    default = None
+    for policy in policies:
+        ids = {c.pk for c in policy.categories.all()}
+        if category_id in ids:
+            return policy.working_days
+        if not ids and default is None:
+            default = policy.working_days
+    return default if default is not None else FALLBACK_DAYS
+
+
+def _reminder_moment(start: datetime.datetime, due_date: datetime.date) -> datetime.datetime:
+    """09:00 on the working day before the due day, but never before the clock started."""
+    tz = timezone.get_current_timezone()
+    day_before = previous_working_day(due_date)
+    moment = datetime.datetime.combine(day_before, datetime.time(9, 0), tzinfo=tz)
+    return max(moment, start)
+
+
+def _schedule(start: datetime.datetime, days: int, due_date=None):
+    local_start = timezone.localtime(start).date()
+    if due_date is None:
+        due_date, provisional = add_working_days_checked(local_start, days)
+    else:
+        provisional = any(not is_known_year(y) for y in range(local_start.year, due_date.year + 1))
+    due_at = end_of_working_day(due_date, timezone.get_current_timezone())
+    return due_at, _reminder_moment(start, due_date), provisional
+
+
+def open_deadline(
+    *,
+    dispute: Dispute,
+    stage: str,
+    department: Department | None = None,
+    centre: Centre | None = None,
+    start: datetime.datetime | None = None,
+    due_date: datetime.date | None = None,
+) -> Deadline:
+    start = start or timezone.now()
+    days = policy_days(stage, dispute.category_id)
+    due_at, remind_at, provisional = _schedule(start, days, due_date)
+    if provisional:
+        log.warning(
+            "Deadline of %s (%s) is provisional: the holiday arrangement of %s is not known; "
+            "enter it in the admin (routing › calendar).",
+            dispute.number,
+            stage,
+            timezone.localtime(due_at).year,
+        )
+    return Deadline.objects.create(
+        dispute=dispute,
+        stage=stage,
+        department=department,
+        centre=centre,
+        working_days=days,
+        started_at=start,
+        due_at=due_at,
+        remind_at=remind_at,
+        provisional=provisional,
+        # A case waiting on the payer starts new clocks paused too.
+        paused_at=start if dispute.pauses.filter(ended_at__isnull=True).exists() else None,
+    )
+
+
+def _late_by(deadline: Deadline, moment: datetime.datetime) -> int:
+    if moment <= deadline.due_at:
+        return 0
+    return max(
+        1,
+        working_days_between(
+            timezone.localtime(deadline.due_at).date(), timezone.localtime(moment).date()
+        ),
+    )
+
+
+def close_deadline(deadline: Deadline, *, at: datetime.datetime | None = None) -> Deadline:
+    """The stage is done: met if in time, otherwise it stays overdue with the days late."""
+    at = at or timezone.now()
+    late = _late_by(deadline, at)
+    deadline.met_at = at
+    deadline.days_late = late
+    deadline.status = Deadline.Status.OVERDUE if late else Deadline.Status.MET
+    deadline.paused_at = None
+    deadline.save(update_fields=["met_at", "days_late", "status", "paused_at"])
+    if late:
+        Accountability.objects.filter(deadline=deadline).update(days_late=late)
+    return deadline
+
+
+def unclosed(dispute: Dispute, stages):
+    return Deadline.objects.filter(
+        dispute=dispute,
+        stage__in=stages,
+        met_at__isnull=True,
+        status__in=[*Deadline.RUNNING, Deadline.Status.OVERDUE],
+    )
+
+
+def close_stages(dispute: Dispute, stages) -> None:
+    for deadline in unclosed(dispute, stages):
+        close_deadline(deadline)
+
+
+def cancel_stages(dispute: Dispute, stages=None) -> None:
+    qs = Deadline.objects.filter(dispute=dispute, status__in=Deadline.RUNNING)
+    if stages is not None:
+        qs = qs.filter(stage__in=stages)
+    qs.update(status=Deadline.Status.CANCELLED, met_at=timezone.now(), paused_at=None)
+
+
+# -- who is responsible, who hears about it -----------------------------------------------
+
+
+def lgo_centre_for(dispute: Dispute) -> Centre | None:
+    county = dispute.jurisdiction.county
+    return Centre.objects.filter(
+        kind=Centre.Kind.LEADING_GROUP_OFFICE, jurisdiction=county, active=True
+    ).first()
+
+
+def government_office() -> Department | None:
+    return Department.objects.filter(kind=Department.Kind.GOVERNMENT_OFFICE, active=True).first()
+
+
+def _users_with_role(role: Role):
+    return get_user_model().objects.filter(is_active=True, groups__name=ROLE_GROUP_NAMES[role])
+
+
+def officers_of(department: Department | None):
+    if department is None:
+        return []
+    return list(_users_with_role(Role.OFFICER).filter(staff__department=department))
+
+
+def coordinators_of(centre: Centre | None, *, with_clerks: bool = False):
+    if centre is None:
+        return []
+    roles = [ROLE_GROUP_NAMES[Role.COORDINATOR]]
+    if with_clerks:
+        roles.append(ROLE_GROUP_NAMES[Role.CLERK])
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, staff__centre=centre, groups__name__in=roles)
+        .distinct()
+    )
+
+
+def leading_group_office_for(dispute: Dispute):
+    path = dispute.jurisdiction.path
+    return [
+        u
+        for u in _users_with_role(Role.LEADING_GROUP_OFFICE).select_related("staff__jurisdiction")
+        if u.staff.jurisdiction_id and path.startswith(u.staff.jurisdiction.path)
+    ]
+
+
+def responsible_people(deadline: Deadline):
+    if deadline.department_id:
+        return officers_of(deadline.department)
+    if deadline.centre_id and deadline.centre.kind == Centre.Kind.LEADING_GROUP_OFFICE:
+        return leading_group_office_for(deadline.dispute)
+    return coordinators_of(deadline.centre, with_clerks=True)
+
+
+# -- what each transition opens and closes -------------------------------------------------
+
+# Stages a transition ends (met, or late). Withdrawal cancels everything still running.
+CLOSES = {
+    "classify": [Stage.CLASSIFICATION, Stage.TRANSFER_ACCEPTANCE],
+    "transfer": [Stage.CLASSIFICATION, Stage.TRANSFER_ACCEPTANCE],
+    "refer": [Stage.CLASSIFICATION, Stage.TRANSFER_ACCEPTANCE],
+    "dispatch": [Stage.REFERRAL_DISPATCH],
+    "approve": [Stage.LEADER_APPROVAL],
+    "return_escalation": [Stage.LEADER_APPROVAL],
+    "decide": [Stage.CONSULTATION_MEETING],
+    "reply": [
+        Stage.GENERAL_REPLY,
+        Stage.MAJOR_REPLY,
+        Stage.REFERRAL_FEEDBACK,
+        Stage.REPORT_BACK,
+    ],
+    "archive": [Stage.ARCHIVING],
+}
+
+
+def on_registered(sender, dispute: Dispute, **kwargs):
+    open_deadline(
+        dispute=dispute,
+        stage=Stage.CLASSIFICATION,
+        centre=dispute.centre,
+        start=dispute.received_at,
+    )
+
+
+def on_transition(sender, instance: Dispute, name, source, target, **kwargs):
+    """post_transition handler: runs inside the transition's transaction."""
+    dispute = instance
+    if name == "withdraw":
+        cancel_stages(dispute)
+    close_stages(dispute, CLOSES.get(name, []))
+    if name == "escalate":
+        # The general case's reply limit gives way to the leading group's.
+        cancel_stages(dispute, [Stage.GENERAL_REPLY, Stage.REPORT_BACK])
+    for stage, department, centre, due_date in _opened_by(dispute, name, target):
+        open_deadline(
+            dispute=dispute, stage=stage, department=department, centre=centre, due_date=due_date
+        )
+
+
+def _opened_by(dispute: Dispute, name: str, target: str):
+    lead = dispute.lead_department
+    if name == "transfer":
+        yield Stage.TRANSFER_ACCEPTANCE, None, dispute.centre, None
+    elif name == "refer":
+        yield Stage.REFERRAL_DISPATCH, government_office(), None, None
+    elif name == "dispatch":
+        referral = Referral.objects.filter(dispute=dispute).first()
+        due = referral.report_back_by if referral else None
+        yield Stage.REFERRAL_FEEDBACK, lead, None, due
+    elif target == State.JOINT_HANDLING and name in ("classify", "return_escalation"):
+        yield Stage.GENERAL_REPLY, lead, dispute.centre, None
+    elif target == State.ESCALATED:
+        yield Stage.LEADER_APPROVAL, None, lgo_centre_for(dispute), None
+    elif name == "approve":
+        yield Stage.CONSULTATION_MEETING, None, lgo_centre_for(dispute), None
+        yield Stage.MAJOR_REPLY, lead, dispute.centre, None
+    elif target == State.AWAITING_REPLY:
+        yield Stage.REPORT_BACK, None, dispute.centre, None
+    if target in (State.CLOSED, State.RESOLVED_ON_SPOT, State.WITHDRAWN):
+        yield Stage.ARCHIVING, None, dispute.centre, None
+
+
+# -- the sweep ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    overdue: int = 0
+
+    def __str__(self) -> str:
+        return _("%(reminders)d reminders, %(overdue)d newly overdue") % {
+            "reminders": self.reminders,
+            "overdue": self.overdue,
+        }
+
+
+def _record_notice(deadline: Deadline, kind: str) -> bool:
+    try:
+        with transaction.atomic():
+            DeadlineNotice.objects.create(deadline=deadline, kind=kind, due_at=deadline.due_at)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _due_text(deadline: Deadline) -> str:
+    return timezone.localtime(deadline.due_at).strftime("%Y-%m-%d")
+
+
+def _remind(pk: int, now) -> bool:
+    with transaction.atomic():
+        claimed = Deadline.objects.filter(
+            pk=pk,
+            status__in=Deadline.RUNNING,
+            paused_at__isnull=True,
+            reminded_at__isnull=True,
+        ).update(reminded_at=now)
+        if not claimed:
+            return False
+        deadline = Deadline.objects.select_related(
+            "dispute__jurisdiction", "department", "centre"
+        ).get(pk=pk)
+        if not _record_notice(deadline, DeadlineNotice.Kind.REMINDER):
+            return False
+        notify(
+            users=responsible_people(deadline),
+            dispute=deadline.dispute,
+            kind="deadline.reminder",
+            message=_("Case %(number)s: “%(stage)s” is due on %(due)s.")
+            % {
+                "number": deadline.dispute.number,
+                "stage": deadline.get_stage_display(),
+                "due": _due_text(deadline),
+            },
+        )
+    return True
+
+
+def _mark_overdue(pk: int, now) -> bool:
+    with transaction.atomic():
+        claimed = Deadline.objects.filter(
+            pk=pk, status__in=Deadline.RUNNING, paused_at__isnull=True, due_at__lte=now
+        ).update(status=Deadline.Status.OVERDUE, overdue_at=now)
+        if not claimed:
+            return False
+        deadline = Deadline.objects.select_related(
+            "dispute__jurisdiction", "dispute__centre", "department", "centre"
+        ).get(pk=pk)
+        if not _record_notice(deadline, DeadlineNotice.Kind.OVERDUE):
+            return False
+        dispute = deadline.dispute
+        Accountability.objects.get_or_create(
+            deadline=deadline,
+            defaults={
+                "dispute": dispute,
+                "stage": deadline.stage,
+                "department": deadline.department,
+                "centre": deadline.centre,
+                "days_late": _late_by(deadline, now),
+            },
+        )
+        people = responsible_people(deadline) + coordinators_of(dispute.centre)
+        if dispute.classification == Classification.MAJOR:
+            people += leading_group_office_for(dispute)
+        notify(
+            users=people,
+            dispute=dispute,
+            kind="deadline.overdue",
+            message=_("Case %(number)s: “%(stage)s” was due on %(due)s and is overdue.")
+            % {
+                "number": dispute.number,
+                "stage": deadline.get_stage_display(),
+                "due": _due_text(deadline),
+            },
+        )
+    return True
+
+
+def sweep(now: datetime.datetime | None = None, batch: int = 1000) -> SweepResult:
+    """Send due reminders and mark what has passed its due moment; safe to run at any time."""
+    now = now or timezone.now()
+    result = SweepResult()
+    due_reminders = Deadline.objects.filter(
+        status__in=Deadline.RUNNING,
+        paused_at__isnull=True,
+        reminded_at__isnull=True,
+        remind_at__lte=now,
+    ).order_by("remind_at")
+    while ids := list(due_reminders.values_list("pk", flat=True)[:batch]):
+        sent = sum(_remind(pk, now) for pk in ids)
+        result.reminders += sent
+        if not sent:
+            break
+    passed = Deadline.objects.filter(
+        status__in=Deadline.RUNNING, paused_at__isnull=True, due_at__lte=now
+    ).order_by("due_at")
+    while ids := list(passed.values_list("pk", flat=True)[:batch]):
+        marked = sum(_mark_overdue(pk, now) for pk in ids)
+        result.overdue += marked
+        if not marked:
+            break
+    return result
+
+
+def days_late_now(deadline: Deadline, now=None) -> int:
+    if deadline.met_at is not None:
+        return deadline.days_late
+    return _late_by(deadline, now or timezone.now())
+
+
+def provisional_years() -> list[int]:
+    """Years that running deadlines count on weekends alone, and next year when it is late in
+    the year and the arrangement is still missing: the administrators must enter them."""
+    today = timezone.localdate()
+    years = {
+        timezone.localtime(d).year
+        for d in Deadline.objects.running()
+        .filter(provisional=True)
+        .values_list("due_at", flat=True)[:1000]
+    }
+    if today.month >= 11 and not is_known_year(today.year + 1):
+        years.add(today.year + 1)
+    return sorted(y for y in years if not is_known_year(y))
+
+
+def recompute_provisional() -> int:
+    """After an arrangement is entered: reschedule every running provisional deadline."""
+    count = 0
+    for deadline in Deadline.objects.running().filter(provisional=True):
+        due_at, remind_at, provisional = _schedule(deadline.started_at, deadline.working_days)
+        Deadline.objects.filter(pk=deadline.pk, due_at=deadline.due_at).update(
+            due_at=due_at,
+            remind_at=remind_at,
+            provisional=provisional,
+            reminded_at=None if remind_at > timezone.now() else deadline.reminded_at,
+        )
+        count += 1
+    return count
+
+
+def q_overdue_now():
+    return Q(status=Deadline.Status.OVERDUE, met_at__isnull=True)
