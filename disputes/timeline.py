@@ -8,6 +8,11 @@ _labels: dict[str, str] = {
     "disputes.attachment.added": _("Attachments added"),
     "disputes.access.granted": _("Shared with a unit"),
     "disputes.access.revoked": _("Access withdrawn"),
+    "routing.clock.paused": _("Clocks stopped: waiting on the payer"),
+    "routing.clock.resumed": _("Clocks restarted"),
+    "routing.extension.requested": _("Extension requested"),
+    "routing.extension.granted": _("Extension granted"),
+    "routing.extension.refused": _("Extension refused"),
 }
 
 

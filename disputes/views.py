@@ -33,6 +33,7 @@ from disputes.forms import (
     WithdrawForm,
 )
 from disputes.models import OPEN_STATES, AccessLog, Attachment, Party, Payer, TimelineEntry
+from disputes.sections import sections_for
 from disputes.selectors import get_dispute_for_user, visible_disputes
 
 PAGE_SIZE = 25
@@ -205,6 +206,7 @@ def dispute_detail(request, number):
         "attachment_form": AttachmentForm(),
         "numbers": numbers,
         "can_share": rules.may_grant(dispute, user),
+        "sections": sections_for(request, dispute),
     }
     return render(request, "disputes/detail.html", context)
 

@@ -7,6 +7,7 @@ from consultations.models import DepartmentTask
 from departments.models import Department, Role, roles_of, staff_of
 from disputes.models import OPEN_STATES, Dispute, State
 from disputes.selectors import visible_disputes
+from routing.models import Deadline
 
 # What the owning centre does next, per state.
 CENTRE_STATES = (
@@ -62,3 +63,28 @@ def work_queue(user) -> QuerySet[Dispute]:
     if q is None:
         return Dispute.objects.none()
     return visible_disputes(user).filter(q).order_by("received_at", "pk")
+
+
+def overdue_deadlines(user):
+    """Overdue, unfinished time limits of the cases this user works on or oversees, with the
+    working days late computed in the page. Officers see their department's; coordinators
+    their centre's; the leading group and supervisors those of their county."""
+    roles = roles_of(user)
+    staff = staff_of(user)
+    if staff is None or not roles & {
+        Role.COORDINATOR, Role.CLERK, Role.OFFICER, Role.LEADING_GROUP_OFFICE, Role.LEADER,
+        Role.SUPERVISOR,
+    }:  # fmt: skip
+        return Deadline.objects.none()
+    qs = Deadline.objects.filter(
+        status=Deadline.Status.OVERDUE,
+        met_at__isnull=True,
+        dispute__in=visible_disputes(user),
+    )
+    if roles == {Role.OFFICER}:
+        qs = qs.filter(department_id=staff.department_id)
+    return qs.select_related("dispute", "department", "centre").order_by("due_at")
+
+
+def sees_calendar_warning(user) -> bool:
+    return user.is_superuser or bool(roles_of(user) & {Role.SUPERVISOR, Role.ADMIN})

@@ -6,4 +6,5 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("access-log/", views.access_log, name="access_log"),
+    path("inbox/", views.inbox, name="inbox"),
 ]

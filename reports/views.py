@@ -1,17 +1,19 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from departments.models import Role, roles_of
 from disputes import rules
 from disputes.forms import CaseFilterForm
-from disputes.models import AccessLog, Party
+from disputes.models import AccessLog, Notification, Party
 from disputes.selectors import visible_disputes
 from disputes.views import paginate
-from reports.selectors import work_queue
+from reports.selectors import overdue_deadlines, sees_calendar_warning, work_queue
+from routing.deadlines import provisional_years, with_days_late
 
 
 @login_required
@@ -27,7 +29,13 @@ def home(request):
     return render(
         request,
         "reports/home.html",
-        {"form": form, "page": page, "can_register": rules.intake_centre(request.user) is not None},
+        {
+            "form": form,
+            "page": page,
+            "can_register": rules.intake_centre(request.user) is not None,
+            "overdue": with_days_late(overdue_deadlines(request.user)[:50]),
+            "provisional_years": provisional_years() if sees_calendar_warning(request.user) else [],
+        },
     )
 
 
@@ -54,3 +62,17 @@ def access_log(request):
         "reports/access_log.html",
         {"page": paginate(request, entries, 50), "kind": kind, "kinds": AccessLog.Kind.choices},
     )
+
+
+@login_required
+def inbox(request):
+    """The user's notifications; POST marks one (``id``) or all as read."""
+    mine = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        unread = mine.filter(read_at__isnull=True)
+        if request.POST.get("id"):
+            unread = unread.filter(pk=request.POST["id"])
+        unread.update(read_at=timezone.now())
+        return redirect("reports:inbox")
+    page = paginate(request, mine.select_related("dispute"), 30)
+    return render(request, "reports/inbox.html", {"page": page})

@@ -218,12 +218,30 @@ def leading_group_office_for(dispute: Dispute):
     ]
 
 
-def responsible_people(deadline: Deadline):
+def responsible_people(deadline: Deadline, cache: dict | None = None):
+    """Who answers for a deadline; ``cache`` keeps the answer per unit for one sweep."""
+    cache = {} if cache is None else cache
     if deadline.department_id:
-        return officers_of(deadline.department)
+        return _cached(
+            cache, ("department", deadline.department_id), lambda: officers_of(deadline.department)
+        )
     if deadline.centre_id and deadline.centre.kind == Centre.Kind.LEADING_GROUP_OFFICE:
-        return leading_group_office_for(deadline.dispute)
-    return coordinators_of(deadline.centre, with_clerks=True)
+        return _cached(
+            cache,
+            ("lgo", deadline.dispute.jurisdiction.county.pk),
+            lambda: leading_group_office_for(deadline.dispute),
+        )
+    return _cached(
+        cache,
+        ("centre", deadline.centre_id),
+        lambda: coordinators_of(deadline.centre, with_clerks=True),
+    )
+
+
+def _cached(cache: dict, key, find):
+    if key not in cache:
+        cache[key] = find()
+    return cache[key]
 
 
 # -- what each transition opens and closes -------------------------------------------------
@@ -322,7 +340,8 @@ def _due_text(deadline: Deadline) -> str:
     return timezone.localtime(deadline.due_at).strftime("%Y-%m-%d")
 
 
-def _remind(pk: int, now) -> bool:
+def _remind(pk: int, now, cache: dict | None = None) -> bool:
+    cache = {} if cache is None else cache
     with transaction.atomic():
         claimed = Deadline.objects.filter(
             pk=pk,
@@ -338,7 +357,7 @@ def _remind(pk: int, now) -> bool:
         if not _record_notice(deadline, DeadlineNotice.Kind.REMINDER):
             return False
         notify(
-            users=responsible_people(deadline),
+            users=responsible_people(deadline, cache),
             dispute=deadline.dispute,
             kind="deadline.reminder",
             message=_("Case %(number)s: “%(stage)s” is due on %(due)s.")
@@ -351,7 +370,8 @@ def _remind(pk: int, now) -> bool:
     return True
 
 
-def _mark_overdue(pk: int, now) -> bool:
+def _mark_overdue(pk: int, now, cache: dict | None = None) -> bool:
+    cache = {} if cache is None else cache
     with transaction.atomic():
         claimed = Deadline.objects.filter(
             pk=pk, status__in=Deadline.RUNNING, paused_at__isnull=True, due_at__lte=now
@@ -374,9 +394,15 @@ def _mark_overdue(pk: int, now) -> bool:
                 "days_late": _late_by(deadline, now),
             },
         )
-        people = responsible_people(deadline) + coordinators_of(dispute.centre)
+        people = responsible_people(deadline, cache) + _cached(
+            cache, ("coordinators", dispute.centre_id), lambda: coordinators_of(dispute.centre)
+        )
         if dispute.classification == Classification.MAJOR:
-            people += leading_group_office_for(dispute)
+            people += _cached(
+                cache,
+                ("lgo", dispute.jurisdiction.county.pk),
+                lambda: leading_group_office_for(dispute),
+            )
         notify(
             users=people,
             dispute=dispute,
@@ -391,10 +417,22 @@ def _mark_overdue(pk: int, now) -> bool:
     return True
 
 
+CHUNK = 100  # deadlines handled per transaction: a worker lost midway redoes at most these
+
+
+def _run_chunks(ids, step, now, cache) -> int:
+    done = 0
+    for start in range(0, len(ids), CHUNK):
+        with transaction.atomic():
+            done += sum(step(pk, now, cache) for pk in ids[start : start + CHUNK])
+    return done
+
+
 def sweep(now: datetime.datetime | None = None, batch: int = 1000) -> SweepResult:
     """Send due reminders and mark what has passed its due moment; safe to run at any time."""
     now = now or timezone.now()
     result = SweepResult()
+    cache: dict = {}  # recipients per unit, for this run
     due_reminders = Deadline.objects.filter(
         status__in=Deadline.RUNNING,
         paused_at__isnull=True,
@@ -402,7 +440,7 @@ def sweep(now: datetime.datetime | None = None, batch: int = 1000) -> SweepResul
         remind_at__lte=now,
     ).order_by("remind_at")
     while ids := list(due_reminders.values_list("pk", flat=True)[:batch]):
-        sent = sum(_remind(pk, now) for pk in ids)
+        sent = _run_chunks(ids, _remind, now, cache)
         result.reminders += sent
         if not sent:
             break
@@ -410,7 +448,7 @@ def sweep(now: datetime.datetime | None = None, batch: int = 1000) -> SweepResul
         status__in=Deadline.RUNNING, paused_at__isnull=True, due_at__lte=now
     ).order_by("due_at")
     while ids := list(passed.values_list("pk", flat=True)[:batch]):
-        marked = sum(_mark_overdue(pk, now) for pk in ids)
+        marked = _run_chunks(ids, _mark_overdue, now, cache)
         result.overdue += marked
         if not marked:
             break
@@ -455,3 +493,31 @@ def recompute_provisional() -> int:
 
 def q_overdue_now():
     return Q(status=Deadline.Status.OVERDUE, met_at__isnull=True)
+
+
+def with_days_late(rows, now=None) -> list[Deadline]:
+    """Set ``late`` (working days late now) on each deadline, with one calendar lookup."""
+    from routing.workdays import Calendar
+
+    rows = list(rows)
+    now = now or timezone.now()
+    open_rows = [d for d in rows if d.met_at is None and d.due_at < now]
+    today = timezone.localtime(now).date()
+    calendar = None
+    if open_rows:
+        first = min(timezone.localtime(d.due_at).date() for d in open_rows)
+        calendar = Calendar(first, today)
+    for d in rows:
+        if d.met_at is not None:
+            d.late = d.days_late
+        elif d.due_at >= now:
+            d.late = 0
+        else:
+            due = timezone.localtime(d.due_at).date()
+            count = sum(
+                1
+                for offset in range(1, (today - due).days + 1)
+                if calendar.is_working_day(due + datetime.timedelta(days=offset))
+            )
+            d.late = max(1, count)
+    return rows

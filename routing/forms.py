@@ -77,3 +77,18 @@ class DispatchForm(ActionForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class PauseForm(ActionForm):
+    reason = forms.CharField(label=_("What the case waits for from the payer"), max_length=200)
+
+
+class ResumeForm(ActionForm):
+    pass
+
+
+class ExtensionForm(forms.Form):
+    working_days = forms.IntegerField(
+        label=_("Extra working days"), min_value=1, max_value=30, initial=3
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -8,4 +8,8 @@ urlpatterns = [
     path("<str:number>/transfer/", views.TransferView.as_view(), name="transfer"),
     path("<str:number>/refer/", views.ReferView.as_view(), name="refer"),
     path("<str:number>/dispatch/", views.DispatchView.as_view(), name="dispatch"),
+    path("<str:number>/pause/", views.PauseView.as_view(), name="pause"),
+    path("<str:number>/resume/", views.ResumeView.as_view(), name="resume"),
+    path("deadlines/<int:pk>/extend/", views.extension_request, name="extension_request"),
+    path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
 ]

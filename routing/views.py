@@ -1,10 +1,27 @@
 import datetime
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.selectors import get_dispute_for_user
 from disputes.views import CaseActionView
 from routing import services
-from routing.forms import ClassifyForm, DispatchForm, ReferForm, TransferForm
+from routing.forms import (
+    ClassifyForm,
+    DispatchForm,
+    ExtensionForm,
+    PauseForm,
+    ReferForm,
+    ResumeForm,
+    TransferForm,
+)
+from routing.models import Deadline, ExtensionRequest
 
 
 class ClassifyView(CaseActionView):
@@ -103,3 +120,71 @@ class DispatchView(CaseActionView):
             note=data["note"],
             expected_state=expected_state,
         )
+
+
+class PauseView(CaseActionView):
+    action_key = "pause"
+    form_class = PauseForm
+
+    def perform(self, form, *, expected_state):
+        services.case_pause(
+            dispute=self.dispute, actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+
+class ResumeView(CaseActionView):
+    action_key = "resume"
+    form_class = ResumeForm
+    intro = _("The payer has answered: the stopped clocks move on by the days they stood still.")
+
+    def perform(self, form, *, expected_state):
+        services.case_resume(dispute=self.dispute, actor=self.request.user)
+
+
+@login_required
+def extension_request(request, pk):
+    deadline = get_object_or_404(Deadline.objects.select_related("dispute"), pk=pk)
+    dispute = get_dispute_for_user(request.user, deadline.dispute.number)
+    deadline.dispute = dispute
+    if not services.may_request_extension(deadline, request.user):
+        raise PermissionDenied(_("Only those responsible for this time limit ask to extend it."))
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.extension_request(
+                deadline=deadline,
+                actor=request.user,
+                working_days=form.cleaned_data["working_days"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DisputeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your request has been sent to the coordinator."))
+            return redirect("disputes:detail", number=dispute.number)
+    return render(
+        request,
+        "routing/extension.html",
+        {"dispute": dispute, "deadline": deadline, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def extension_decide(request, pk):
+    ext = get_object_or_404(ExtensionRequest.objects.select_related("deadline__dispute"), pk=pk)
+    dispute = get_dispute_for_user(request.user, ext.deadline.dispute.number)
+    try:
+        services.extension_decide(
+            request=ext,
+            actor=request.user,
+            grant=request.POST.get("decision") == "grant",
+            comment=request.POST.get("comment", ""),
+        )
+    except ActionNotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DisputeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("disputes:detail", number=dispute.number)

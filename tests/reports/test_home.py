@@ -103,13 +103,14 @@ def test_the_queue_costs_the_same_queries_for_few_and_many_cases(
         world.make_dispute()
     client.force_login(world.clerk)
     # session read, user, staff (with centre etc.), roles, count, categories and centres for
-    # the filter form, the page of cases, their parties with payers, session save (3: the
-    # session is saved on every request to expire it after inactivity)
-    with django_assert_max_num_queries(12) as few:
+    # the filter form, the page of cases, their parties with payers, overdue time limits,
+    # unread notifications, session save (3: the session is saved on every request to expire
+    # it after inactivity)
+    with django_assert_max_num_queries(14) as few:
         client.get(reverse("reports:home"))
     for _ in range(20):
         world.make_dispute()
-    with django_assert_max_num_queries(12) as many:
+    with django_assert_max_num_queries(14) as many:
         client.get(reverse("reports:home"))
     assert len(few.captured_queries) == len(many.captured_queries)
 
@@ -118,8 +119,8 @@ def test_the_case_list_has_a_query_budget(client, world, django_assert_max_num_q
     for _ in range(15):
         world.make_dispute()
     client.force_login(world.supervisor)
-    # the same queries as the queue above
-    with django_assert_max_num_queries(12):
+    # the same queries as the queue above, less the overdue time limits
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("disputes:list"))
     assert len(response.context["page"]) == 15
 
@@ -135,7 +136,8 @@ def test_the_case_page_has_a_query_budget(client, world, django_assert_max_num_q
     )
     client.force_login(world.coordinator)
     # session, user, staff, roles, the case, parties, insurance types, co-departments, tasks,
-    # attachments, linked cases, timeline, and the action checks
-    with django_assert_max_num_queries(25):
+    # attachments, linked cases, timeline, the access log row, the action checks, the time
+    # limits section (deadlines, extension requests, pause, calendar), unread notifications
+    with django_assert_max_num_queries(26):
         response = client.get(reverse("disputes:detail", args=[d.number]))
     assert response.status_code == 200

@@ -1,0 +1,1 @@
+"""Benchmarks: they report figures and assert nothing. Run with ``make bench``."""

@@ -1,0 +1,39 @@
+"""The case page's "time limits" section."""
+
+from routing import deadlines
+from routing.models import CasePause, Deadline, ExtensionRequest
+from routing.services import may_decide_extension, may_request_extension
+
+
+def deadlines_section(request, dispute):
+    rows = list(
+        Deadline.objects.filter(dispute=dispute)
+        .exclude(status=Deadline.Status.CANCELLED)
+        .select_related("department", "centre")
+        .order_by("started_at", "pk")
+    )
+    if not rows:
+        return None
+    pending = {
+        e.deadline_id: e
+        for e in ExtensionRequest.objects.filter(
+            deadline__dispute=dispute, status=ExtensionRequest.Status.PENDING
+        ).select_related("requested_by__staff")
+    }
+    user = request.user
+    items = []
+    for d in deadlines.with_days_late(rows):
+        d.dispute = dispute
+        items.append(
+            {
+                "deadline": d,
+                "days_late": d.late,
+                "pending": pending.get(d.pk),
+                "can_request": d.met_at is None
+                and d.pk not in pending
+                and may_request_extension(d, user),
+                "can_decide": d.pk in pending and may_decide_extension(d, user),
+            }
+        )
+    pause = CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).first()
+    return {"items": items, "pause": pause}
