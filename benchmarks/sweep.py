@@ -83,5 +83,6 @@ def run(*, total: int, due: int) -> None:
     t0 = time.perf_counter()
     again = deadlines.sweep()
     second = time.perf_counter() - t0
-    print(f"sweep: {result} in {first:.1f} s ({first / max(1, due) * 1000:.2f} ms per due deadline)")
+    per_due = first / max(1, due) * 1000
+    print(f"sweep: {result} in {first:.1f} s ({per_due:.2f} ms per due deadline)")
     print(f"second sweep, nothing new due: {again} in {second * 1000:.1f} ms")
