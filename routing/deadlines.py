@@ -111,7 +111,7 @@ def open_deadline(
             stage,
             timezone.localtime(due_at).year,
         )
-    return Deadline.objects.create(
+    deadline = Deadline.objects.create(
         dispute=dispute,
         stage=stage,
         department=department,
@@ -124,6 +124,23 @@ def open_deadline(
         # A case waiting on the payer starts new clocks paused too.
         paused_at=start if dispute.pauses.filter(ended_at__isnull=True).exists() else None,
     )
+    if department is not None or (
+        centre is not None and centre.kind == Centre.Kind.LEADING_GROUP_OFFICE
+    ):
+        # Work has moved to another unit: its people hear of it (the centre acting on its own
+        # cases needs no message about what it just did).
+        notify(
+            users=responsible_people(deadline),
+            dispute=dispute,
+            kind="deadline.opened",
+            message=_("Case %(number)s: new work, “%(stage)s”, due on %(due)s.")
+            % {
+                "number": dispute.number,
+                "stage": deadline.get_stage_display(),
+                "due": _due_text(deadline),
+            },
+        )
+    return deadline
 
 
 def _late_by(deadline: Deadline, moment: datetime.datetime) -> int:
@@ -147,7 +164,18 @@ def close_deadline(deadline: Deadline, *, at: datetime.datetime | None = None) -
     deadline.paused_at = None
     deadline.save(update_fields=["met_at", "days_late", "status", "paused_at"])
     if late:
-        Accountability.objects.filter(deadline=deadline).update(days_late=late)
+        # Late, whether or not a sweep saw it running: the record is made either way.
+        Accountability.objects.update_or_create(
+            deadline=deadline,
+            defaults={"days_late": late},
+            create_defaults={
+                "dispute_id": deadline.dispute_id,
+                "stage": deadline.stage,
+                "department_id": deadline.department_id,
+                "centre_id": deadline.centre_id,
+                "days_late": late,
+            },
+        )
     return deadline
 
 

@@ -15,10 +15,12 @@ Modules: ``organisation`` (the county, centres and users), ``texts`` (names, ide
 what cases say), ``cases`` (the demo cases played through the services), ``bulk`` (volume).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from disputes.models import Dispute
 from reports.demo.bulk import generate_cases
@@ -32,6 +34,7 @@ from reports.demo.organisation import (
     DemoLogin,
     install_demo_organisation,
 )
+from routing.deadlines import sweep
 from routing.reference_data import install_reference_data
 
 __all__ = [
@@ -48,6 +51,31 @@ __all__ = [
     "install_demo_organisation",
     "load_demo",
 ]
+
+
+def replay_deadline_sweeps() -> None:
+    """Run the deadline sweep as beat would have over the demo's two months, so that its
+    untouched cases carry reminders sent the day before, then overdue marks and
+    accountability records, each at its own moment."""
+    first = Dispute.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    if first is None:
+        return
+    try:
+        import time_machine
+    except ImportError:  # no clock to move: one sweep now still marks what is overdue
+        sweep()
+        return
+    tz = timezone.get_current_timezone()
+    day = timezone.localtime(first).date()
+    today = timezone.localdate()
+    while day <= today:
+        for at in (datetime.time(0, 10), datetime.time(9, 5)):
+            moment = datetime.datetime.combine(day, at, tzinfo=tz)
+            if moment < timezone.now():
+                with time_machine.travel(moment, tick=False):
+                    sweep()
+        day += datetime.timedelta(days=1)
+    sweep()
 
 
 @dataclass
@@ -72,5 +100,6 @@ def load_demo(
     # The demo cases are made once: a county that has cases already keeps what it has.
     if not Dispute.objects.filter(jurisdiction__path__startswith=demo.county.path).exists():
         created = len(create_demo_cases(demo, seed=seed))
+        replay_deadline_sweeps()
     generated = generate_cases(demo, cases, seed=seed, batch_size=batch_size, progress=progress)
     return DemoResult(demo, created, generated)

@@ -264,3 +264,17 @@ def test_the_celery_task_runs_the_sweep_eagerly(world, policies, settings):
     with time_machine.travel(at("2025-04-30 10:00"), tick=False):
         sweep_deadlines.delay()
     assert Deadline.objects.filter(status="overdue").count() >= 3
+
+
+def test_a_step_finished_late_before_any_sweep_still_leaves_an_accountability_record(
+    world, policies
+):
+    with time_machine.travel(at("2025-03-10 09:30"), tick=False):
+        d = scenarios.registered(world)
+    with time_machine.travel(at("2025-03-13 11:00"), tick=False):  # due end of the 11th
+        routing_services.dispute_classify(
+            dispute=d, actor=world.clerk, classification="simple", note="已解释"
+        )
+    deadline = Deadline.objects.get(dispute=d, stage=Stage.CLASSIFICATION)
+    assert (deadline.status, deadline.days_late) == ("overdue", 2)
+    assert Accountability.objects.get(deadline=deadline).days_late == 2
