@@ -10,10 +10,13 @@ from tests import scenarios
 pytestmark = pytest.mark.django_db
 
 
-def test_assigned_departments_hear_of_their_new_work_by_inbox_and_e_mail(world):
+def test_assigned_departments_hear_of_their_new_work_by_inbox_and_e_mail(
+    world, django_capture_on_commit_callbacks
+):
     world.officer_hr.email = "hr@example.cn"
     world.officer_hr.save()
-    d = scenarios.joint_handling(world)
+    with django_capture_on_commit_callbacks(execute=True):  # mail goes once the work is saved
+        d = scenarios.joint_handling(world)
     mine = Notification.objects.get(user=world.officer_hr)
     assert d.number in mine.message and mine.kind == "deadline.opened"
     # the lead department: its own opinion, and the consolidation and reply it leads
