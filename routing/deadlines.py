@@ -376,6 +376,7 @@ def _remind(pk: int, now, cache: dict | None = None) -> bool:
             status__in=Deadline.RUNNING,
             paused_at__isnull=True,
             reminded_at__isnull=True,
+            due_at__gt=now,
         ).update(reminded_at=now)
         if not claimed:
             return False
@@ -461,11 +462,13 @@ def sweep(now: datetime.datetime | None = None, batch: int = 1000) -> SweepResul
     now = now or timezone.now()
     result = SweepResult()
     cache: dict = {}  # recipients per unit, for this run
+    # A deadline already past its due moment gets the overdue notice, not a late reminder.
     due_reminders = Deadline.objects.filter(
         status__in=Deadline.RUNNING,
         paused_at__isnull=True,
         reminded_at__isnull=True,
         remind_at__lte=now,
+        due_at__gt=now,
     ).order_by("remind_at")
     while ids := list(due_reminders.values_list("pk", flat=True)[:batch]):
         sent = _run_chunks(ids, _remind, now, cache)
