@@ -413,9 +413,11 @@ def _mark_overdue(pk: int, now, cache: dict | None = None) -> bool:
         if not _record_notice(deadline, DeadlineNotice.Kind.OVERDUE):
             return False
         dispute = deadline.dispute
-        Accountability.objects.get_or_create(
+        # One record per deadline: an extended deadline that runs late again updates its own.
+        Accountability.objects.update_or_create(
             deadline=deadline,
-            defaults={
+            defaults={"days_late": _late_by(deadline, now)},
+            create_defaults={
                 "dispute": dispute,
                 "stage": deadline.stage,
                 "department": deadline.department,

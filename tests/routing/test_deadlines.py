@@ -278,3 +278,25 @@ def test_a_step_finished_late_before_any_sweep_still_leaves_an_accountability_re
     deadline = Deadline.objects.get(dispute=d, stage=Stage.CLASSIFICATION)
     assert (deadline.status, deadline.days_late) == ("overdue", 2)
     assert Accountability.objects.get(deadline=deadline).days_late == 2
+
+
+def test_an_extension_granted_after_the_deadline_passed_runs_again_and_may_be_late_again(
+    world, policies
+):
+    with time_machine.travel(at("2025-03-10 09:30"), tick=False):
+        d = scenarios.joint_handling(world)
+    deadline = Deadline.objects.get(dispute=d, department=world.hr)
+    with time_machine.travel(at("2025-03-18 08:00"), tick=False):
+        deadlines.sweep()
+        request = routing_services.extension_request(
+            deadline=deadline, actor=world.officer_hr, working_days=2, reason="补充材料"
+        )
+        routing_services.extension_decide(request=request, actor=world.coordinator, grant=True)
+    deadline.refresh_from_db()
+    assert deadline.status == "extended" and local(deadline.due_at) == "2025-03-19 23:59"
+    with time_machine.travel(at("2025-03-21 08:00"), tick=False):
+        assert deadlines.sweep().overdue >= 1
+    deadline.refresh_from_db()
+    assert deadline.status == "overdue"
+    assert Accountability.objects.filter(deadline=deadline).count() == 1
+    assert DeadlineNotice.objects.filter(deadline=deadline, kind="overdue").count() == 2
