@@ -5,6 +5,30 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Centre, Department, Jurisdiction, Staff
 
+
+class ReadOnlyMixin:
+    """Records that are written by the application only: readable, never added, edited or
+    deleted in the admin (cases, timelines, logs, deadlines)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+
 admin.site.site_header = _("Dispute handling centre administration")
 admin.site.site_title = _("Dispute handling centre")
 admin.site.index_title = _("Reference data and users")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from departments.admin import ReadOnlyAdmin, ReadOnlyInline
 from disputes.models import (
     AccessLog,
     Attachment,
@@ -37,11 +38,6 @@ class PayerAdmin(admin.ModelAdmin):
     def masked_id(self, obj):
         return obj.masked_id_number
 
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -68,7 +64,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
+class DisputeAdmin(ReadOnlyAdmin):
     """Cases are read here; they change only through the case pages and their services."""
 
     list_display = ["number", "state", "category", "centre", "received_at"]
@@ -78,18 +74,9 @@ class DisputeAdmin(admin.ModelAdmin):
     inlines = [PartyInline, AttachmentInline, TimelineInline]
     list_select_related = ["category", "centre"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(admin.ModelAdmin):
+class TimelineEntryAdmin(ReadOnlyAdmin):
     """Append-only: readable, never editable or deletable."""
 
     list_display = ["dispute", "at", "actor", "action", "from_state", "to_state"]
@@ -97,18 +84,9 @@ class TimelineEntryAdmin(admin.ModelAdmin):
     search_fields = ["=dispute__number"]
     list_select_related = ["dispute", "actor"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     """Append-only: readable, never editable or deletable."""
 
     list_display = ["at", "user", "kind", "dispute", "reason"]
@@ -116,12 +94,3 @@ class AccessLogAdmin(admin.ModelAdmin):
     search_fields = ["=dispute__number", "user__username"]
     list_select_related = ["user", "dispute"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from departments.admin import ReadOnlyAdmin
 from routing.deadlines import recompute_provisional
 from routing.models import (
     Accountability,
@@ -70,17 +71,6 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["category", "lead_department", "active"]
     filter_horizontal = ["co_departments"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Transfer)
