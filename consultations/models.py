@@ -1,12 +1,19 @@
-"""Joint handling: each department's sub-task on a case and its written opinion (书面意见)."""
+"""Joint handling and the leading group.
+
+Joint handling: each department's sub-task on a case and its written opinion (书面意见), and the
+clue passed to the discipline commission when a department refuses its duty. The leading group:
+consultation meetings (会商) with their agenda of cases, the decision per case and the tasks it
+gives (who does what by when), the minutes (会议纪要), court enforcement and policy issues.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import Department
-from disputes.models import Dispute
+from departments.models import Centre, Department
+from disputes.models import Attachment, Dispute
 from routing.models import Deadline
 
 
@@ -54,6 +61,10 @@ class DepartmentTask(models.Model):
         on_delete=models.SET_NULL,
         related_name="department_task",
     )
+    # The opinion's supporting documents are case attachments, so they go into the case file.
+    attachments = models.ManyToManyField(
+        Attachment, verbose_name=_("attachments"), blank=True, related_name="opinions"
+    )
 
     class Meta:
         verbose_name = _("department task")
@@ -74,3 +85,428 @@ class DepartmentTask(models.Model):
     @property
     def is_settled(self) -> bool:
         return self.status != self.Status.PENDING
+
+
+class DisciplineReferral(models.Model):
+    """A refusing department's case clue passed to the discipline commission (纪委监委).
+
+    Decided by the coordinator of the owning centre; append-only, one per refusal.
+    """
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="discipline_referrals"
+    )
+    task = models.ForeignKey(
+        DepartmentTask,
+        verbose_name=_("refused task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="discipline_referrals",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("refusing department"),
+        on_delete=models.PROTECT,
+        related_name="discipline_referrals",
+    )
+    reason = models.TextField(_("why the refusal has no good reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("clue passed to the discipline commission")
+        verbose_name_plural = _("clues passed to the discipline commission")
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} · {self.department}"
+
+
+class Meeting(models.Model):
+    """A consultation meeting (会商) of the leading-group office's county."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General consultation between departments")
+        MAJOR = "major", _("Major consultation (with the leader's consent)")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("In preparation")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    office = models.ForeignKey(
+        Centre,
+        verbose_name=_("leading-group office"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        limit_choices_to={"kind": Centre.Kind.LEADING_GROUP_OFFICE},
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    held_at = models.DateTimeField(_("time"))
+    place = models.CharField(_("place"), max_length=200)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host"),
+        on_delete=models.PROTECT,
+        related_name="hosted_meetings",
+    )
+    invited_departments = models.ManyToManyField(
+        Department, verbose_name=_("invited departments"), blank=True, related_name="meetings"
+    )
+    invited_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited people"),
+        blank=True,
+        related_name="meeting_invitations",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    held_recorded_at = models.DateTimeField(_("recorded as held at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consultation meeting")
+        verbose_name_plural = _("consultation meetings")
+        ordering = ["-held_at", "-id"]
+        indexes = [models.Index(fields=["office", "status"], name="meeting_office_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    """One person at a meeting: invited (``present`` unknown), then recorded present or absent.
+
+    People without an account (e.g. a court judge) are written by name.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    position = models.CharField(_("position"), max_length=50, blank=True)
+    present = models.BooleanField(_("present"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["department__name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgendaItem(models.Model):
+    """One case discussed at a meeting, and the meeting's decision on it."""
+
+    class Outcome(models.TextChoices):
+        SETTLED = "settled", _("Settled: the case goes to the reply")
+        FURTHER = "further", _("Further handling: the case stays in special handling")
+        COURT = "court", _("Sent to the court for enforcement")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("case"), on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    decision = models.TextField(_("decision"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Applied to the case when the minutes are issued.
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "dispute"], name="agenda_case_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.dispute}"
+
+
+class DecisionTask(models.Model):
+    """Who does what by when, from a meeting's decision on one case; it bears a deadline."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("No longer needed")
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="tasks")
+    description = models.TextField(_("what is to be done"))
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        related_name="decision_tasks",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decision_tasks",
+    )
+    due_date = models.DateField(_("due date"))
+    deadline = models.OneToOneField(
+        Deadline,
+        verbose_name=_("deadline"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decision_task",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    result = models.TextField(_("result"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting decision task")
+        verbose_name_plural = _("meeting decision tasks")
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["department", "status"], name="decisiontask_dept_status")]
+
+    def __str__(self) -> str:
+        return self.description[:50]
+
+    @property
+    def dispute(self):
+        return self.item.dispute
+
+
+class IssuedMinutesError(Exception):
+    """Issued minutes are immutable."""
+
+
+class Minutes(models.Model):
+    """The minutes (会议纪要) of one meeting: drafted, reviewed and signed off, then issued.
+
+    Issued minutes are numbered (会纪〔2026〕7号) and never change again: the model refuses to
+    save them, the services refuse to edit them, the admin shows them read-only.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        UNDER_REVIEW = "review", _("Awaiting sign-off")
+        SIGNED = "signed", _("Signed off")
+        ISSUED = "issued", _("Issued")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    body = models.TextField(_("summary of the meeting"), blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    drafted_at = models.DateTimeField(_("drafted at"), default=timezone.now)
+    sign_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to be signed off by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="minutes_to_sign",
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("sequence"), null=True, blank=True)
+    number = models.CharField(_("number"), max_length=40, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="minutes_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(self.meeting)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = Minutes.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.Status.ISSUED:
+                raise IssuedMinutesError(f"Minutes {self.number} are issued and cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_issued:
+            raise IssuedMinutesError(f"Minutes {self.number} are issued and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+
+def format_minutes_number(year: int, sequence: int) -> str:
+    return f"会纪〔{year}〕{sequence}号"
+
+
+class MinutesCounter(models.Model):
+    """Last minutes number handed out per leading-group office and year."""
+
+    office = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year"], name="minutes_counter_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.year}: {self.last}"
+
+
+class CourtEnforcement(models.Model):
+    """A long-idle enterprise's confirmed arrears sent to the court (强制执行) by a meeting's
+    decision, followed until the court reports back."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the court's report")
+        REPORTED = "reported", _("Court reported back")
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="court_enforcements"
+    )
+    item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, related_name="court_enforcement"
+    )
+    court = models.ForeignKey(
+        Department, verbose_name=_("court"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(
+        _("confirmed arrears (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    deadline = models.OneToOneField(
+        Deadline,
+        verbose_name=_("deadline"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="court_enforcement",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    report = models.TextField(_("the court's report"), blank=True)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("court enforcement")
+        verbose_name_plural = _("court enforcements")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} · {self.court}"
+
+
+class PolicyIssue(models.Model):
+    """A policy-level, widespread or trend question (政策性、普遍性、倾向性问题) raised in a
+    meeting: an issue of the leading group, linked to the cases that raised it."""
+
+    class Kind(models.TextChoices):
+        POLICY = "policy", _("Policy-level")
+        WIDESPREAD = "widespread", _("Widespread")
+        TREND = "trend", _("Trend")
+
+    office = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="policy_issues")
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("raised in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="policy_issues",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    disputes = models.ManyToManyField(
+        Dispute, verbose_name=_("cases that raised it"), related_name="policy_issues"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("policy issue")
+        verbose_name_plural = _("policy issues")
+        ordering = ["-raised_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -54,6 +54,9 @@ DEFAULT_POLICIES = [
     (Stage.GENERAL_REPLY, 15, "一般事项15个工作日内汇总意见并答复", ()),
     (Stage.LEADER_APPROVAL, 3, "领导小组组长3个工作日内审批", ()),
     (Stage.CONSULTATION_MEETING, 10, "专案10个工作日内召开会商", ()),
+    # A meeting's task normally carries its own date (会议明确的完成时限); this is the fallback.
+    (Stage.DECISION_TASK, 10, "会商议定事项10个工作日内落实", ()),
+    (Stage.COURT_ENFORCEMENT, 60, "移送法院强制执行后60个工作日内反馈执行情况", ()),
     (Stage.MAJOR_REPLY, 30, "重大疑难事项30个工作日内答复", ()),
     (Stage.REPORT_BACK, 1, "取得确认后1个工作日内反馈", ()),
     (Stage.ARCHIVING, 5, "办结后5个工作日内归档", ()),

@@ -210,6 +210,8 @@ class Stage(models.TextChoices):
     GENERAL_REPLY = "general_reply", _("Consolidation and reply (general case)")
     LEADER_APPROVAL = "leader_approval", _("Leader's approval")
     CONSULTATION_MEETING = "consultation_meeting", _("Consultation meeting")
+    DECISION_TASK = "decision_task", _("Task decided by a meeting")
+    COURT_ENFORCEMENT = "court_enforcement", _("Court enforcement and report back")
     MAJOR_REPLY = "major_reply", _("Reply (major case)")
     REPORT_BACK = "report_back", _("Reply once the opinion is settled")
     ARCHIVING = "archiving", _("Archiving after closure")
