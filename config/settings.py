@@ -202,5 +202,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")},
+        # WeasyPrint logs every layout step at INFO; its warnings (a missing font) still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

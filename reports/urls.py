@@ -7,4 +7,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("access-log/", views.access_log, name="access_log"),
     path("inbox/", views.inbox, name="inbox"),
+    path("documents/", views.document_list, name="documents"),
+    path("documents/<str:number>/<slug:kind>/", views.document, name="document"),
+    path(
+        "documents/<str:number>/<slug:kind>/<slug:department>/",
+        views.document,
+        name="department_document",
+    ),
 ]

@@ -1,17 +1,25 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.shortcuts import redirect, render
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from departments.models import Role, roles_of
+from departments.models import Department, Role, roles_of
 from disputes import rules
+from disputes.access import log_access
+from disputes.exceptions import DisputeError
 from disputes.forms import CaseFilterForm
 from disputes.models import AccessLog, Notification, Party
-from disputes.selectors import visible_disputes
+from disputes.selectors import get_dispute_for_user, visible_disputes
 from disputes.views import paginate
+from reports import documents
+from reports.documents import archive
+from reports.documents.access import may_download
 from reports.selectors import overdue_deadlines, sees_calendar_warning, work_queue
 from routing.deadlines import provisional_years, with_days_late
 
@@ -76,3 +84,82 @@ def inbox(request):
         return redirect("reports:inbox")
     page = paginate(request, mine.select_related("dispute"), 30)
     return render(request, "reports/inbox.html", {"page": page})
+
+
+# -- documents (PDF) ---------------------------------------------------------------------------
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def document(request, number, kind, department=None):
+    """One document of a case: from the frozen archive once the case file is frozen (checked
+    against its hash), otherwise rendered now. Not visible → 404; visible but not among those
+    who take paper away → 403; logged."""
+    dispute = get_dispute_for_user(request.user, number)
+    if not may_download(dispute, request.user):
+        raise PermissionDenied(_("Only the people handling the case and supervisors download it."))
+    try:
+        doc_kind = documents.get_kind(kind)
+    except documents.UnknownDocument as exc:
+        raise Http404(exc.message) from exc
+    unit = get_object_or_404(Department, code=department) if department else None
+    frozen = archive.frozen_document(dispute, kind, unit)
+    try:
+        if frozen is not None:
+            data = archive.read_frozen(frozen)
+        else:
+            data = documents.render_pdf(kind, dispute, **({"department": unit} if unit else {}))
+    except DisputeError as exc:  # no such document yet, or an altered archive
+        messages.error(request, exc.message)
+        return redirect("disputes:detail", number=dispute.number)
+    title = f"{doc_kind.title}（{unit.name}）" if unit else str(doc_kind.title)
+    log_access(
+        user=request.user,
+        kind=AccessLog.Kind.DOWNLOAD,
+        dispute=dispute,
+        detail=title + (_(" (archived)") if frozen is not None else ""),
+    )
+    suffix = f"-{unit.code}" if unit else ""
+    return _pdf_response(data, f"{dispute.number}-{kind}{suffix}.pdf")
+
+
+@login_required
+@require_GET
+def document_list(request):
+    """The supervisors' page: the forms of every case they oversee, by case."""
+    if not (request.user.is_superuser or Role.SUPERVISOR in roles_of(request.user)):
+        raise PermissionDenied(_("Only supervisors use the forms page."))
+    kinds = documents.all_kinds()
+    qs = visible_disputes(request.user).select_related("centre", "category")
+    number = request.GET.get("number", "").strip()
+    if number:
+        qs = qs.filter(number__icontains=number)
+    chosen = request.GET.get("kind", "")
+    qs = qs.annotate(**{f"has_{k.key}": k.exists() for k in kinds})
+    if chosen in {k.key for k in kinds}:
+        qs = qs.filter(**{f"has_{chosen}": True})
+    qs = qs.annotate(frozen=Count("archived_documents")).order_by("-received_at", "-pk")
+    page = paginate(request, qs)
+    rows = [
+        (
+            d,
+            [
+                (k, reverse("reports:document", kwargs={"number": d.number, "kind": k.key}))
+                for k in kinds
+                if getattr(d, f"has_{k.key}")
+            ],
+        )
+        for d in page
+    ]
+    return render(
+        request,
+        "reports/documents.html",
+        {"page": page, "rows": rows, "kinds": kinds, "kind": chosen, "number": number},
+    )

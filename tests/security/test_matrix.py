@@ -101,6 +101,14 @@ MATRIX = {
         lambda d: {"decision": "grant"}, seen_but(403, coordinator=302),
     ),
     "reports:access_log": ("get", None, None, None, row([302] + [403] * 13, supervisor=200)),
+    "reports:documents": ("get", None, None, None, row([302] + [403] * 13, supervisor=200)),
+    "reports:document": (
+        "get", scenarios.joint_handling, lambda w, d: {"kind": "receipt"}, None, JOINT_SEEN
+    ),
+    "reports:department_document": (
+        "get", scenarios.joint_handling,
+        lambda w, d: {"kind": "joint_handling_sheet", "department": w.hr.code}, None, JOINT_SEEN,
+    ),
     "disputes:list": ("get", None, None, None, ALL_LOGGED_IN),
     "disputes:export": ("get", None, None, None, ALL_LOGGED_IN),
     "disputes:create": ("get", None, None, None, INTAKE),
@@ -155,8 +163,6 @@ MATRIX = {
     "consultations:return_escalation": (
         "get", scenarios.escalated, None, None, escalated_seen(403, leader=200)
     ),
-    "consultations:decide": ("get", scenarios.special_handling, None, None,
-                             escalated_seen(403, lgo=200)),
 }  # fmt: skip
 
 

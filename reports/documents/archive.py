@@ -1,0 +1,235 @@
+"""Freezing the case file at archiving, and checking it afterwards.
+
+When a case is archived (``reports.handlers`` → ``reports.tasks.freeze_archive``), each of its
+documents is rendered once, stored with its SHA-256 and page count, and from then on served
+from storage: a later change of a template does not alter what was archived. The cover and
+index is rendered last, from the frozen page counts.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from disputes.exceptions import DisputeError
+from disputes.models import Dispute, State
+from disputes.services import timeline_add
+from reports.documents.registry import all_kinds, get_kind
+from reports.documents.render import Rendered, render
+from reports.models import ArchivedDocument
+
+log = logging.getLogger(__name__)
+
+COVER = "archive_cover"
+
+
+class ArchiveAltered(DisputeError):
+    """A frozen document no longer matches its hash, or is gone from storage."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the case file's index."""
+
+    title: str
+    issuer: str
+    date: object
+    pages: int | None
+    kind: str = ""
+    department_id: int | None = None
+
+
+def _title(kind, department) -> str:
+    title = str(kind.title)
+    return f"{title}（{department.name}）" if department is not None else title
+
+
+def _options(department) -> dict:
+    return {"department": department} if department is not None else {}
+
+
+def documents_of(dispute: Dispute):
+    """(kind, department or None) of each rendered document of the case file, in filing order."""
+    for kind in all_kinds():
+        if not kind.archived or not kind.is_available(dispute):
+            continue
+        parts = list(kind.parts(dispute)) if kind.per_department else [None]
+        for department in parts:
+            yield kind, department
+
+
+def _issuer(dispute: Dispute, kind, department) -> str:
+    # A joint-handling sheet comes back into the file with the department's opinion on it.
+    return department.name if department is not None else dispute.centre.name
+
+
+def _date(dispute: Dispute, kind) -> object:
+    dates = {
+        "receipt": dispute.received_at,
+        "referral_sheet": getattr(getattr(dispute, "referral", None), "referred_at", None),
+        "reply_notice": dispute.replied_at,
+    }
+    return dates.get(kind.key) or dispute.classified_at or dispute.received_at
+
+
+def attachment_entries(dispute: Dispute) -> list[Entry]:
+    """The payer's materials and the departments' supporting files, with their page counts
+    where they can be told (a PDF's pages; an image is one page)."""
+    entries = []
+    for attachment in dispute.attachments.all():
+        entries.append(
+            Entry(
+                title=_("Attachment: %(name)s") % {"name": attachment.name},
+                issuer=attachment.description or _("Payer's materials"),
+                date=attachment.uploaded_at,
+                pages=_attachment_pages(attachment),
+            )
+        )
+    return entries
+
+
+def _attachment_pages(attachment) -> int | None:
+    name = attachment.name.lower()
+    if name.endswith((".jpg", ".jpeg", ".png")):
+        return 1
+    if not name.endswith(".pdf"):
+        return None
+    try:
+        from pypdf import PdfReader
+
+        with attachment.file.open("rb") as handle:
+            return len(PdfReader(handle).pages)
+    except Exception:  # an unreadable upload is listed without a page count
+        return None
+
+
+def file_entries(dispute: Dispute) -> list[Entry]:
+    """The index of the case file rendered now (for a preview: nothing is stored)."""
+    entries = []
+    for kind, department in documents_of(dispute):
+        pages = render(kind.key, dispute, **_options(department)).pages
+        entries.append(_entry(dispute, kind, department, pages))
+    return entries + attachment_entries(dispute)
+
+
+def _entry(dispute, kind, department, pages) -> Entry:
+    return Entry(
+        title=_title(kind, department),
+        issuer=_issuer(dispute, kind, department),
+        date=_date(dispute, kind),
+        pages=pages,
+        kind=kind.key,
+        department_id=department.pk if department is not None else None,
+    )
+
+
+def _store(dispute, kind, department, rendered: Rendered, position: int) -> ArchivedDocument:
+    suffix = f"-{department.code}" if department is not None else ""
+    doc = ArchivedDocument(
+        dispute=dispute,
+        kind=kind.key,
+        department=department,
+        title=_title(kind, department),
+        position=position,
+        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        pages=rendered.pages,
+        size=len(rendered.pdf),
+    )
+    doc.file.save(f"{position:02d}-{kind.key}{suffix}.pdf", ContentFile(rendered.pdf), save=False)
+    try:
+        with transaction.atomic():
+            doc.save()
+    except IntegrityError:
+        # Another worker froze it in the meantime: theirs stands, ours goes.
+        doc.file.delete(save=False)
+        return ArchivedDocument.objects.get(dispute=dispute, kind=kind.key, department=department)
+    return doc
+
+
+def archive_freeze(dispute_id: int) -> list[ArchivedDocument]:
+    """Render and store every document of an archived case that is not stored yet.
+
+    Idempotent: what is frozen stays as it is, so running it again (a retried task, the
+    ``verify_archive --freeze`` command) only fills in what is missing.
+    """
+    dispute = Dispute.objects.select_related("centre", "jurisdiction", "category").get(
+        pk=dispute_id
+    )
+    if dispute.state != State.ARCHIVED:
+        log.warning("not freezing %s: it is %s, not archived", dispute.number, dispute.state)
+        return []
+    existing = {
+        (d.kind, d.department_id): d
+        for d in ArchivedDocument.objects.filter(dispute=dispute).select_related("department")
+    }
+    frozen = []
+    entries = []
+    for position, (kind, department) in enumerate(documents_of(dispute), start=1):
+        key = (kind.key, department.pk if department is not None else None)
+        doc = existing.get(key)
+        if doc is None:
+            doc = _store(
+                dispute, kind, department, render(kind.key, dispute, **_options(department)),
+                position,
+            )  # fmt: skip
+            frozen.append(doc)
+        entries.append(_entry(dispute, kind, department, doc.pages))
+    entries += attachment_entries(dispute)
+    if (COVER, None) not in existing:
+        cover = get_kind(COVER)
+        frozen.append(_store(dispute, cover, None, render(COVER, dispute, entries=entries), 0))
+    if frozen:
+        timeline_add(
+            dispute=dispute,
+            actor=None,
+            action="reports.archive.frozen",
+            data={
+                "documents": [d.title for d in frozen],
+                "pages": sum(d.pages for d in frozen),
+            },
+        )
+    return frozen
+
+
+def frozen_document(dispute: Dispute, kind: str, department=None) -> ArchivedDocument | None:
+    return ArchivedDocument.objects.filter(
+        dispute=dispute, kind=kind, department=department
+    ).first()
+
+
+def read_frozen(doc: ArchivedDocument) -> bytes:
+    """The archived bytes, checked against the hash; ArchiveAltered when they do not match."""
+    data = doc.read()
+    status = doc.verify(data)
+    if status == ArchivedDocument.Integrity.MISSING:
+        raise ArchiveAltered(
+            _("The archived file of “%(title)s” is missing from storage.") % {"title": doc.title}
+        )
+    if status == ArchivedDocument.Integrity.ALTERED:
+        raise ArchiveAltered(
+            _(
+                "The archived file of “%(title)s” does not match the hash recorded at archiving: "
+                "it was altered. It is not served; tell the administrator."
+            )
+            % {"title": doc.title}
+        )
+    return data
+
+
+def integrity_report(queryset=None):
+    """(document, status) of every archived document: what ``verify_archive`` checks."""
+    docs = queryset if queryset is not None else ArchivedDocument.objects.all()
+    for doc in (
+        docs.select_related("dispute")
+        .order_by("dispute_id", "position", "pk")
+        .iterator(chunk_size=500)
+    ):
+        yield doc, doc.verify()
+
+
+def unfrozen_archived_cases():
+    """Archived cases with no frozen document yet (the task pending or failed)."""
+    return Dispute.objects.filter(state=State.ARCHIVED).exclude(archived_documents__isnull=False)

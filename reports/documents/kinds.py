@@ -1,0 +1,315 @@
+"""The documents of a case: what each one shows and when the case has it.
+
+Confidentiality (保密): every document masks the payers' identity and phone numbers
+(``3206**********1234``, ``138****5678``). Each of them leaves the system as paper — the receipt
+and the reply notice go to the payers (in an employee/employer dispute, each party would
+otherwise read the other's numbers), the referral sheet to the government office, the
+joint-handling sheet to other departments, the archive to the records room — and the full
+numbers stay in the system, where showing one is a deliberate, logged action. Whoever needs a
+number looks the case up by its case number.
+"""
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from consultations.models import DepartmentTask
+from departments.models import Department
+from disputes.models import Classification, ObjectionRoute, Party, State
+from reports.documents.registry import DocumentKind, DocumentUnavailable, register
+from routing.deadlines import policy_days
+from routing.models import Deadline, Referral, Stage
+
+
+def _staff_name(user) -> str:
+    if user is None:
+        return ""
+    staff = getattr(user, "staff", None)
+    return staff.full_name if staff is not None else user.get_username()
+
+
+def _parties(dispute) -> list[Party]:
+    return list(dispute.parties.select_related("payer").order_by("-is_representative", "id"))
+
+
+def common_context(dispute) -> dict:
+    """What every form of a case shows: the case, its county, its parties (numbers masked)."""
+    county = dispute.jurisdiction.county
+    return {
+        "dispute": dispute,
+        "county": county,
+        "centre": dispute.centre,
+        "parties": _parties(dispute),
+        "insurance_types": list(dispute.insurance_types.all()),
+        "printed_on": timezone.localdate(),
+    }
+
+
+# -- acceptance receipt (受理回执) -----------------------------------------------------------
+
+
+def _reply_limit(dispute) -> tuple[int, object]:
+    """Working days the centre has to reply, and the due moment when a reply clock runs."""
+    stage = (
+        Stage.MAJOR_REPLY if dispute.classification == Classification.MAJOR else Stage.GENERAL_REPLY
+    )
+    deadline = (
+        Deadline.objects.filter(dispute=dispute, stage=stage)
+        .exclude(status=Deadline.Status.CANCELLED)
+        .order_by("-started_at")
+        .first()
+    )
+    if deadline is not None:
+        return deadline.working_days, deadline.due_at
+    return policy_days(stage, dispute.category_id), None
+
+
+def receipt_context(dispute, **opts) -> dict:
+    days, due = _reply_limit(dispute)
+    return {
+        **common_context(dispute),
+        "receiver": _staff_name(dispute.first_responder),
+        "attachments": list(dispute.attachments.all()),
+        "reply_days": days,
+        "reply_due": due,
+        "simple": dispute.classification == Classification.SIMPLE,
+    }
+
+
+def receipt_check(dispute) -> None:
+    # Every registered case has been received: the receipt exists from the first minute.
+    return None
+
+
+# -- referral sheet (报送单) -----------------------------------------------------------------
+
+
+def _referral(dispute) -> Referral | None:
+    return Referral.objects.filter(dispute=dispute).select_related("receiver__staff").first()
+
+
+def referral_check(dispute) -> None:
+    if _referral(dispute) is None:
+        raise DocumentUnavailable(
+            _(
+                "Case %(number)s was not referred to the government office: "
+                "it has no referral sheet."
+            )
+            % {"number": dispute.number}
+        )
+
+
+def referral_context(dispute, **opts) -> dict:
+    referral = _referral(dispute)
+    return {
+        **common_context(dispute),
+        "referral": referral,
+        "receiver": _staff_name(referral.receiver),
+    }
+
+
+# -- joint-handling sheet (联办单), one per department -----------------------------------------
+
+
+def _tasks(dispute):
+    return (
+        DepartmentTask.objects.filter(dispute=dispute)
+        .exclude(status=DepartmentTask.Status.WITHDRAWN)
+        .select_related("department", "deadline", "signed_by__staff")
+        .order_by("-role", "department__code")  # the lead ("lead" > "co") first
+    )
+
+
+def joint_parts(dispute) -> list[Department]:
+    return [task.department for task in _tasks(dispute)]
+
+
+def joint_check(dispute) -> None:
+    if not _tasks(dispute).exists():
+        raise DocumentUnavailable(
+            _("Case %(number)s has no departments handling it jointly: no joint-handling sheet.")
+            % {"number": dispute.number}
+        )
+
+
+def joint_context(dispute, *, department=None, **opts) -> dict:
+    tasks = list(_tasks(dispute))
+    if department is not None:
+        tasks = [t for t in tasks if t.department_id == department.pk]
+        if not tasks:
+            raise DocumentUnavailable(
+                _("%(department)s does not handle case %(number)s: no joint-handling sheet.")
+                % {"department": department.name, "number": dispute.number}
+            )
+    lead = next((t.department for t in _tasks(dispute) if t.role == DepartmentTask.Role.LEAD), None)
+    return {
+        **common_context(dispute),
+        "tasks": tasks,
+        "lead": lead or dispute.lead_department,
+        "co_departments": [
+            t.department for t in _tasks(dispute) if t.role == DepartmentTask.Role.CO
+        ],
+    }
+
+
+# -- written reply notice (处理意见告知书), one per party ------------------------------------
+
+
+def reply_check(dispute) -> None:
+    if not dispute.reply_text or dispute.replied_at is None:
+        raise DocumentUnavailable(
+            _("Case %(number)s has no written reply yet: no reply notice.")
+            % {"number": dispute.number}
+        )
+
+
+# What the payer is told about each route of objection.
+ROUTE_EXPLANATIONS = {
+    ObjectionRoute.MEDIATION: gettext_lazy(
+        "apply to the dispute handling centre or the people's mediation committee for mediation;"
+    ),
+    ObjectionRoute.RECONSIDERATION: gettext_lazy(
+        "apply for administrative reconsideration within 60 days of receiving this notice;"
+    ),
+    ObjectionRoute.ARBITRATION: gettext_lazy(
+        "in a dispute between an employee and the employer, apply to the labour and personnel "
+        "dispute arbitration commission for arbitration;"
+    ),
+    ObjectionRoute.LITIGATION: gettext_lazy(
+        "bring an administrative lawsuit before the people's court within six months of "
+        "receiving this notice."
+    ),
+}
+
+
+def reply_context(dispute, *, party=None, **opts) -> dict:
+    parties = _parties(dispute)
+    if party is not None:
+        parties = [p for p in parties if p.payer_id == getattr(party, "pk", party)]
+    departments = [t.department for t in _tasks(dispute)]
+    return {
+        **common_context(dispute),
+        "addressees": parties,
+        "departments": departments,
+        "routes": [(route.label, ROUTE_EXPLANATIONS[route]) for route in ObjectionRoute],
+        "employment_dispute": any(p.payer.is_employer for p in _parties(dispute))
+        and any(not p.payer.is_employer for p in _parties(dispute)),
+    }
+
+
+# -- archive cover and index (案卷封面、卷内目录) ----------------------------------------------
+
+
+def archive_check(dispute) -> None:
+    if dispute.state != State.ARCHIVED or not dispute.archive_number:
+        raise DocumentUnavailable(
+            _("Case %(number)s is not archived yet: it has no archive cover.")
+            % {"number": dispute.number}
+        )
+
+
+def archive_context(dispute, *, entries=None, **opts) -> dict:
+    """``entries``: the case file's documents with their page counts, in filing order.
+
+    The archiving service passes the frozen ones; without them (a preview, the command) the
+    file is rendered now to count its pages.
+    """
+    if entries is None:
+        from reports.documents.archive import file_entries
+
+        entries = file_entries(dispute)
+    rows = []
+    page = 1
+    for entry in entries:
+        pages = entry.pages or 0
+        rows.append(
+            {
+                "entry": entry,
+                "first": page if pages else None,
+                "last": page + pages - 1 if pages else None,
+            }
+        )
+        page += pages
+    closed = dispute.closed_at or dispute.archived_at
+    return {
+        "outcome": _outcome(dispute),
+        **common_context(dispute),
+        "rows": rows,
+        "total_pages": page - 1,
+        "document_count": len(rows),
+        "period_start": dispute.received_at,
+        "period_end": closed,
+    }
+
+
+def _flag(q: Q):
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+def _outcome(dispute) -> str:
+    if dispute.withdrawal_reason:
+        return _("Withdrawn: %(reason)s") % {"reason": dispute.withdrawal_reason}
+    if dispute.classification == Classification.SIMPLE and not dispute.reply_text:
+        return _("Settled on the spot")
+    if dispute.objection_route:
+        return _("The payer objected (%(route)s): %(outcome)s") % {
+            "route": dispute.get_objection_route_display(),
+            "outcome": dispute.objection_outcome,
+        }
+    return _("Replied; the payer accepted the handling opinion")
+
+
+register(
+    DocumentKind(
+        key="receipt",
+        title=gettext_lazy("Acceptance receipt"),
+        template="reports/documents/receipt.html",
+        context=receipt_context,
+        check=receipt_check,
+        exists=lambda: Value(True),
+        order=10,
+    ),
+    DocumentKind(
+        key="referral_sheet",
+        title=gettext_lazy("Referral sheet"),
+        template="reports/documents/referral_sheet.html",
+        context=referral_context,
+        check=referral_check,
+        exists=lambda: Exists(Referral.objects.filter(dispute=OuterRef("pk"))),
+        order=20,
+    ),
+    DocumentKind(
+        key="joint_handling_sheet",
+        title=gettext_lazy("Joint-handling sheet"),
+        template="reports/documents/joint_handling_sheet.html",
+        context=joint_context,
+        check=joint_check,
+        parts=joint_parts,
+        exists=lambda: Exists(
+            DepartmentTask.objects.filter(dispute=OuterRef("pk")).exclude(
+                status=DepartmentTask.Status.WITHDRAWN
+            )
+        ),
+        order=30,
+    ),
+    DocumentKind(
+        key="reply_notice",
+        title=gettext_lazy("Written reply notice"),
+        template="reports/documents/reply_notice.html",
+        context=reply_context,
+        check=reply_check,
+        exists=lambda: _flag(~Q(reply_text="") & Q(replied_at__isnull=False)),
+        order=50,
+    ),
+    DocumentKind(
+        key="archive_cover",
+        title=gettext_lazy("Archive cover and index"),
+        template="reports/documents/archive_cover.html",
+        context=archive_context,
+        check=archive_check,
+        exists=lambda: _flag(Q(state=State.ARCHIVED) & ~Q(archive_number="")),
+        order=90,
+        archived=False,
+    ),
+)

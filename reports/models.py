@@ -1,0 +1,85 @@
+"""The frozen case file: each document rendered once at archiving, stored with its hash."""
+
+import hashlib
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Department
+from disputes.models import Dispute
+
+
+def archive_path(instance: "ArchivedDocument", filename: str) -> str:
+    folder = instance.dispute.archive_number or instance.dispute.number
+    return f"archive/{folder}/{filename}"
+
+
+class ArchivedDocument(models.Model):
+    """One document of an archived case, as it was rendered at archiving. Never re-rendered.
+
+    ``sha256`` is the hash of the stored bytes: ``verify`` tells an intact file from an
+    altered or missing one (``manage.py verify_archive``, the case page, every download).
+    """
+
+    class Integrity(models.TextChoices):
+        INTACT = "intact", _("Intact")
+        ALTERED = "altered", _("Altered")
+        MISSING = "missing", _("Missing")
+
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("case"), on_delete=models.PROTECT, related_name="archived_documents"
+    )
+    kind = models.CharField(_("document kind"), max_length=40)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position in the file"), default=0)
+    file = models.FileField(_("file"), upload_to=archive_path, max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    pages = models.PositiveIntegerField(_("pages"))
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    rendered_at = models.DateTimeField(_("rendered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("archived document")
+        verbose_name_plural = _("archived documents")
+        ordering = ["dispute", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispute", "kind"],
+                condition=Q(department__isnull=True),
+                name="archived_once_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["dispute", "kind", "department"],
+                condition=Q(department__isnull=False),
+                name="archived_once_per_kind_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} · {self.title}"
+
+    def read(self) -> bytes | None:
+        """The stored bytes, or None when the file is gone from storage."""
+        try:
+            with self.file.open("rb") as handle:
+                return handle.read()
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def verify(self, data: bytes | None = None) -> str:
+        data = self.read() if data is None else data
+        if data is None:
+            return self.Integrity.MISSING
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            return self.Integrity.ALTERED
+        return self.Integrity.INTACT

@@ -1,0 +1,67 @@
+"""Reading a rendered PDF back: its text, its pages, the fonts it uses."""
+
+import re
+from dataclasses import dataclass
+from io import BytesIO
+
+from pypdf import PdfReader
+
+# WeasyPrint names an embedded subset "ABCDEF+Noto-Serif-CJK-SC" (or …-Bold).
+CJK_SUBSET = re.compile(r"^[A-Z]{6}\+Noto-(Serif|Sans)-CJK-SC(-[A-Za-z]+)?$")
+
+
+@dataclass
+class Pdf:
+    text: str
+    pages: int
+    fonts: dict[str, bool]  # BaseFont name → has an embedded font file
+
+    @property
+    def flat(self) -> str:
+        """The text without any whitespace (lines break where the layout wraps)."""
+        return re.sub(r"\s+", "", self.text)
+
+
+def _fonts(resources, out: dict[str, bool]) -> None:
+    if resources is None:
+        return
+    resources = resources.get_object()
+    for ref in (resources.get("/Font") or {}).values():
+        font = ref.get_object()
+        descriptor = None
+        if "/DescendantFonts" in font:
+            descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+        else:
+            descriptor = font.get("/FontDescriptor")
+        descriptor = descriptor.get_object() if descriptor is not None else {}
+        embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        out[str(font["/BaseFont"]).lstrip("/")] = embedded
+    for ref in (resources.get("/XObject") or {}).values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            _fonts(xobject.get("/Resources"), out)
+
+
+def read(data: bytes) -> Pdf:
+    assert data.startswith(b"%PDF-"), data[:20]
+    reader = PdfReader(BytesIO(data))
+    fonts: dict[str, bool] = {}
+    for page in reader.pages:
+        _fonts(page.get("/Resources"), fonts)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return Pdf(text=text, pages=len(reader.pages), fonts=fonts)
+
+
+def font_problems(pdf: Pdf) -> list[str]:
+    """Every font that is not an embedded subset of Noto CJK SC (a Latin-only fallback, a
+    Japanese face, a font referenced but not embedded)."""
+    problems = [name for name, embedded in pdf.fonts.items() if not embedded]
+    problems += [name for name in pdf.fonts if not CJK_SUBSET.match(name)]
+    return problems
+
+
+def assert_cjk_fonts(pdf: Pdf) -> None:
+    assert pdf.fonts, "no fonts at all"
+    assert font_problems(pdf) == []
+    families = {CJK_SUBSET.match(name).group(1) for name in pdf.fonts}
+    assert families == {"Serif", "Sans"}  # body in Serif, headings and page numbers in Sans
