@@ -11,12 +11,20 @@ import chinese_calendar
 from django.db import transaction
 from django.utils import timezone
 
-from consultations.models import DepartmentTask
+from consultations.models import AgendaItem, DepartmentTask, Meeting, Minutes
 from consultations.services import (
+    TaskData,
+    agenda_add,
     dispute_approve,
     dispute_consolidate,
-    dispute_decide,
     dispute_escalate,
+    item_decide,
+    meeting_create,
+    meeting_record_held,
+    minutes_issue,
+    minutes_save,
+    minutes_sign_off,
+    minutes_submit,
     opinion_give,
 )
 from departments.models import Jurisdiction
@@ -75,8 +83,11 @@ class Scenario(NamedTuple):
 
     Steps: ``classify:simple|general|major``, ``transfer:<centre>``, ``refer``,
     ``dispatch:<department kind>``, ``opinion:<department kind>``, ``opinions`` (every pending
-    department), ``consolidate``, ``escalate``, ``approve``, ``decide``, ``reply``, ``accept``,
-    ``object:<route>``, ``outcome``, ``archive``, ``withdraw``. ``template`` indexes the
+    department), ``consolidate``, ``escalate``, ``approve``, then the leading group's
+    consultation: ``meeting`` (prepared, the case on its agenda), ``held`` (attendance),
+    ``minutes`` (the decision and the draft), ``signoff`` (the leader signs), ``issue`` (the
+    minutes issued move the case on); ``reply``, ``accept``, ``object:<route>``, ``outcome``,
+    ``archive``, ``withdraw``. ``template`` indexes the
     category's templates in PROFILES; ``days`` is how long ago the case came in.
     """
 
@@ -98,6 +109,7 @@ GROUP, OPINION_RISK, LARGE_ARREARS, BY_MEDIATOR = (
     frozenset({"by_mediator"}),
 )
 REPLIED = "classify:general opinions consolidate reply"
+CONSULTED = "approve meeting held minutes signoff issue"
 
 SCENARIOS = [
     # registered (已登记)
@@ -123,20 +135,21 @@ SCENARIOS = [
     S("classify:major", "employee_employer", 1, "GW", "140830100002", "window", (2, 6), GROUP),
     S("classify:general escalate", "collection_arrears", 1, "GW", "140830100", "window", (9, 16)),
     # special handling (专案办理中)
-    S("classify:major approve", "collection_arrears", 2, "GW", "140830100201",
+    S("classify:major approve meeting held minutes", "collection_arrears", 2, "GW", "140830100201",
       "government_referral", (10, 20), LARGE_ARREARS),
-    S("classify:general escalate approve", "late_fee", 0, "GW", "140830100002", "window",
+    S("classify:general escalate approve meeting", "late_fee", 0, "GW", "140830100002", "window",
       (14, 25), OPINION_RISK),
     # awaiting reply (待答复)
     S("classify:general opinions consolidate", "contribution_amount", 0, "GW", "140830100001",
       "tax_app", (8, 14)),
-    S("classify:major approve decide", "collection_arrears", 0, "GW", "140830100", "window",
+    S(f"classify:major {CONSULTED}", "collection_arrears", 0, "GW", "140830100", "window",
       (22, 35), LARGE_ARREARS),
     S("classify:general opinions consolidate", "registration_transfer", 0, "FLD", "140830101001",
       "window", (9, 15)),
     # replied (已答复)
     S(REPLIED, "benefits", 0, "GW", "140830100002", "hotline_12333", (14, 25)),
-    S(REPLIED, "special_payment", 1, "GW", "140830100201", "medical_website", (14, 25)),
+    S(f"classify:general escalate {CONSULTED} reply", "special_payment", 1, "GW",
+      "140830100201", "medical_website", (30, 45)),
     S(REPLIED, "contribution_base", 2, "FLD", "140830101", "etax", (14, 25)),
     # objected (有异议)
     S(f"{REPLIED} object:reconsideration", "contribution_base", 1, "GW", "140830100", "window",
@@ -152,7 +165,7 @@ SCENARIOS = [
     S("classify:simple archive", "service_complaint", 1, "GW", "140830100002", "hotline_12366",
       (20, 50)),
     S(f"{REPLIED} accept archive", "contribution_base", 0, "GW", "140830100", "window", (32, 58)),
-    S("classify:major approve decide reply accept archive", "collection_arrears", 2, "GW",
+    S(f"classify:major {CONSULTED} reply accept archive", "collection_arrears", 2, "GW",
       "140830100", "window", (42, 58), LARGE_ARREARS),
     S("withdraw archive", "refund", 1, "GW", "140830100001", "window", (20, 45)),
     S(f"{REPLIED} accept archive", "registration_transfer", 1, "FLD", "140830101201", "window",
@@ -174,7 +187,11 @@ STEP_HOURS = {
     "consolidate": (4, 24),
     "escalate": (24, 60),
     "approve": (8, 24),
-    "decide": (60, 110),
+    "meeting": (16, 40),
+    "held": (20, 40),
+    "minutes": (4, 16),
+    "signoff": (4, 20),
+    "issue": (2, 10),
     "reply": (4, 24),
     "accept": (16, 40),
     "object": (16, 48),
@@ -428,8 +445,8 @@ class CaseBuilder:
                 actor=users["leader"],
                 comment="同意成立专案组，由县领导小组办公室召集相关部门会商办理。",
             )
-        if name == "decide":
-            return dispute_decide(dispute=case, actor=users["lgo"], opinion=self._decision(case))
+        if name in ("meeting", "held", "minutes", "signoff", "issue"):
+            return self._consultation(case, name)
         if name == "reply":
             return dispute_reply(dispute=case, actor=clerk, text=self._reply(case))
         if name == "accept":
@@ -502,6 +519,85 @@ class CaseBuilder:
             "更正信息、办理费款事宜，并于十个工作日内将办理结果告知缴费人。"
         )
 
+    def _consultation(self, case: Dispute, step: str):
+        """The leading group's consultation meeting on the case, one step at a time."""
+        users, lgo = self.demo.users, self.demo.users["lgo"]
+        if step == "meeting":
+            departments = [case.lead_department, *case.co_departments.all()]
+            for kind in ("tax", "hrss", "justice"):  # at least three departments sit
+                if len(departments) >= 3:
+                    break
+                extra = self.demo.departments.get(kind)
+                if extra is not None and extra not in departments:
+                    departments.append(extra)
+            meeting = meeting_create(
+                actor=lgo,
+                kind=Meeting.Kind.MAJOR,
+                title=f"关于{case.category.name}争议事项的专题会商会议",
+                held_at=_add_working_hours(timezone.now(), 16, self.rng),
+                place="县税务局三楼会议室",
+                host=users["leader"],
+                departments=departments,
+                people=[lgo],
+            )
+            return agenda_add(meeting=meeting, actor=lgo, dispute=case)
+        meeting = Meeting.objects.filter(agenda__dispute=case).latest("pk")
+        if step == "held":
+            if meeting.held_at > timezone.now():
+                # The demo's calendar ran short of the date set: it sat earlier.
+                Meeting.objects.filter(pk=meeting.pk).update(held_at=timezone.now())
+                meeting.refresh_from_db()
+            return meeting_record_held(
+                meeting=meeting,
+                actor=lgo,
+                present={a.pk: True for a in meeting.attendances.all()},
+            )
+        if step == "minutes":
+            court = case.is_large_arrears and "court" in self.demo.departments
+            item_decide(
+                item=AgendaItem.objects.get(meeting=meeting, dispute=case),
+                actor=lgo,
+                decision=self._decision(case),
+                outcome=AgendaItem.Outcome.COURT if court else AgendaItem.Outcome.SETTLED,
+                tasks=self._meeting_tasks(case),
+            )
+            names = "、".join(d.name for d in meeting.invited_departments.all())
+            return minutes_save(
+                meeting=meeting,
+                actor=lgo,
+                body=f"{timezone.localtime(meeting.held_at):%Y年%-m月%-d日}，县社会保险费征缴争议"
+                f"处理工作领导小组召开专题会商会议，{names}参加。会议听取了"
+                f"{case.centre.name}关于{case.number}号争议事项办理情况的汇报，"
+                "各部门结合职责提出了意见，经充分讨论，议定如下事项。",
+            )
+        if step == "signoff":
+            minutes_submit(meeting=meeting, actor=lgo, sign_off_by=users["leader"])
+            return minutes_sign_off(meeting=meeting, actor=users["leader"], approve=True)
+        return minutes_issue(meeting=meeting, actor=lgo)
+
+    def _meeting_tasks(self, case: Dispute) -> list[TaskData]:
+        due = timezone.localdate() + datetime.timedelta(days=14)
+        lead = case.lead_department or self.demo.departments["tax"]
+        tasks = [
+            TaskData(
+                description="依据会商决定核定应缴金额，向单位送达相关文书并跟踪缴纳情况",
+                department=lead,
+                owner=self.demo.officers.get(lead.code),
+                due_date=due,
+            )
+        ]
+        hr = self.demo.departments.get("hrss")
+        if hr is not None and hr != lead:
+            tasks.append(
+                TaskData(
+                    description="做好职工社会保险待遇衔接，配合属地处理中心答复缴费人",
+                    department=hr,
+                    owner=self.demo.officers.get("hrss"),
+                    due_date=due,
+                )
+            )
+        return tasks
+
     def _decision(self, case: Dispute) -> str:
         if case.is_large_arrears:
             return (
@@ -545,6 +641,10 @@ def _redate(dispute_id: int, since: datetime.datetime, moment: datetime.datetime
         (DepartmentTask, {"dispute_id": dispute_id}, ("opened_at", "answered_at")),
         (Referral, {"dispute_id": dispute_id}, ("referred_at", "dispatched_at")),
         (Transfer, {"dispute_id": dispute_id}, ("at",)),
+        (Meeting, {"agenda__dispute_id": dispute_id}, ("created_at", "held_recorded_at")),
+        (AgendaItem, {"dispute_id": dispute_id}, ("decided_at", "applied_at")),
+        (Minutes, {"meeting__agenda__dispute_id": dispute_id},
+         ("drafted_at", "signed_off_at", "issued_at")),
     ]  # fmt: skip
     for model, scope, fields in tables:
         for name in fields:

@@ -1,0 +1,142 @@
+"""Downloading documents: who may, what is logged, the case-page section, the forms page."""
+
+import pytest
+from django.urls import reverse
+
+from disputes.models import AccessLog
+from tests import scenarios
+from tests.reports import pdf
+from tests.security.test_query_budget import add_cases
+
+
+def url(d, kind, department=None):
+    if department is not None:
+        return reverse("reports:department_document", args=[d.number, kind, department.code])
+    return reverse("reports:document", args=[d.number, kind])
+
+
+@pytest.mark.parametrize(
+    "persona", ["clerk", "coordinator", "officer_tax", "officer_hr", "supervisor"]
+)
+def test_handlers_and_supervisors_download_and_it_is_logged(client, world, persona):
+    d = scenarios.joint_handling(world)
+    user = getattr(world, persona)
+    client.force_login(user)
+    response = client.get(url(d, "receipt"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{d.number}-receipt.pdf"'
+    assert "受理回执" in pdf.read(response.content).flat
+    log = AccessLog.objects.get(kind=AccessLog.Kind.DOWNLOAD, dispute=d, user=user)
+    assert log.detail == "受理回执"
+
+
+def test_one_departments_sheet_is_downloaded_by_its_code(client, world):
+    d = scenarios.joint_handling(world)
+    client.force_login(world.officer_hr)
+    response = client.get(url(d, "joint_handling_sheet", world.hr))
+    assert response.status_code == 200
+    document = pdf.read(response.content)
+    assert document.pages == 1
+    assert "送达单位芮城县人社局" in document.flat
+    assert AccessLog.objects.get(kind="download", dispute=d).detail == "联办单（芮城县人社局）"
+    # A department that does not handle the case has no sheet: back to the case page.
+    response = client.get(url(d, "joint_handling_sheet", world.medical), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("disputes:detail", args=[d.number])
+    assert "芮城县医保局未承办案件" in response.content.decode()
+
+
+def test_those_who_only_see_the_case_take_no_paper_away(client, world):
+    flagged = scenarios.registered(world, is_public_opinion_risk=True)
+    client.force_login(world.cyber)
+    assert client.get(reverse("disputes:detail", args=[flagged.number])).status_code == 200
+    assert client.get(url(flagged, "receipt")).status_code == 403
+
+    reported = scenarios.registered(world, actor=world.mediator, reported_by=world.mediator)
+    client.force_login(world.mediator)
+    assert client.get(reverse("disputes:detail", args=[reported.number])).status_code == 200
+    assert client.get(url(reported, "receipt")).status_code == 403
+    assert not AccessLog.objects.filter(kind=AccessLog.Kind.DOWNLOAD).exists()
+
+
+def test_a_case_out_of_sight_is_not_found(client, world):
+    d = scenarios.joint_handling(world)
+    for persona in ["clerk_b", "officer_medical", "outsider"]:
+        client.force_login(getattr(world, persona))
+        assert client.get(url(d, "receipt")).status_code == 404, persona
+
+
+def test_an_unknown_kind_or_department_is_not_found(client, world):
+    d = scenarios.joint_handling(world)
+    client.force_login(world.clerk)
+    assert client.get(url(d, "payslip")).status_code == 404
+    response = client.get(
+        reverse("reports:department_document", args=[d.number, "joint_handling_sheet", "nope"])
+    )
+    assert response.status_code == 404
+
+
+def test_a_document_the_case_does_not_have_yet_is_refused_with_a_message(client, world):
+    d = scenarios.registered(world)
+    client.force_login(world.clerk)
+    response = client.get(url(d, "referral_sheet"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("disputes:detail", args=[d.number])
+    assert "没有报送单" in response.content.decode()
+    assert not AccessLog.objects.filter(kind=AccessLog.Kind.DOWNLOAD).exists()
+
+
+def test_the_case_page_offers_the_documents_the_case_has(client, world):
+    d = scenarios.referred(world)
+    client.force_login(world.clerk)
+    page = client.get(reverse("disputes:detail", args=[d.number])).content.decode()
+    assert url(d, "receipt") in page
+    assert url(d, "referral_sheet") in page
+    assert url(d, "reply_notice") not in page
+    assert url(d, "archive_cover") not in page
+
+    j = scenarios.joint_handling(world)
+    page = client.get(reverse("disputes:detail", args=[j.number])).content.decode()
+    assert url(j, "joint_handling_sheet", world.tax) in page
+    assert url(j, "joint_handling_sheet", world.hr) in page
+    assert url(j, "referral_sheet") not in page
+
+
+def test_the_case_page_offers_no_documents_to_those_who_may_not_download(client, world):
+    flagged = scenarios.registered(world, is_public_opinion_risk=True)
+    client.force_login(world.cyber)
+    page = client.get(reverse("disputes:detail", args=[flagged.number])).content.decode()
+    assert 'id="documents"' not in page
+    assert url(flagged, "receipt") not in page
+
+
+def test_the_forms_page_lists_the_supervisors_cases_and_their_forms(client, world):
+    referred = scenarios.referred(world)
+    replied = scenarios.replied(world)
+    elsewhere = scenarios.registered(world)
+    elsewhere.jurisdiction = world.other_county
+    elsewhere.save(update_fields=["jurisdiction"])
+    client.force_login(world.supervisor)
+    page = client.get(reverse("reports:documents")).content.decode()
+    assert url(referred, "referral_sheet") in page
+    assert url(replied, "reply_notice") in page
+    assert url(replied, "joint_handling_sheet") in page
+    assert url(referred, "reply_notice") not in page
+    assert elsewhere.number not in page  # not in the supervisor's county
+
+    only = client.get(reverse("reports:documents"), {"kind": "referral_sheet"}).content.decode()
+    assert referred.number in only
+    assert replied.number not in only
+
+
+def test_the_forms_page_costs_the_same_for_10_and_for_1000_cases(
+    client, world, django_assert_max_num_queries
+):
+    client.force_login(world.supervisor)
+    add_cases(world, 1000, 0)
+    # session, user, groups (roles), staff, count, the page of cases with every document's
+    # flag as an EXISTS in the same query, unread notifications, the session saved, and two
+    # to spare (no query per case or per document kind)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("reports:documents"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 1000
