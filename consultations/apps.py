@@ -2,6 +2,19 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _pending_court(dispute):
+    # Asked twice per case page (possible, permitted): one query.
+    if not hasattr(dispute, "_pending_court"):
+        from consultations.models import CourtEnforcement
+
+        dispute._pending_court = (
+            CourtEnforcement.objects.filter(dispute=dispute, status=CourtEnforcement.Status.PENDING)
+            .select_related("item__meeting__office__jurisdiction")
+            .first()
+        )
+    return dispute._pending_court
+
+
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = _("Joint handling and consultation")
@@ -9,17 +22,31 @@ class ConsultationsConfig(AppConfig):
     def ready(self) -> None:
         from django_fsm.signals import post_transition
 
-        from consultations import handlers, selectors
+        from consultations import handlers, selectors, services
+        from disputes import conditions, rules
         from disputes.actions import CaseAction, register
         from disputes.models import Dispute
+        from disputes.sections import CaseSection
+        from disputes.sections import register as register_section
         from disputes.timeline import register_labels
 
         post_transition.connect(handlers.sync_department_tasks, sender=Dispute)
+        conditions.register("consolidate", services.opinions_settled)
         register_labels(
             {
                 "consultations.opinion.given": _("Department opinion given"),
                 "consultations.task.declined": _("Department declined: not its duty"),
                 "consultations.task.reassigned": _("Department reassigned"),
+                "consultations.discipline.referred": _("Clue passed to the discipline commission"),
+                "consultations.meeting.scheduled": _("Put on a consultation meeting's agenda"),
+                "consultations.meeting.unscheduled": _("Taken off a meeting's agenda"),
+                "consultations.meeting.cancelled": _("Consultation meeting cancelled"),
+                "consultations.meeting.held": _("Consultation meeting held"),
+                "consultations.meeting.decided": _("Meeting decision recorded by the minutes"),
+                "consultations.issue.raised": _("Policy issue raised"),
+                "consultations.task.done": _("Meeting task done"),
+                "consultations.court.sent": _("Sent to the court for enforcement"),
+                "consultations.court.reported": _("The court reported back"),
             }
         )
 
@@ -33,17 +60,44 @@ class ConsultationsConfig(AppConfig):
                 possible=lambda d: d.state in handlers.OPINION_STATES,
             ),
             CaseAction(
+                "decline",
+                _("Not our duty"),
+                "consultations:decline",
+                21,
+                permitted=lambda d, u: selectors.pending_task_for(d, u) is not None,
+                possible=lambda d: d.state in handlers.OPINION_STATES,
+                style="outline-secondary",
+            ),
+            CaseAction(
                 "consolidate",
                 _("Consolidate opinions"),
                 "consultations:consolidate",
-                21,
+                22,
                 transition="consolidate",
+            ),
+            CaseAction(
+                "reassign",
+                _("Reassign a department"),
+                "consultations:reassign",
+                23,
+                permitted=rules.can_coordinate,
+                possible=lambda d: d.state in handlers.OPINION_STATES,
+                style="outline-secondary",
+            ),
+            CaseAction(
+                "discipline",
+                _("Pass a clue to the discipline commission"),
+                "consultations:discipline",
+                24,
+                permitted=rules.can_coordinate,
+                possible=lambda d: d.is_open and services.refusing_tasks(d).exists(),
+                style="outline-danger",
             ),
             CaseAction(
                 "escalate",
                 _("Escalate as a major matter"),
                 "consultations:escalate",
-                22,
+                25,
                 transition="escalate",
                 style="outline-danger",
             ),
@@ -57,10 +111,20 @@ class ConsultationsConfig(AppConfig):
                 style="outline-secondary",
             ),
             CaseAction(
-                "decide",
-                _("Record the decision"),
-                "consultations:decide",
-                32,
-                transition="decide",
+                "court_report",
+                _("Record the court's report"),
+                "consultations:court_report",
+                33,
+                permitted=lambda d, u: services.may_record_court_report(_pending_court(d), u),
+                possible=lambda d: _pending_court(d) is not None,
             ),
+        )
+        register_section(
+            CaseSection(
+                "consultations",
+                "consultations/_case_section.html",
+                selectors.case_section,
+                30,
+                "main",
+            )
         )

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from consultations.models import DepartmentTask
+from consultations.models import DecisionTask, DepartmentTask
 from departments.models import Department
 from disputes.models import State
 from routing.deadlines import open_deadline
@@ -22,6 +22,11 @@ def sync_department_tasks(sender, instance, name, source, target, **kwargs):
         _open_tasks(instance)
     elif target not in OPINION_STATES:
         withdraw_pending_tasks(instance)
+    if target == State.WITHDRAWN:
+        # The routing handler cancels the deadlines; the meeting's tasks end with them.
+        DecisionTask.objects.filter(item__dispute=instance, status=DecisionTask.Status.OPEN).update(
+            status=DecisionTask.Status.CANCELLED
+        )
 
 
 def withdraw_pending_tasks(dispute, department=None) -> None:

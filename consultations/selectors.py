@@ -1,7 +1,23 @@
-from django.db.models import Case, When
+from dataclasses import dataclass
 
-from consultations.models import DepartmentTask
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
+from django.http import Http404
+from django.utils import timezone
+
+from consultations.models import (
+    AgendaItem,
+    CourtEnforcement,
+    DecisionTask,
+    DepartmentTask,
+    Meeting,
+    Minutes,
+    PolicyIssue,
+)
 from departments.models import Role, roles_of, staff_of
+from disputes.models import Classification, State
+from disputes.selectors import visible_disputes
+from routing.deadlines import q_overdue_now, with_days_late
+from routing.models import Deadline
 
 
 def pending_task_for(dispute, user) -> DepartmentTask | None:
@@ -26,3 +42,193 @@ def tasks_for_department(department_id):
         .annotate(waiting=Case(When(status=DepartmentTask.Status.PENDING, then=0), default=1))
         .order_by("waiting", "dispute__received_at")
     )
+
+
+# -- the leading group ---------------------------------------------------------------------
+
+
+def visible_meetings(user):
+    """Meetings the user may open: the office's and leader's of their county, the county's
+    supervisors', and those their department or they themselves are invited to."""
+    if not getattr(user, "is_authenticated", False):
+        return Meeting.objects.none()
+    if user.is_superuser:
+        return Meeting.objects.all()
+    staff = staff_of(user)
+    roles = roles_of(user)
+    q = Q(host_id=user.pk) | Q(
+        Exists(
+            Meeting.invited_people.through.objects.filter(
+                meeting_id=OuterRef("pk"), user_id=user.pk
+            )
+        )
+    )
+    if staff is not None:
+        county = staff.jurisdiction.path if staff.jurisdiction_id else None
+        if county and roles & {Role.LEADING_GROUP_OFFICE, Role.LEADER, Role.SUPERVISOR}:
+            q |= Q(office__jurisdiction__path__startswith=county)
+        if Role.OFFICER in roles and staff.department_id:
+            q |= Q(
+                Exists(
+                    Meeting.invited_departments.through.objects.filter(
+                        meeting_id=OuterRef("pk"), department_id=staff.department_id
+                    )
+                )
+            )
+    return Meeting.objects.filter(q)
+
+
+def get_meeting_for_user(user, pk: int) -> Meeting:
+    """The meeting if the user may see it; otherwise 404, never revealing that it exists."""
+    try:
+        return (
+            visible_meetings(user).select_related("office__jurisdiction", "host__staff").get(pk=pk)
+        )
+    except Meeting.DoesNotExist as exc:
+        raise Http404("No such meeting") from exc
+
+
+def decision_tasks_for_department(department_id):
+    """The department's tasks from issued minutes (a task starts when its minutes are issued)."""
+    return (
+        DecisionTask.objects.filter(department_id=department_id, deadline__isnull=False)
+        .select_related("item__dispute", "item__meeting__minutes", "owner__staff", "deadline")
+        .annotate(waiting=Case(When(status=DecisionTask.Status.OPEN, then=0), default=1))
+        .order_by("waiting", "due_date", "pk")
+    )
+
+
+@dataclass
+class Workbench:
+    awaiting_approval: list
+    special_handling: list
+    meetings_to_prepare: list
+    minutes_to_finish: list
+    minutes_to_sign: list
+    overdue_deadlines: list
+    overdue_tasks: list
+    court_pending: list
+    issues: list
+    office: object
+
+
+def workbench(user, office) -> Workbench:
+    """The leading-group office's and leader's desk, for one office (its county)."""
+    now = timezone.now()
+    county = office.jurisdiction.path
+    cases = visible_disputes(user).filter(jurisdiction__path__startswith=county)
+    upcoming = Meeting.objects.filter(
+        office=office, status=Meeting.Status.PLANNED, agenda__dispute_id=OuterRef("pk")
+    )
+    special = (
+        cases.filter(state=State.SPECIAL_HANDLING)
+        .annotate(on_agenda=Exists(upcoming))
+        .select_related("centre", "category", "lead_department")
+        .order_by("escalated_at", "pk")
+    )
+    meetings = office.meetings.all()
+    return Workbench(
+        office=office,
+        awaiting_approval=list(
+            cases.filter(state=State.ESCALATED)
+            .select_related("centre", "category", "lead_department")
+            .order_by("escalated_at", "pk")[:100]
+        ),
+        special_handling=list(special[:100]),
+        meetings_to_prepare=list(
+            meetings.filter(status=Meeting.Status.PLANNED)
+            .select_related("host__staff")
+            .annotate(cases=Count("agenda"))
+            .order_by("held_at", "pk")
+        ),
+        minutes_to_finish=list(
+            Minutes.objects.filter(meeting__office=office)
+            .exclude(status=Minutes.Status.ISSUED)
+            .select_related("meeting", "sign_off_by__staff")
+            .order_by("meeting__held_at", "pk")
+        ),
+        minutes_to_sign=list(
+            Minutes.objects.filter(
+                meeting__office=office, status=Minutes.Status.UNDER_REVIEW, sign_off_by=user
+            ).select_related("meeting")
+        ),
+        overdue_deadlines=with_days_late(
+            Deadline.objects.filter(
+                q_overdue_now(),
+                dispute__in=cases.filter(classification=Classification.MAJOR),
+            )
+            .select_related("dispute", "department", "centre")
+            .order_by("due_at")[:100],
+            now,
+        ),
+        overdue_tasks=list(
+            DecisionTask.objects.filter(
+                item__meeting__office=office,
+                status=DecisionTask.Status.OPEN,
+                deadline__due_at__lte=now,
+            ).select_related("item__dispute", "department", "owner__staff", "deadline")
+        ),
+        court_pending=list(
+            CourtEnforcement.objects.filter(
+                item__meeting__office=office, status=CourtEnforcement.Status.PENDING
+            ).select_related("dispute", "court", "deadline")
+        ),
+        issues=list(
+            PolicyIssue.objects.filter(office=office)
+            .prefetch_related("disputes")
+            .select_related("meeting")[:20]
+        ),
+    )
+
+
+def case_consultations(dispute) -> dict | None:
+    """What the leading group did with a case, for the case page: meetings, decisions and
+    their tasks, court enforcement, policy issues, clues to the discipline commission."""
+    items = list(
+        AgendaItem.objects.filter(dispute=dispute)
+        .select_related("meeting__minutes")
+        .prefetch_related(
+            Prefetch(
+                "tasks",
+                queryset=DecisionTask.objects.select_related("department", "owner__staff"),
+            )
+        )
+        .order_by("meeting__held_at", "pk")
+    )
+    court = list(dispute.court_enforcements.select_related("court"))
+    referrals = list(dispute.discipline_referrals.select_related("department", "decided_by__staff"))
+    issues = list(dispute.policy_issues.all())
+    if not (items or court or referrals or issues):
+        return None
+    return {"items": items, "court": court, "referrals": referrals, "issues": issues}
+
+
+def case_section(request, dispute) -> dict | None:
+    context = case_consultations(dispute)
+    if context is None:
+        return None
+    meeting_ids = {item.meeting_id for item in context["items"]}
+    context["open_meetings"] = set(
+        visible_meetings(request.user).filter(pk__in=meeting_ids).values_list("pk", flat=True)
+    )
+    return context
+
+
+def opinions_side_by_side(dispute) -> list[DepartmentTask]:
+    """Every live sub-task with its opinion, attachments and deadline; ``overdue`` marks a
+    pending one whose deadline has passed (it no longer holds consolidation up)."""
+    now = timezone.now()
+    tasks = list(
+        DepartmentTask.objects.filter(dispute=dispute)
+        .exclude(status=DepartmentTask.Status.WITHDRAWN, decline_reason="")
+        .select_related("department", "signed_by__staff", "deadline")
+        .prefetch_related("attachments")
+    )
+    for task in tasks:
+        task.overdue = (
+            task.status == DepartmentTask.Status.PENDING
+            and task.deadline is not None
+            and task.deadline.paused_at is None
+            and task.deadline.due_at <= now
+        )
+    return tasks

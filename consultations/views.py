@@ -1,21 +1,45 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_POST
 
+from consultations import rules as meeting_rules
 from consultations import selectors, services
 from consultations.forms import (
+    AgendaAddForm,
     ApproveForm,
+    AttendeeForm,
+    CancelMeetingForm,
     ConsolidateForm,
-    DecideForm,
+    CourtReportForm,
+    DecisionForm,
+    DeclineForm,
+    DisciplineForm,
     EscalateForm,
+    IssueForm,
+    MeetingForm,
+    MinutesForm,
     OpinionForm,
+    ReassignForm,
     ReturnForm,
+    SignOffForm,
+    SubmitMinutesForm,
+    TaskDoneForm,
+    TaskFormSet,
 )
-from consultations.models import DepartmentTask
+from consultations.models import AgendaItem, DecisionTask, Meeting, Minutes
 from departments.models import Role, roles_of, staff_of
+from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.selectors import visible_disputes
 from disputes.views import CaseActionView, paginate
+from routing.deadlines import with_days_late
 
 
 @login_required
@@ -25,7 +49,17 @@ def task_list(request):
     if staff is None or not staff.department_id or Role.OFFICER not in roles_of(request.user):
         raise PermissionDenied(_("Only department officers have department tasks."))
     page = paginate(request, selectors.tasks_for_department(staff.department_id))
-    return render(request, "consultations/task_list.html", {"page": page, "staff": staff})
+    decision_tasks = selectors.decision_tasks_for_department(staff.department_id)
+    open_decision_tasks = with_days_late(
+        [t.deadline for t in decision_tasks if t.status == t.Status.OPEN]
+    )
+    late = {d.pk: d.late for d in open_decision_tasks}
+    rows = [(t, late.get(t.deadline_id, 0)) for t in decision_tasks[:100]]
+    return render(
+        request,
+        "consultations/task_list.html",
+        {"page": page, "staff": staff, "decision_tasks": rows},
+    )
 
 
 class OpinionView(CaseActionView):
@@ -48,6 +82,7 @@ class OpinionView(CaseActionView):
             basis=data["basis"],
             proposal=data["proposal"],
             amount_confirmed=data["amount_confirmed"],
+            attachments=data["attachments"],
             expected_state=expected_state,
         )
 
@@ -59,11 +94,7 @@ class ConsolidateView(CaseActionView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["tasks"] = (
-            DepartmentTask.objects.filter(dispute=self.dispute)
-            .exclude(status=DepartmentTask.Status.WITHDRAWN)
-            .select_related("department", "signed_by__staff")
-        )
+        context["tasks"] = selectors.opinions_side_by_side(self.dispute)
         return context
 
     def perform(self, form, *, expected_state):
@@ -114,14 +145,570 @@ class ReturnView(CaseActionView):
         )
 
 
-class DecideView(CaseActionView):
-    action_key = "decide"
-    form_class = DecideForm
+class DeclineView(CaseActionView):
+    action_key = "decline"
+    form_class = DeclineForm
+    intro = _lazy("Say why the matter is not your department's duty; the coordinator passes it on.")
 
     def perform(self, form, *, expected_state):
-        services.dispute_decide(
+        services.task_decline(
+            task=selectors.pending_task_for(self.dispute, self.request.user),
+            actor=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class ReassignView(CaseActionView):
+    action_key = "reassign"
+    form_class = ReassignForm
+
+    def get_form_kwargs(self):
+        return {"dispute": self.dispute}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tasks"] = selectors.opinions_side_by_side(self.dispute)
+        return context
+
+    template_name = "consultations/consolidate.html"
+
+    def perform(self, form, *, expected_state):
+        data = form.cleaned_data
+        services.task_reassign(
             dispute=self.dispute,
             actor=self.request.user,
-            opinion=form.cleaned_data["opinion"],
-            expected_state=expected_state,
+            from_department=data["from_department"],
+            to_department=data["to_department"],
+            reason=data["reason"],
         )
+
+
+class DisciplineView(CaseActionView):
+    action_key = "discipline"
+    form_class = DisciplineForm
+    template_name = "consultations/consolidate.html"
+    intro = _lazy(
+        "The clue that a department refused its duty without good reason goes to the "
+        "discipline commission, which may then read the case."
+    )
+
+    def get_form_kwargs(self):
+        return {"tasks": services.refusing_tasks(self.dispute)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tasks"] = selectors.opinions_side_by_side(self.dispute)
+        return context
+
+    def perform(self, form, *, expected_state):
+        services.discipline_refer(
+            task=form.cleaned_data["task"],
+            actor=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class CourtReportView(CaseActionView):
+    action_key = "court_report"
+    form_class = CourtReportForm
+
+    def perform(self, form, *, expected_state):
+        from consultations.models import CourtEnforcement
+
+        services.court_report(
+            enforcement=CourtEnforcement.objects.get(
+                dispute=self.dispute, status=CourtEnforcement.Status.PENDING
+            ),
+            actor=self.request.user,
+            report=form.cleaned_data["report"],
+        )
+
+
+# -- the leading group: workbench, meetings, minutes -------------------------------------
+
+
+def _leading_group_office(request):
+    office = meeting_rules.office_for(request.user)
+    if office is None:
+        raise PermissionDenied(_("Only the leading-group office and the leader have this desk."))
+    return office
+
+
+def _meeting(request, pk, *, run=False):
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    if run and not meeting_rules.runs_office(request.user, meeting.office):
+        raise PermissionDenied(_("Only the leading-group office runs its meetings."))
+    return meeting
+
+
+def _acted(request, meeting, call, success: str):
+    """Run a service for a POST on a meeting page; its refusals come back as messages."""
+    try:
+        call()
+    except ActionNotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DisputeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("consultations:meeting", pk=meeting.pk)
+
+
+@login_required
+@require_GET
+def workbench(request):
+    office = _leading_group_office(request)
+    return render(
+        request,
+        "consultations/workbench.html",
+        {
+            "bench": selectors.workbench(request.user, office),
+            "runs_office": meeting_rules.runs_office(request.user, office),
+        },
+    )
+
+
+@login_required
+@require_GET
+def meeting_list(request):
+    meetings = (
+        selectors.visible_meetings(request.user)
+        .select_related("office", "host__staff", "minutes")
+        .annotate(cases=Count("agenda"))
+        .order_by("-held_at", "-pk")
+    )
+    office = meeting_rules.office_for(request.user)
+    return render(
+        request,
+        "consultations/meeting_list.html",
+        {
+            "page": paginate(request, meetings),
+            "can_create": office is not None and meeting_rules.runs_office(request.user, office),
+        },
+    )
+
+
+@login_required
+def meeting_create(request):
+    office = meeting_rules.office_for(request.user)
+    if office is None or not meeting_rules.runs_office(request.user, office):
+        raise PermissionDenied(_("Only the leading-group office prepares meetings."))
+    form = MeetingForm(request.POST or None, initial={"kind": Meeting.Kind.MAJOR})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                actor=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                held_at=data["held_at"],
+                place=data["place"],
+                host=data["host"],
+                departments=data["departments"],
+                people=data["people"],
+            )
+        except DisputeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Meeting prepared; now put the cases on its agenda."))
+            return redirect("consultations:meeting", pk=meeting.pk)
+    return render(request, "consultations/meeting_form.html", {"form": form, "office": office})
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = _meeting(request, pk, run=True)
+    if meeting.status != Meeting.Status.PLANNED:
+        messages.warning(request, _("The meeting is no longer in preparation."))
+        return redirect("consultations:meeting", pk=meeting.pk)
+    initial = {
+        "title": meeting.title,
+        "held_at": timezone.localtime(meeting.held_at),
+        "place": meeting.place,
+        "host": meeting.host_id,
+        "departments": list(meeting.invited_departments.values_list("pk", flat=True)),
+        "people": list(
+            meeting.invited_people.exclude(pk=meeting.host_id).values_list("pk", flat=True)
+        ),
+    }
+    form = MeetingForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_update(
+                meeting=meeting,
+                actor=request.user,
+                title=data["title"],
+                held_at=data["held_at"],
+                place=data["place"],
+                host=data["host"],
+                departments=data["departments"],
+                people=data["people"],
+            )
+        except DisputeError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect("consultations:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "consultations/meeting_form.html",
+        {"form": form, "office": meeting.office, "meeting": meeting},
+    )
+
+
+@login_required
+@require_GET
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    runs = meeting_rules.runs_office(request.user, meeting.office)
+    items = list(
+        meeting.agenda.select_related("dispute__category", "dispute__centre").prefetch_related(
+            Prefetch(
+                "tasks",
+                queryset=DecisionTask.objects.select_related(
+                    "department", "owner__staff", "deadline"
+                ),
+            )
+        )
+    )
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    planned = meeting.status == Meeting.Status.PLANNED
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "attendances": meeting.attendances.select_related("department"),
+        "departments": meeting.invited_departments.all(),
+        "minutes": minutes,
+        "issues": meeting.policy_issues.prefetch_related("disputes"),
+        "runs": runs,
+        "planned": planned,
+        "decisions_open": meeting.status == Meeting.Status.HELD
+        and (minutes is None or minutes.status == Minutes.Status.DRAFT),
+        "visible_cases": set(
+            visible_disputes(request.user)
+            .filter(agenda_items__meeting=meeting)
+            .values_list("pk", flat=True)
+        ),
+    }
+    if runs and planned:
+        context["agenda_form"] = AgendaAddForm(
+            cases=services.open_cases_for_agenda(meeting, request.user)
+        )
+        context["attendee_form"] = AttendeeForm()
+        context["cancel_form"] = CancelMeetingForm()
+    if runs and meeting.status == Meeting.Status.HELD and not (minutes and minutes.is_issued):
+        context["issue_form"] = IssueForm(meeting=meeting)
+    return render(request, "consultations/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk):
+    meeting = _meeting(request, pk, run=True)
+    form = AgendaAddForm(request.POST, cases=services.open_cases_for_agenda(meeting, request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose a case that may go on this agenda."))
+        return redirect("consultations:meeting", pk=meeting.pk)
+    return _acted(
+        request,
+        meeting,
+        lambda: services.agenda_add(
+            meeting=meeting, actor=request.user, dispute=form.cleaned_data["dispute"]
+        ),
+        _("Case put on the agenda."),
+    )
+
+
+@login_required
+@require_POST
+def agenda_remove(request, pk, item_pk):
+    meeting = _meeting(request, pk, run=True)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    return _acted(
+        request,
+        meeting,
+        lambda: services.agenda_remove(item=item, actor=request.user),
+        _("Case taken off the agenda."),
+    )
+
+
+@login_required
+@require_POST
+def attendee_add(request, pk):
+    meeting = _meeting(request, pk, run=True)
+    form = AttendeeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the attendee's name."))
+        return redirect("consultations:meeting", pk=meeting.pk)
+    data = form.cleaned_data
+    return _acted(
+        request,
+        meeting,
+        lambda: services.attendance_add(
+            meeting=meeting,
+            actor=request.user,
+            name=data["name"],
+            department=data["department"],
+            position=data["position"],
+        ),
+        _("Attendee added."),
+    )
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, pk):
+    meeting = _meeting(request, pk, run=True)
+    form = CancelMeetingForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _acted(
+        request,
+        meeting,
+        lambda: services.meeting_cancel(meeting=meeting, actor=request.user, reason=reason),
+        _("Meeting cancelled."),
+    )
+
+
+@login_required
+def meeting_attendance(request, pk):
+    """Record who attended: the meeting is then held, and its minutes can be drafted."""
+    meeting = _meeting(request, pk, run=True)
+    rows = list(meeting.attendances.select_related("department"))
+    if meeting.status != Meeting.Status.PLANNED:
+        messages.warning(request, _("The meeting is no longer in preparation."))
+        return redirect("consultations:meeting", pk=meeting.pk)
+    if request.method == "POST":
+        present = {r.pk: request.POST.get(f"present-{r.pk}") == "on" for r in rows}
+        notes = {r.pk: request.POST.get(f"note-{r.pk}", "").strip() for r in rows}
+        try:
+            services.meeting_record_held(
+                meeting=meeting, actor=request.user, present=present, notes=notes
+            )
+        except DisputeError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Attendance recorded; the meeting is held."))
+            return redirect("consultations:meeting", pk=meeting.pk)
+    return render(request, "consultations/attendance.html", {"meeting": meeting, "rows": rows})
+
+
+@login_required
+def item_decision(request, pk, item_pk):
+    """The meeting's decision on one case and who does what by when."""
+    meeting = _meeting(request, pk, run=True)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("dispute__category"), pk=item_pk, meeting=meeting
+    )
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        formset = TaskFormSet(request.POST, prefix="task")
+        if form.is_valid() and formset.is_valid():
+            tasks = [
+                services.TaskData(
+                    description=f.cleaned_data["description"],
+                    department=f.cleaned_data["department"],
+                    owner=f.cleaned_data.get("owner"),
+                    due_date=f.cleaned_data["due_date"],
+                )
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.item_decide(
+                    item=item,
+                    actor=request.user,
+                    decision=form.cleaned_data["decision"],
+                    outcome=form.cleaned_data["outcome"],
+                    tasks=tasks,
+                )
+            except DisputeError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Decision on %(number)s recorded.") % {"number": item.dispute.number},
+                )
+                return redirect("consultations:meeting", pk=meeting.pk)
+    else:
+        form = DecisionForm(initial={"decision": item.decision, "outcome": item.outcome})
+        initial = [
+            {
+                "description": t.description,
+                "department": t.department_id,
+                "owner": t.owner_id,
+                "due_date": t.due_date,
+            }
+            for t in item.tasks.all()
+        ]
+        formset = TaskFormSet(prefix="task", initial=initial)
+    return render(
+        request,
+        "consultations/decision.html",
+        {"meeting": meeting, "item": item, "form": form, "formset": formset},
+    )
+
+
+@login_required
+@require_POST
+def issue_raise(request, pk):
+    meeting = _meeting(request, pk, run=True)
+    form = IssueForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        messages.error(request, _("An issue needs its kind, title, description and cases."))
+        return redirect("consultations:meeting", pk=meeting.pk)
+    data = form.cleaned_data
+    return _acted(
+        request,
+        meeting,
+        lambda: services.policy_issue_raise(
+            meeting=meeting,
+            actor=request.user,
+            kind=data["kind"],
+            title=data["title"],
+            description=data["description"],
+            disputes=data["disputes"],
+        ),
+        _("Issue recorded for the leading group."),
+    )
+
+
+@login_required
+def minutes(request, pk):
+    """The minutes: the editor while a draft (for the office), read-only otherwise."""
+    meeting = _meeting(request, pk)
+    record = (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("sign_off_by__staff", "issued_by__staff", "drafted_by__staff")
+        .first()
+    )
+    if record is None:
+        raise Http404("No minutes yet")
+    runs = meeting_rules.runs_office(request.user, meeting.office)
+    editing = runs and record.status == Minutes.Status.DRAFT
+    form = MinutesForm(request.POST or None, initial={"body": record.body})
+    if request.method == "POST":
+        if not editing:
+            raise PermissionDenied(_("Only the leading-group office edits a draft."))
+        if form.is_valid():
+            try:
+                services.minutes_save(
+                    meeting=meeting, actor=request.user, body=form.cleaned_data["body"]
+                )
+            except DisputeError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Minutes saved."))
+                return redirect("consultations:minutes", pk=meeting.pk)
+    items = list(
+        meeting.agenda.select_related("dispute__category").prefetch_related(
+            Prefetch(
+                "tasks", queryset=DecisionTask.objects.select_related("department", "owner__staff")
+            )
+        )
+    )
+    context = {
+        "meeting": meeting,
+        "record": record,
+        "items": items,
+        "present": [a for a in meeting.attendances.select_related("department") if a.present],
+        "departments": meeting.invited_departments.all(),
+        "form": form if editing else None,
+        "runs": runs,
+    }
+    if editing:
+        context["submit_form"] = SubmitMinutesForm(signers=services.signers_for(meeting))
+    if record.status == Minutes.Status.UNDER_REVIEW and meeting_rules.may_sign_off(
+        request.user, record
+    ):
+        context["sign_form"] = SignOffForm()
+    return render(request, "consultations/minutes.html", context)
+
+
+@login_required
+@require_POST
+def minutes_submit(request, pk):
+    meeting = _meeting(request, pk, run=True)
+    form = SubmitMinutesForm(request.POST, signers=services.signers_for(meeting))
+    signer = form.cleaned_data["sign_off_by"] if form.is_valid() else None
+    return _minutes_acted(
+        request,
+        meeting,
+        lambda: services.minutes_submit(meeting=meeting, actor=request.user, sign_off_by=signer),
+        _("Minutes sent for sign-off."),
+    )
+
+
+@login_required
+@require_POST
+def minutes_sign(request, pk):
+    meeting = _meeting(request, pk)
+    record = get_object_or_404(Minutes, meeting=meeting)
+    if not meeting_rules.may_sign_off(request.user, record):
+        raise PermissionDenied(_("The minutes were sent to someone else to sign off."))
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Sign the minutes off or return them."))
+        return redirect("consultations:minutes", pk=meeting.pk)
+    approve = form.cleaned_data["decision"] == "sign"
+    return _minutes_acted(
+        request,
+        meeting,
+        lambda: services.minutes_sign_off(
+            meeting=meeting,
+            actor=request.user,
+            approve=approve,
+            comment=form.cleaned_data["comment"],
+        ),
+        _("Minutes signed off.") if approve else _("Minutes returned to the office."),
+    )
+
+
+@login_required
+@require_POST
+def minutes_issue(request, pk):
+    meeting = _meeting(request, pk, run=True)
+
+    return _minutes_acted(
+        request,
+        meeting,
+        lambda: services.minutes_issue(meeting=meeting, actor=request.user),
+        _("Minutes issued: numbered, and the cases moved on."),
+    )
+
+
+def _minutes_acted(request, meeting, call, success: str):
+    try:
+        call()
+    except ActionNotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DisputeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("consultations:minutes", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def decision_task_done(request, pk):
+    task = get_object_or_404(
+        DecisionTask.objects.select_related("item__meeting__office__jurisdiction", "department"),
+        pk=pk,
+    )
+    # Visible to whoever sees its case; otherwise it does not exist for them.
+    dispute = get_object_or_404(visible_disputes(request.user), pk=task.item.dispute_id)
+    if not services.may_complete_task(task, request.user):
+        raise PermissionDenied(
+            _("Only %(dept)s or the leading-group office reports this task done.")
+            % {"dept": task.department.name}
+        )
+    form = TaskDoneForm(request.POST)
+    result = form.cleaned_data["result"] if form.is_valid() else ""
+    try:
+        services.decision_task_complete(task=task, actor=request.user, result=result)
+    except DisputeError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Task reported done."))
+    return redirect(request.POST.get("next") or reverse("disputes:detail", args=[dispute.number]))

@@ -16,6 +16,7 @@ from guardian.models import GroupObjectPermissionBase
 
 from departments.models import Centre, Department, Jurisdiction
 from disputes import rules
+from disputes.conditions import guard
 from disputes.validators import (
     mask_id,
     mask_phone,
@@ -392,6 +393,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         source=State.JOINT_HANDLING,
         target=State.AWAITING_REPLY,
         permission=rules.can_consolidate,
+        conditions=[guard("consolidate")],
         custom={"action": "disputes.case.consolidated", "label": _("Consolidate opinions")},
     )
     def consolidate(self, *, opinion):

@@ -77,3 +77,86 @@ def objected(w, **kw):
 def closed(w, **kw):
     d = replied(w, **kw)
     return services.dispute_accept(dispute=d, actor=w.clerk)
+
+
+# -- the leading group: a major consultation and its minutes ------------------------------
+
+
+def meeting_planned(w, dispute=None, **kw):
+    """A major consultation of the county's office, an hour ago, on a case in special
+    handling (tax leads, HR co-handles); HR and medical invited, the leader hosts."""
+    d = dispute or special_handling(w, **kw)
+    meeting = consultation_services.meeting_create(
+        actor=w.lgo,
+        kind="major",
+        title="专案会商会议",
+        held_at=timezone.now() - datetime.timedelta(hours=1),
+        place="县税务局三楼会议室",
+        host=w.leader,
+        departments=[w.tax, w.hr, w.medical],
+    )
+    consultation_services.agenda_add(meeting=meeting, actor=w.lgo, dispute=d)
+    d.refresh_from_db()
+    return d
+
+
+def meeting_of(d):
+    from consultations.models import Meeting
+
+    return Meeting.objects.filter(agenda__dispute=d).latest("pk")
+
+
+def meeting_held(w, dispute=None, **kw):
+    d = meeting_planned(w, dispute=dispute, **kw)
+    meeting = meeting_of(d)
+    consultation_services.meeting_record_held(
+        meeting=meeting,
+        actor=w.lgo,
+        present={a.pk: True for a in meeting.attendances.all()},
+    )
+    return d
+
+
+def meeting_decided(w, dispute=None, outcome="settled", **kw):
+    """Held, the decision on the case recorded (tax to collect within ten days), the minutes
+    drafted."""
+    d = meeting_held(w, dispute=dispute, **kw)
+    meeting = meeting_of(d)
+    consultation_services.item_decide(
+        item=meeting.agenda.get(dispute=d),
+        actor=w.lgo,
+        decision="会商决定：单位限期补缴，税务局负责追缴。",
+        outcome=outcome,
+        tasks=[
+            consultation_services.TaskData(
+                description="向单位送达责令限期缴纳通知书",
+                department=w.tax,
+                owner=w.officer_tax,
+                due_date=timezone.localdate() + datetime.timedelta(days=10),
+            )
+        ],
+    )
+    consultation_services.minutes_save(meeting=meeting, actor=w.lgo, body="会议听取了案件汇报。")
+    return d
+
+
+def minutes_signed(w, dispute=None, **kw):
+    d = meeting_decided(w, dispute=dispute, **kw)
+    meeting = meeting_of(d)
+    consultation_services.minutes_submit(meeting=meeting, actor=w.lgo, sign_off_by=w.leader)
+    consultation_services.minutes_sign_off(meeting=meeting, actor=w.leader, approve=True)
+    return d
+
+
+def minutes_under_review(w, dispute=None, **kw):
+    d = meeting_decided(w, dispute=dispute, **kw)
+    consultation_services.minutes_submit(meeting=meeting_of(d), actor=w.lgo, sign_off_by=w.leader)
+    return d
+
+
+def decided_by_minutes(w, **kw):
+    """A major case moved on by issued minutes: it awaits the reply."""
+    d = minutes_signed(w, **kw)
+    consultation_services.minutes_issue(meeting=meeting_of(d), actor=w.lgo)
+    d.refresh_from_db()
+    return d

@@ -1,19 +1,24 @@
-"""Department opinions, consolidation and the leading group's decisions on a case."""
+"""Joint handling: department opinions, refusals and reassignment, the discipline clue,
+consolidation, escalation and the leader's approval."""
 
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
 
 from consultations.handlers import OPINION_STATES
-from consultations.models import DepartmentTask
+from consultations.models import DepartmentTask, DisciplineReferral
+from departments.models import Department
 from disputes import rules
-from disputes.access import drop_unit_grants
+from disputes.access import VIEW, drop_unit_grants
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import Dispute
-from disputes.services import run_transition, timeline_add
-from routing.deadlines import close_deadline, open_deadline
+from disputes.notifications import notify
+from disputes.services import attachment_add, run_transition, timeline_add
+from routing.deadlines import close_deadline, officers_of, open_deadline
 from routing.models import Stage
 
 
@@ -34,6 +39,7 @@ def opinion_give(
     basis: str,
     proposal: str,
     amount_confirmed: Decimal | None = None,
+    attachments=(),
     expected_state: str | None = None,
 ) -> DepartmentTask:
     if not rules.is_department_officer(actor, task.department_id):
@@ -61,14 +67,28 @@ def opinion_give(
         locked.answered_at = timezone.now()
         locked.status = DepartmentTask.Status.ANSWERED
         locked.save()
+        files = [
+            attachment_add(
+                dispute=dispute,
+                actor=actor,
+                upload=upload,
+                description=_("Opinion of %(dept)s") % {"dept": locked.department.name},
+            )
+            for upload in attachments
+        ]
+        if files:
+            locked.attachments.add(*files)
         if locked.deadline_id:
             close_deadline(locked.deadline)
+        data = {"department": locked.department.name}
+        if files:
+            data["files"] = [f.name for f in files]
         timeline_add(
             dispute=dispute,
             actor=actor,
             action="consultations.opinion.given",
             note=locked.proposal,
-            data={"department": locked.department.name},
+            data=data,
         )
     return locked
 
@@ -77,23 +97,49 @@ def unsettled_tasks(dispute: Dispute):
     return DepartmentTask.objects.filter(dispute=dispute, status=DepartmentTask.Status.PENDING)
 
 
+def awaited_tasks(dispute: Dispute, now=None):
+    """Pending sub-tasks whose deadline has not passed: consolidation waits for these.
+
+    A sub-task past its due moment no longer holds the case up; it shows as overdue.
+    """
+    now = now or timezone.now()
+    return unsettled_tasks(dispute).exclude(
+        deadline__due_at__lte=now, deadline__paused_at__isnull=True
+    )
+
+
+def opinions_settled(dispute: Dispute) -> bool:
+    """The consolidate transition's precondition: every sub-task answered or overdue."""
+    return not awaited_tasks(dispute).exists()
+
+
 def dispute_consolidate(*, dispute, actor, opinion: str, expected_state=None) -> Dispute:
-    """The lead consolidates the departments' opinions into one handling opinion."""
+    """The lead consolidates the departments' opinions into one handling opinion.
+
+    Possible once every sub-task is answered (or declined) or past its deadline; the overdue
+    ones are named on the timeline.
+    """
     if not opinion.strip():
         raise DisputeError(_("Write the consolidated handling opinion."))
     case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
     with transaction.atomic():
-        waiting = list(unsettled_tasks(case).select_related("department"))
+        waiting = list(awaited_tasks(case).select_related("department"))
         if waiting:
             raise DisputeError(
                 _("Opinions are still awaited from: %(departments)s.")
                 % {"departments": "、".join(t.department.name for t in waiting)}
             )
+        overdue = list(
+            unsettled_tasks(case)
+            .select_related("department")
+            .values_list("department__name", flat=True)
+        )
         return run_transition(
             dispute=case,
             actor=actor,
             name="consolidate",
             expected_state=expected_state,
+            data={"overdue": overdue} if overdue else None,
             opinion=opinion.strip(),
         )
 
@@ -135,18 +181,6 @@ def dispute_return(*, dispute, actor, comment: str, expected_state=None) -> Disp
         name="return_escalation",
         expected_state=expected_state,
         note=comment.strip(),
-    )
-
-
-def dispute_decide(*, dispute, actor, opinion: str, expected_state=None) -> Dispute:
-    if not opinion.strip():
-        raise DisputeError(_("Write the decision of the special team."))
-    return run_transition(
-        dispute=dispute,
-        actor=actor,
-        name="decide",
-        expected_state=expected_state,
-        opinion=opinion.strip(),
     )
 
 
@@ -230,3 +264,66 @@ def task_reassign(*, dispute: Dispute, actor, from_department, to_department, re
         )
     case.refresh_from_db()
     return case
+
+
+def refusing_tasks(dispute: Dispute):
+    """Sub-tasks a department refused: declined, or left unanswered past the deadline; a clue
+    goes to the discipline commission at most once per sub-task."""
+    now = timezone.now()
+    return (
+        DepartmentTask.objects.filter(dispute=dispute)
+        .filter(
+            Q(status=DepartmentTask.Status.DECLINED)
+            | Q(status=DepartmentTask.Status.PENDING, deadline__due_at__lte=now)
+            | Q(status=DepartmentTask.Status.WITHDRAWN, decline_reason__gt="")
+        )
+        .exclude(discipline_referrals__isnull=False)
+        .select_related("department")
+    )
+
+
+def discipline_commission() -> Department | None:
+    return Department.objects.filter(kind=Department.Kind.DISCIPLINE, active=True).first()
+
+
+def discipline_refer(*, task: DepartmentTask, actor, reason: str) -> DisciplineReferral:
+    """The coordinator decides that a department refused without good reason: the case clue
+    goes to the discipline commission (纪委监委), which may then read the case."""
+    dispute = task.dispute
+    if not rules.can_coordinate(dispute, actor):
+        raise ActionNotPermitted(
+            _("Only the coordinator of the owning centre passes a clue to the commission.")
+        )
+    if not reason.strip():
+        raise DisputeError(_("Say why the department's refusal has no good reason."))
+    with transaction.atomic():
+        if not refusing_tasks(dispute).filter(pk=task.pk).exists():
+            raise DisputeError(
+                _("%(dept)s has not refused this task, or its clue was passed on already.")
+                % {"dept": task.department.name}
+            )
+        referral = DisciplineReferral.objects.create(
+            dispute=dispute,
+            task=task,
+            department=task.department,
+            reason=reason.strip(),
+            decided_by=actor,
+        )
+        commission = discipline_commission()
+        if commission is not None and commission.group_id:
+            assign_perm(VIEW, commission.group, dispute)
+            notify(
+                users=officers_of(commission),
+                dispute=dispute,
+                kind="consultations.discipline",
+                message=_("Case %(number)s: a clue about %(dept)s refusing its duty.")
+                % {"number": dispute.number, "dept": task.department.name},
+            )
+        timeline_add(
+            dispute=dispute,
+            actor=actor,
+            action="consultations.discipline.referred",
+            note=referral.reason,
+            data={"department": task.department.name},
+        )
+    return referral

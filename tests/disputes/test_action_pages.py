@@ -40,11 +40,6 @@ def to_escalated(w, d):
     return consultation_services.dispute_escalate(dispute=d, actor=w.coordinator, reason="r")
 
 
-def to_special(w, d):
-    to_escalated(w, d)
-    return consultation_services.dispute_approve(dispute=d, actor=w.leader)
-
-
 def to_replied(w, d):
     to_awaiting_reply(w, d)
     return services.dispute_reply(dispute=d, actor=w.clerk, text="答复")
@@ -152,15 +147,6 @@ CASES = [
         lambda w: {"comment": "继续协调"},
         {"comment": ""},
         State.JOINT_HANDLING,
-    ),
-    (
-        "consultations:decide",
-        to_special,
-        "lgo",
-        "leader",
-        lambda w: {"opinion": "会商决定"},
-        {"opinion": ""},
-        State.AWAITING_REPLY,
     ),
     (
         "disputes:reply",

@@ -9,6 +9,7 @@ from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import Classification, State
 from routing import services as routing_services
 from routing.models import Referral, Transfer
+from tests import scenarios
 
 pytestmark = pytest.mark.django_db
 
@@ -155,10 +156,9 @@ def test_a_major_case_goes_through_the_leader_to_special_handling(world):
         consultation_services.dispute_approve(dispute=d, actor=world.lgo)
     d = consultation_services.dispute_approve(dispute=d, actor=world.leader, comment="同意专案办理")
     assert d.state == State.SPECIAL_HANDLING
-    d = consultation_services.dispute_decide(
-        dispute=d, actor=world.lgo, opinion="会商决定：单位限期补缴。"
-    )
+    d = scenarios.decided_by_minutes(world, dispute=d)
     assert d.state == State.AWAITING_REPLY
+    assert d.handling_opinion == "会商决定：单位限期补缴，税务局负责追缴。"
     d = services.dispute_reply(dispute=d, actor=world.clerk, text="答复")
     d = services.dispute_object(dispute=d, actor=world.clerk, route="arbitration")
     assert d.state == State.OBJECTED and d.objection_route == "arbitration"
@@ -321,7 +321,8 @@ def test_departments_give_opinions_in_special_handling_of_a_major_case(world):
     consultation_services.opinion_give(
         task=task, actor=world.officer_hr, finding="f", basis="", proposal="p"
     )
-    d = consultation_services.dispute_decide(dispute=d, actor=world.lgo, opinion="会商决定")
+    d = scenarios.decided_by_minutes(world, dispute=d)
+    assert d.state == State.AWAITING_REPLY
     statuses = dict(DepartmentTask.objects.filter(dispute=d).values_list("department", "status"))
     assert statuses == {world.hr.pk: "answered", world.tax.pk: "withdrawn"}
 

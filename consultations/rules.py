@@ -1,0 +1,76 @@
+"""Who may do what with the leading group's meetings and minutes.
+
+Meetings belong to a leading-group office (a centre of the county). Its staff (the office)
+run them; the county's leader consents, hosts and signs off; officers of invited
+departments and invited people read the meetings that concern them.
+"""
+
+from departments.models import Centre, Role, roles_of, staff_of
+
+
+def _covers(staff, office: Centre) -> bool:
+    if staff is None or staff.jurisdiction_id is None:
+        return False
+    return office.jurisdiction.path.startswith(staff.jurisdiction.path)
+
+
+def office_for(user) -> Centre | None:
+    """The leading-group office whose meetings this member of the leading group works with."""
+    staff = staff_of(user)
+    if staff is None or not roles_of(user) & {Role.LEADING_GROUP_OFFICE, Role.LEADER}:
+        return None
+    if staff.centre_id and staff.centre.kind == Centre.Kind.LEADING_GROUP_OFFICE:
+        return staff.centre
+    if staff.jurisdiction_id is None:
+        return None
+    return (
+        Centre.objects.filter(
+            kind=Centre.Kind.LEADING_GROUP_OFFICE,
+            active=True,
+            jurisdiction__path__in=_ancestor_paths(staff.jurisdiction.path),
+        )
+        .select_related("jurisdiction")
+        .order_by("-jurisdiction__path")
+        .first()
+    )
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def runs_office(user, office: Centre) -> bool:
+    """The leading-group office prepares meetings, records them and issues minutes."""
+    return Role.LEADING_GROUP_OFFICE in roles_of(user) and _covers(staff_of(user), office)
+
+
+def leads_office(user, office: Centre) -> bool:
+    return Role.LEADER in roles_of(user) and _covers(staff_of(user), office)
+
+
+def is_leading_group_of(user, office: Centre) -> bool:
+    return runs_office(user, office) or leads_office(user, office)
+
+
+def may_see_meeting(user, meeting) -> bool:
+    if getattr(user, "is_superuser", False) or is_leading_group_of(user, meeting.office):
+        return True
+    if meeting.host_id == user.pk:
+        return True
+    if Role.SUPERVISOR in roles_of(user) and _covers(staff_of(user), meeting.office):
+        return True
+    if meeting.invited_people.filter(pk=user.pk).exists():
+        return True
+    staff = staff_of(user)
+    return bool(
+        staff is not None
+        and staff.department_id
+        and Role.OFFICER in roles_of(user)
+        and meeting.invited_departments.filter(pk=staff.department_id).exists()
+    )
+
+
+def may_sign_off(user, minutes) -> bool:
+    """The person the minutes were sent to: the meeting's host or the county's leader."""
+    return minutes.sign_off_by_id == user.pk
