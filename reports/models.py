@@ -3,11 +3,9 @@
 import hashlib
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import Department
 from disputes.models import Dispute
 
 
@@ -32,14 +30,8 @@ class ArchivedDocument(models.Model):
         Dispute, verbose_name=_("case"), on_delete=models.PROTECT, related_name="archived_documents"
     )
     kind = models.CharField(_("document kind"), max_length=40)
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    # Which one, for kinds a case has several of: a department's code, a meeting's id.
+    part = models.CharField(_("part"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position in the file"), default=0)
     file = models.FileField(_("file"), upload_to=archive_path, max_length=255)
@@ -53,16 +45,7 @@ class ArchivedDocument(models.Model):
         verbose_name_plural = _("archived documents")
         ordering = ["dispute", "position", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["dispute", "kind"],
-                condition=Q(department__isnull=True),
-                name="archived_once_per_kind",
-            ),
-            models.UniqueConstraint(
-                fields=["dispute", "kind", "department"],
-                condition=Q(department__isnull=False),
-                name="archived_once_per_kind_department",
-            ),
+            models.UniqueConstraint(fields=["dispute", "kind", "part"], name="archived_once")
         ]
 
     def __str__(self) -> str:

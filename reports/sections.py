@@ -7,11 +7,10 @@ from reports.documents.registry import all_kinds
 from reports.models import ArchivedDocument
 
 
-def document_url(dispute, kind: str, department=None) -> str:
-    if department is not None:
+def document_url(dispute, kind: str, part: str = "") -> str:
+    if part:
         return reverse(
-            "reports:department_document",
-            kwargs={"number": dispute.number, "kind": kind, "department": department.code},
+            "reports:document_part", kwargs={"number": dispute.number, "kind": kind, "part": part}
         )
     return reverse("reports:document", kwargs={"number": dispute.number, "kind": kind})
 
@@ -19,11 +18,7 @@ def document_url(dispute, kind: str, department=None) -> str:
 def documents_section(request, dispute):
     if not may_download(dispute, request.user):
         return None
-    frozen = list(
-        ArchivedDocument.objects.filter(dispute=dispute)
-        .select_related("department")
-        .order_by("position", "pk")
-    )
+    frozen = list(ArchivedDocument.objects.filter(dispute=dispute).order_by("position", "pk"))
     items = []
     if frozen:
         # The frozen file is what the case has now; each is checked against its hash.
@@ -31,7 +26,7 @@ def documents_section(request, dispute):
             items.append(
                 {
                     "title": doc.title,
-                    "url": document_url(dispute, doc.kind, doc.department),
+                    "url": document_url(dispute, doc.kind, doc.part),
                     "pages": doc.pages,
                     "status": doc.verify(),
                 }
@@ -40,16 +35,13 @@ def documents_section(request, dispute):
         for kind in all_kinds():
             if not kind.is_available(dispute):
                 continue
-            if kind.per_department:
-                for department in kind.parts(dispute):
-                    items.append(
-                        {
-                            "title": f"{kind.title}（{department.name}）",
-                            "url": document_url(dispute, kind.key, department),
-                        }
-                    )
-            else:
-                items.append({"title": kind.title, "url": document_url(dispute, kind.key)})
+            for part in kind.parts(dispute) if kind.has_parts else [None]:
+                items.append(
+                    {
+                        "title": kind.part_title(part),
+                        "url": document_url(dispute, kind.key, part.key if part else ""),
+                    }
+                )
     return {
         "items": items,
         "frozen": bool(frozen),

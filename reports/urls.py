@@ -9,9 +9,5 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<str:number>/<slug:kind>/", views.document, name="document"),
-    path(
-        "documents/<str:number>/<slug:kind>/<slug:department>/",
-        views.document,
-        name="department_document",
-    ),
+    path("documents/<str:number>/<slug:kind>/<slug:part>/", views.document, name="document_part"),
 ]

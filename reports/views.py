@@ -3,13 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from departments.models import Department, Role, roles_of
+from departments.models import Role, roles_of
 from disputes import rules
 from disputes.access import log_access
 from disputes.exceptions import DisputeError
@@ -98,10 +98,10 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def document(request, number, kind, department=None):
-    """One document of a case: from the frozen archive once the case file is frozen (checked
-    against its hash), otherwise rendered now. Not visible → 404; visible but not among those
-    who take paper away → 403; logged."""
+def document(request, number, kind, part=""):
+    """One document of a case (``part``: a department's sheet, a meeting's minutes): from the
+    frozen archive once the case file is frozen (checked against its hash), otherwise rendered
+    now. Not visible → 404; visible but not among those who take paper away → 403; logged."""
     dispute = get_dispute_for_user(request.user, number)
     if not may_download(dispute, request.user):
         raise PermissionDenied(_("Only the people handling the case and supervisors download it."))
@@ -109,24 +109,26 @@ def document(request, number, kind, department=None):
         doc_kind = documents.get_kind(kind)
     except documents.UnknownDocument as exc:
         raise Http404(exc.message) from exc
-    unit = get_object_or_404(Department, code=department) if department else None
-    frozen = archive.frozen_document(dispute, kind, unit)
+    if part and not doc_kind.has_parts:
+        raise Http404("This kind has no parts")
+    frozen = archive.frozen_document(dispute, kind, part)
     try:
         if frozen is not None:
-            data = archive.read_frozen(frozen)
+            data, title = archive.read_frozen(frozen), frozen.title
         else:
-            data = documents.render_pdf(kind, dispute, **({"department": unit} if unit else {}))
-    except DisputeError as exc:  # no such document yet, or an altered archive
+            piece = doc_kind.part(dispute, part) if part else None
+            data = documents.render_pdf(kind, dispute, **(piece.options if piece else {}))
+            title = doc_kind.part_title(piece)
+    except DisputeError as exc:  # no such document (yet), or an altered archive
         messages.error(request, exc.message)
         return redirect("disputes:detail", number=dispute.number)
-    title = f"{doc_kind.title}（{unit.name}）" if unit else str(doc_kind.title)
     log_access(
         user=request.user,
         kind=AccessLog.Kind.DOWNLOAD,
         dispute=dispute,
         detail=title + (_(" (archived)") if frozen is not None else ""),
     )
-    suffix = f"-{unit.code}" if unit else ""
+    suffix = f"-{part}" if part else ""
     return _pdf_response(data, f"{dispute.number}-{kind}{suffix}.pdf")
 
 

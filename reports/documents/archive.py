@@ -39,34 +39,36 @@ class Entry:
     date: object
     pages: int | None
     kind: str = ""
-    department_id: int | None = None
+    part: str = ""
 
 
-def _title(kind, department) -> str:
-    title = str(kind.title)
-    return f"{title}（{department.name}）" if department is not None else title
-
-
-def _options(department) -> dict:
-    return {"department": department} if department is not None else {}
+def _options(part) -> dict:
+    return part.options if part is not None else {}
 
 
 def documents_of(dispute: Dispute):
-    """(kind, department or None) of each rendered document of the case file, in filing order."""
+    """(kind, part or None) of each rendered document of the case file, in filing order."""
     for kind in all_kinds():
         if not kind.archived or not kind.is_available(dispute):
             continue
-        parts = list(kind.parts(dispute)) if kind.per_department else [None]
-        for department in parts:
-            yield kind, department
+        for part in list(kind.parts(dispute)) if kind.has_parts else [None]:
+            yield kind, part
 
 
-def _issuer(dispute: Dispute, kind, department) -> str:
-    # A joint-handling sheet comes back into the file with the department's opinion on it.
-    return department.name if department is not None else dispute.centre.name
+def _issuer(dispute: Dispute, kind, part) -> str:
+    options = _options(part)
+    if "department" in options:
+        # A joint-handling sheet comes back into the file with the department's opinion.
+        return options["department"].name
+    if "meeting" in options:
+        return options["meeting"].office.name
+    return dispute.centre.name
 
 
-def _date(dispute: Dispute, kind) -> object:
+def _date(dispute: Dispute, kind, part) -> object:
+    meeting = _options(part).get("meeting")
+    if meeting is not None:
+        return meeting.held_at
     dates = {
         "receipt": dispute.received_at,
         "referral_sheet": getattr(getattr(dispute, "referral", None), "referred_at", None),
@@ -109,30 +111,31 @@ def _attachment_pages(attachment) -> int | None:
 def file_entries(dispute: Dispute) -> list[Entry]:
     """The index of the case file rendered now (for a preview: nothing is stored)."""
     entries = []
-    for kind, department in documents_of(dispute):
-        pages = render(kind.key, dispute, **_options(department)).pages
-        entries.append(_entry(dispute, kind, department, pages))
+    for kind, part in documents_of(dispute):
+        pages = render(kind.key, dispute, **_options(part)).pages
+        entries.append(_entry(dispute, kind, part, pages))
     return entries + attachment_entries(dispute)
 
 
-def _entry(dispute, kind, department, pages) -> Entry:
+def _entry(dispute, kind, part, pages) -> Entry:
     return Entry(
-        title=_title(kind, department),
-        issuer=_issuer(dispute, kind, department),
-        date=_date(dispute, kind),
+        title=kind.part_title(part),
+        issuer=_issuer(dispute, kind, part),
+        date=_date(dispute, kind, part),
         pages=pages,
         kind=kind.key,
-        department_id=department.pk if department is not None else None,
+        part=part.key if part is not None else "",
     )
 
 
-def _store(dispute, kind, department, rendered: Rendered, position: int) -> ArchivedDocument:
-    suffix = f"-{department.code}" if department is not None else ""
+def _store(dispute, kind, part, rendered: Rendered, position: int) -> ArchivedDocument:
+    key = part.key if part is not None else ""
+    suffix = f"-{key}" if key else ""
     doc = ArchivedDocument(
         dispute=dispute,
         kind=kind.key,
-        department=department,
-        title=_title(kind, department),
+        part=key,
+        title=kind.part_title(part),
         position=position,
         sha256=hashlib.sha256(rendered.pdf).hexdigest(),
         pages=rendered.pages,
@@ -145,7 +148,7 @@ def _store(dispute, kind, department, rendered: Rendered, position: int) -> Arch
     except IntegrityError:
         # Another worker froze it in the meantime: theirs stands, ours goes.
         doc.file.delete(save=False)
-        return ArchivedDocument.objects.get(dispute=dispute, kind=kind.key, department=department)
+        return ArchivedDocument.objects.get(dispute=dispute, kind=kind.key, part=key)
     return doc
 
 
@@ -161,24 +164,18 @@ def archive_freeze(dispute_id: int) -> list[ArchivedDocument]:
     if dispute.state != State.ARCHIVED:
         log.warning("not freezing %s: it is %s, not archived", dispute.number, dispute.state)
         return []
-    existing = {
-        (d.kind, d.department_id): d
-        for d in ArchivedDocument.objects.filter(dispute=dispute).select_related("department")
-    }
+    existing = {(d.kind, d.part): d for d in ArchivedDocument.objects.filter(dispute=dispute)}
     frozen = []
     entries = []
-    for position, (kind, department) in enumerate(documents_of(dispute), start=1):
-        key = (kind.key, department.pk if department is not None else None)
-        doc = existing.get(key)
+    for position, (kind, part) in enumerate(documents_of(dispute), start=1):
+        doc = existing.get((kind.key, part.key if part is not None else ""))
         if doc is None:
-            doc = _store(
-                dispute, kind, department, render(kind.key, dispute, **_options(department)),
-                position,
-            )  # fmt: skip
+            rendered = render(kind.key, dispute, **_options(part))
+            doc = _store(dispute, kind, part, rendered, position)
             frozen.append(doc)
-        entries.append(_entry(dispute, kind, department, doc.pages))
+        entries.append(_entry(dispute, kind, part, doc.pages))
     entries += attachment_entries(dispute)
-    if (COVER, None) not in existing:
+    if (COVER, "") not in existing:
         cover = get_kind(COVER)
         frozen.append(_store(dispute, cover, None, render(COVER, dispute, entries=entries), 0))
     if frozen:
@@ -194,10 +191,8 @@ def archive_freeze(dispute_id: int) -> list[ArchivedDocument]:
     return frozen
 
 
-def frozen_document(dispute: Dispute, kind: str, department=None) -> ArchivedDocument | None:
-    return ArchivedDocument.objects.filter(
-        dispute=dispute, kind=kind, department=department
-    ).first()
+def frozen_document(dispute: Dispute, kind: str, part: str = "") -> ArchivedDocument | None:
+    return ArchivedDocument.objects.filter(dispute=dispute, kind=kind, part=part).first()
 
 
 def read_frozen(doc: ArchivedDocument) -> bytes:

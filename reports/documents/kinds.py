@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultations.models import DepartmentTask
-from departments.models import Department
+from consultations.models import AgendaItem, Attendance, DepartmentTask, Meeting, Minutes
 from disputes.models import Classification, ObjectionRoute, Party, State
-from reports.documents.registry import DocumentKind, DocumentUnavailable, register
+from reports.documents.formats import chinese_date
+from reports.documents.registry import DocumentKind, DocumentUnavailable, Part, register
 from routing.deadlines import policy_days
 from routing.models import Deadline, Referral, Stage
 
@@ -121,8 +121,11 @@ def _tasks(dispute):
     )
 
 
-def joint_parts(dispute) -> list[Department]:
-    return [task.department for task in _tasks(dispute)]
+def joint_parts(dispute) -> list[Part]:
+    return [
+        Part(key=t.department.code, label=t.department.name, options={"department": t.department})
+        for t in _tasks(dispute)
+    ]
 
 
 def joint_check(dispute) -> None:
@@ -150,6 +153,99 @@ def joint_context(dispute, *, department=None, **opts) -> dict:
         "co_departments": [
             t.department for t in _tasks(dispute) if t.role == DepartmentTask.Role.CO
         ],
+    }
+
+
+# -- meeting minutes (会议纪要), one per meeting that discussed the case ---------------------
+
+
+def _meetings(dispute):
+    """Held meetings that had the case on their agenda, latest first."""
+    return (
+        Meeting.objects.filter(agenda__dispute=dispute, status=Meeting.Status.HELD)
+        .select_related("host__staff", "office")
+        .order_by("-held_at", "-pk")
+        .distinct()
+    )
+
+
+def _minutes_of(meeting) -> Minutes | None:
+    return (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("sign_off_by__staff", "issued_by__staff")
+        .first()
+    )
+
+
+def _minutes_label(meeting, minutes) -> str:
+    return minutes.number or f"{meeting.title}（{chinese_date(meeting.held_at)}）"
+
+
+def minutes_parts(dispute) -> list[Part]:
+    parts = []
+    for meeting in reversed(list(_meetings(dispute))):  # in the order they were held
+        minutes = _minutes_of(meeting)
+        if minutes is not None:
+            parts.append(
+                Part(
+                    key=str(meeting.pk),
+                    label=_minutes_label(meeting, minutes),
+                    options={"meeting": meeting},
+                )
+            )
+    return parts
+
+
+def minutes_check(dispute) -> None:
+    meeting = _meetings(dispute).first()
+    if meeting is None:
+        raise DocumentUnavailable(
+            _("No consultation meeting has discussed case %(number)s yet: there are no minutes.")
+            % {"number": dispute.number}
+        )
+    if _minutes_of(meeting) is None:
+        raise DocumentUnavailable(
+            _(
+                "The minutes of “%(title)s”, the latest meeting on case %(number)s, "
+                "are not drafted yet."
+            )
+            % {"title": meeting.title, "number": dispute.number}
+        )
+
+
+def minutes_context(dispute, *, meeting=None, **opts) -> dict:
+    """The minutes of ``meeting`` (by default the latest meeting that discussed the case).
+
+    The cases on the agenda are named by number and category only, as on the leading group's
+    screen: the minutes go to every attending unit, which need not handle each case.
+    """
+    meeting = meeting or _meetings(dispute).first()
+    minutes = _minutes_of(meeting)
+    attendances = list(
+        Attendance.objects.filter(meeting=meeting).select_related("department", "user__staff")
+    )
+    recorded = any(a.present is not None for a in attendances)
+    present = [a for a in attendances if a.present or not recorded]
+    by_department: dict[str, list] = {}
+    for a in present:  # the departments in order of name, people without one last
+        name = a.department.name if a.department else ""
+        by_department.setdefault(name, []).append(a)
+    attendance = sorted(by_department.items(), key=lambda row: (not row[0], row[0]))
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("dispute__category")
+        .prefetch_related("tasks__department", "tasks__owner__staff")
+        .order_by("order", "pk")
+    )
+    return {
+        **common_context(dispute),
+        "meeting": meeting,
+        "minutes": minutes,
+        "host": _staff_name(meeting.host),
+        "attendance": [(name or _("Other attendees"), people) for name, people in attendance],
+        "absent": [a for a in attendances if a.present is False],
+        "items": items,
+        "signer": _staff_name(minutes.sign_off_by) if minutes.signed_off_at else "",
     }
 
 
@@ -292,6 +388,20 @@ register(
             )
         ),
         order=30,
+    ),
+    DocumentKind(
+        key="minutes",
+        title=gettext_lazy("Meeting minutes"),
+        template="reports/documents/minutes.html",
+        context=minutes_context,
+        check=minutes_check,
+        parts=minutes_parts,
+        exists=lambda: Exists(
+            Minutes.objects.filter(
+                meeting__agenda__dispute=OuterRef("pk"), meeting__status=Meeting.Status.HELD
+            )
+        ),
+        order=40,
     ),
     DocumentKind(
         key="reply_notice",

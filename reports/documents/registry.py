@@ -1,8 +1,8 @@
 """The kinds of paper a case produces, each a template with a context builder.
 
 A kind knows whether the case has such a document yet (``check`` raises ``DocumentUnavailable``
-with a message for the user), and, when a case has one per department (the joint-handling
-sheet), which parts there are.
+with a message for the user), and, when a case has several of it — a joint-handling sheet per
+department, the minutes of each meeting that discussed it — which parts there are.
 """
 
 from collections.abc import Callable, Iterable
@@ -22,6 +22,15 @@ class UnknownDocument(DisputeError):
 
 
 @dataclass(frozen=True)
+class Part:
+    """One of several documents of a kind in a case."""
+
+    key: str  # stable and URL-safe: a department's code, a meeting's id
+    label: str  # shown after the kind's title: the department, the minutes' number
+    options: dict  # keyword arguments for the kind's context builder
+
+
+@dataclass(frozen=True)
 class DocumentKind:
     key: str
     title: str
@@ -31,8 +40,9 @@ class DocumentKind:
     # check(dispute) raises DocumentUnavailable when the case has no such document yet
     check: Callable[[object], None]
     order: int = 100
-    # For kinds with one document per department: parts(dispute) -> departments.
-    parts: Callable[[object], Iterable] | None = None
+    # For kinds a case has several of: parts(dispute) -> [Part]. Without a part, the kind
+    # renders its default (every department's sheet in one file, the latest minutes).
+    parts: Callable[[object], Iterable[Part]] | None = None
     # Part of the frozen case file (the cover and index itself is rendered last, apart).
     archived: bool = True
     # exists() -> a boolean expression over a Dispute queryset (OuterRef("pk") is the case):
@@ -40,8 +50,21 @@ class DocumentKind:
     exists: Callable[[], object] | None = None
 
     @property
-    def per_department(self) -> bool:
+    def has_parts(self) -> bool:
         return self.parts is not None
+
+    def part(self, dispute, key: str) -> Part:
+        """The part named ``key`` (from a URL or a command line), or DocumentUnavailable."""
+        for part in self.parts(dispute) if self.parts is not None else ():
+            if part.key == key:
+                return part
+        raise DocumentUnavailable(
+            _("Case %(number)s has no %(title)s “%(part)s”.")
+            % {"number": dispute.number, "title": self.title, "part": key}
+        )
+
+    def part_title(self, part: Part | None) -> str:
+        return f"{self.title}（{part.label}）" if part is not None else str(self.title)
 
     def is_available(self, dispute) -> bool:
         try:

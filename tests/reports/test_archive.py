@@ -28,12 +28,12 @@ def test_archiving_freezes_every_document_of_the_case_file(
 ):
     d = archived(world, django_capture_on_commit_callbacks)
     docs = list(ArchivedDocument.objects.filter(dispute=d).order_by("position"))
-    assert [(doc.kind, doc.department and doc.department.code) for doc in docs] == [
-        ("archive_cover", None),
-        ("receipt", None),
+    assert [(doc.kind, doc.part) for doc in docs] == [
+        ("archive_cover", ""),
+        ("receipt", ""),
         ("joint_handling_sheet", "tax"),
         ("joint_handling_sheet", "hrss"),
-        ("reply_notice", None),
+        ("reply_notice", ""),
     ]
     for doc in docs:
         data = doc.read()

@@ -39,7 +39,7 @@ def test_it_renders_one_document_of_one_case(world, tmp_path, kind, scenario, ex
 def test_it_renders_one_departments_sheet(world, tmp_path):
     d = scenarios.joint_handling(world)
     target = tmp_path / "hr.pdf"
-    run("joint_handling_sheet", d.number, "--department", "hrss", "-o", str(target))
+    run("joint_handling_sheet", d.number, "--part", "hrss", "-o", str(target))
     document = pdf.read(target.read_bytes())
     assert document.pages == 1
     assert "送达单位芮城县人社局" in document.flat
@@ -71,7 +71,7 @@ def test_it_refuses_an_unknown_kind_case_or_department(world, tmp_path):
         run("receipt", "GA-1999-000001", "-o", target)
     assert "没有案件GA-1999-000001" in str(exc.value)
     with pytest.raises(CommandError):
-        run("joint_handling_sheet", d.number, "--department", "nope", "-o", target)
+        run("joint_handling_sheet", d.number, "--part", "nope", "-o", target)
 
 
 def test_it_writes_the_archived_copy_on_request(

@@ -11,7 +11,7 @@ from tests.security.test_query_budget import add_cases
 
 def url(d, kind, department=None):
     if department is not None:
-        return reverse("reports:department_document", args=[d.number, kind, department.code])
+        return reverse("reports:document_part", args=[d.number, kind, department.code])
     return reverse("reports:document", args=[d.number, kind])
 
 
@@ -43,7 +43,7 @@ def test_one_departments_sheet_is_downloaded_by_its_code(client, world):
     # A department that does not handle the case has no sheet: back to the case page.
     response = client.get(url(d, "joint_handling_sheet", world.medical), follow=True)
     assert response.redirect_chain[-1][0] == reverse("disputes:detail", args=[d.number])
-    assert "芮城县医保局未承办案件" in response.content.decode()
+    assert f"案件{d.number}没有联办单“medical”" in response.content.decode()
 
 
 def test_those_who_only_see_the_case_take_no_paper_away(client, world):
@@ -70,10 +70,8 @@ def test_an_unknown_kind_or_department_is_not_found(client, world):
     d = scenarios.joint_handling(world)
     client.force_login(world.clerk)
     assert client.get(url(d, "payslip")).status_code == 404
-    response = client.get(
-        reverse("reports:department_document", args=[d.number, "joint_handling_sheet", "nope"])
-    )
-    assert response.status_code == 404
+    response = client.get(reverse("reports:document_part", args=[d.number, "receipt", "tax"]))
+    assert response.status_code == 404  # a receipt has no parts
 
 
 def test_a_document_the_case_does_not_have_yet_is_refused_with_a_message(client, world):

@@ -84,6 +84,38 @@ def with_extension_request(w, **kw):
     return d
 
 
+NOT_YOURS = [302] + [403] * 13
+# A major consultation of the county on a case of centre A (tax leads, HR co-handles), tax,
+# HR and medical invited, the leader hosting: who sees the meeting.
+MEETING_SEEN = [302, 404, 404, 404, 404, 200, 200, 200, 404, 200, 200, 200, 404, 404]
+# The same case once it has been through the meeting: its centre, its departments, the
+# invited medical bureau (granted), the leading group and the county's supervisor.
+MAJOR_SEEN = [302, 404, 200, 200, 404, 200, 200, 200, 404, 200, 200, 200, 404, 404]
+
+
+def meeting_seen(status_for_seen, **cells):
+    out = [status_for_seen if s == 200 else s for s in MEETING_SEEN]
+    return row(out, **cells)
+
+
+def major_seen(status_for_seen, **cells):
+    out = [status_for_seen if s == 200 else s for s in MAJOR_SEEN]
+    return row(out, **cells)
+
+
+def meeting_pk(w, d):
+    return {"pk": scenarios.meeting_of(d).pk}
+
+
+def agenda_item(w, d):
+    meeting = scenarios.meeting_of(d)
+    return {"pk": meeting.pk, "item_pk": meeting.agenda.get(dispute=d).pk}
+
+
+def decision_task(w, d):
+    return {"pk": scenarios.meeting_of(d).agenda.get(dispute=d).tasks.get().pk}
+
+
 # url name: (method, scenario, extra URL kwargs, POST data, expected per persona)
 MATRIX = {
     "accounts:login": ("get", None, None, None, [200] + [302] * 13),
@@ -105,9 +137,9 @@ MATRIX = {
     "reports:document": (
         "get", scenarios.joint_handling, lambda w, d: {"kind": "receipt"}, None, JOINT_SEEN
     ),
-    "reports:department_document": (
+    "reports:document_part": (
         "get", scenarios.joint_handling,
-        lambda w, d: {"kind": "joint_handling_sheet", "department": w.hr.code}, None, JOINT_SEEN,
+        lambda w, d: {"kind": "joint_handling_sheet", "part": w.hr.code}, None, JOINT_SEEN,
     ),
     "disputes:list": ("get", None, None, None, ALL_LOGGED_IN),
     "disputes:export": ("get", None, None, None, ALL_LOGGED_IN),
@@ -151,7 +183,7 @@ MATRIX = {
         seen_but(403, officer_tax=200, officer_hr=200),
     ),
     "consultations:consolidate": (
-        "get", scenarios.joint_handling, None, None,
+        "get", scenarios.all_opinions_in, None, None,
         seen_but(403, coordinator=200, officer_tax=200),
     ),
     "consultations:escalate": (
@@ -162,6 +194,68 @@ MATRIX = {
     ),
     "consultations:return_escalation": (
         "get", scenarios.escalated, None, None, escalated_seen(403, leader=200)
+    ),
+    # -- joint handling: refusals and the discipline clue --
+    "consultations:decline": (
+        "get", scenarios.joint_handling, None, None,
+        seen_but(403, officer_tax=200, officer_hr=200),
+    ),
+    "consultations:reassign": (
+        "get", scenarios.joint_handling, None, None, seen_but(403, coordinator=200)
+    ),
+    "consultations:discipline": (
+        "get", scenarios.declined_by_hr, None, None, seen_but(403, coordinator=200)
+    ),
+    # -- the leading group: workbench, meetings, minutes --
+    "consultations:workbench": ("get", None, None, None, row(NOT_YOURS, lgo=200, leader=200)),
+    "consultations:meetings": ("get", None, None, None, ALL_LOGGED_IN),
+    "consultations:meeting_create": ("get", None, None, None, row(NOT_YOURS, lgo=200)),
+    "consultations:meeting": ("get", scenarios.meeting_planned, meeting_pk, None, MEETING_SEEN),
+    "consultations:meeting_edit": (
+        "get", scenarios.meeting_planned, meeting_pk, None, meeting_seen(403, lgo=200)
+    ),
+    "consultations:meeting_cancel": (
+        "post", scenarios.meeting_planned, meeting_pk, lambda d: {"reason": "改期"},
+        meeting_seen(403, lgo=302),
+    ),
+    "consultations:agenda_add": (
+        "post", scenarios.meeting_planned, meeting_pk, lambda d: {"dispute": d.pk},
+        meeting_seen(403, lgo=302),
+    ),
+    "consultations:agenda_remove": (
+        "post", scenarios.meeting_planned, agenda_item, None, meeting_seen(403, lgo=302)
+    ),
+    "consultations:attendee_add": (
+        "post", scenarios.meeting_planned, meeting_pk, lambda d: {"name": "王法官"},
+        meeting_seen(403, lgo=302),
+    ),
+    "consultations:attendance": (
+        "get", scenarios.meeting_planned, meeting_pk, None, meeting_seen(403, lgo=200)
+    ),
+    "consultations:decision": (
+        "get", scenarios.meeting_held, agenda_item, None, meeting_seen(403, lgo=200)
+    ),
+    "consultations:issue_raise": (
+        "post", scenarios.meeting_held, meeting_pk, None, meeting_seen(403, lgo=302)
+    ),
+    "consultations:minutes": ("get", scenarios.meeting_decided, meeting_pk, None, MEETING_SEEN),
+    "consultations:minutes_submit": (
+        "post", scenarios.meeting_decided, meeting_pk, None, meeting_seen(403, lgo=302)
+    ),
+    "consultations:minutes_sign": (
+        "post", scenarios.minutes_under_review, meeting_pk, lambda d: {"decision": "sign"},
+        meeting_seen(403, leader=302),
+    ),
+    "consultations:minutes_issue": (
+        "post", scenarios.minutes_signed, meeting_pk, None, meeting_seen(403, lgo=302)
+    ),
+    "consultations:decision_task_done": (
+        "post", scenarios.decided_by_minutes, decision_task, lambda d: {"result": "已送达"},
+        major_seen(403, officer_tax=302, lgo=302),
+    ),
+    "consultations:court_report": (
+        "get", scenarios.sent_to_court, None, None,
+        major_seen(403, lgo=200),
     ),
 }  # fmt: skip
 

@@ -3,7 +3,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from departments.models import Department
 from disputes.exceptions import DisputeError
 from disputes.models import Dispute
 from reports import documents
@@ -21,8 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("number", help=_("case number"))
         parser.add_argument("--output", "-o", required=True, help=_("PDF file to write"))
         parser.add_argument(
-            "--department",
-            help=_("department code, for a joint-handling sheet of one department"),
+            "--part",
+            default="",
+            help=_(
+                "which one, for kinds a case has several of: a department's code (joint-handling "
+                "sheet), a meeting's id (minutes)"
+            ),
         )
         parser.add_argument(
             "--archived",
@@ -30,9 +33,9 @@ class Command(BaseCommand):
             help=_("write the copy frozen in the archive (checked against its hash)"),
         )
 
-    def handle(self, *args, kind, number, output, department=None, archived=False, **options):
+    def handle(self, *args, kind, number, output, part="", archived=False, **options):
         try:
-            documents.get_kind(kind)
+            doc_kind = documents.get_kind(kind)
         except documents.UnknownDocument as exc:
             raise CommandError(
                 _("%(error)s Choose one of: %(kinds)s.")
@@ -41,14 +44,9 @@ class Command(BaseCommand):
         dispute = Dispute.objects.filter(number=number).first()
         if dispute is None:
             raise CommandError(_("There is no case %(number)s.") % {"number": number})
-        unit = None
-        if department:
-            unit = Department.objects.filter(code=department).first()
-            if unit is None:
-                raise CommandError(_("There is no department %(code)s.") % {"code": department})
         try:
             if archived:
-                frozen = archive.frozen_document(dispute, kind, unit)
+                frozen = archive.frozen_document(dispute, kind, part)
                 if frozen is None:
                     raise CommandError(
                         _("Case %(number)s has no archived copy of this document.")
@@ -56,7 +54,8 @@ class Command(BaseCommand):
                     )
                 data, pages = archive.read_frozen(frozen), frozen.pages
             else:
-                rendered = documents.render(kind, dispute, **({"department": unit} if unit else {}))
+                piece = doc_kind.part(dispute, part) if part else None
+                rendered = documents.render(kind, dispute, **(piece.options if piece else {}))
                 data, pages = rendered.pdf, rendered.pages
         except DisputeError as exc:
             raise CommandError(exc.message) from exc
