@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _pending_court(dispute):
-    # Asked twice per case page (possible, permitted): one query.
+    # Asked only when the case has one (one query for the flags), then kept for the page.
+    from consultations.selectors import consultation_flags
+
+    if not consultation_flags(dispute).get("court_pending"):
+        return None
     if not hasattr(dispute, "_pending_court"):
         from consultations.models import CourtEnforcement
 
@@ -90,7 +94,7 @@ class ConsultationsConfig(AppConfig):
                 "consultations:discipline",
                 24,
                 permitted=rules.can_coordinate,
-                possible=lambda d: d.is_open and services.refusing_tasks(d).exists(),
+                possible=lambda d: d.is_open and selectors.consultation_flags(d).get("refusing"),
                 style="outline-danger",
             ),
             CaseAction(

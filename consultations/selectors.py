@@ -9,12 +9,13 @@ from consultations.models import (
     CourtEnforcement,
     DecisionTask,
     DepartmentTask,
+    DisciplineReferral,
     Meeting,
     Minutes,
     PolicyIssue,
 )
 from departments.models import Role, roles_of, staff_of
-from disputes.models import Classification, State
+from disputes.models import Classification, Dispute, State
 from disputes.selectors import visible_disputes
 from routing.deadlines import q_overdue_now, with_days_late
 from routing.models import Deadline
@@ -181,25 +182,69 @@ def workbench(user, office) -> Workbench:
     )
 
 
+def refusing_filter(now=None) -> Q:
+    """Sub-tasks a department refused: declined (kept when reassigned), or left unanswered past
+    the deadline; a clue goes to the discipline commission at most once per sub-task."""
+    now = now or timezone.now()
+    return (
+        Q(status=DepartmentTask.Status.DECLINED)
+        | Q(status=DepartmentTask.Status.PENDING, deadline__due_at__lte=now)
+        | Q(status=DepartmentTask.Status.WITHDRAWN, decline_reason__gt="")
+    ) & Q(discipline_referrals__isnull=True)
+
+
+def consultation_flags(dispute) -> dict[str, bool]:
+    """What the leading group and joint handling have on this case, in one query, kept on
+    the case object for the request (the case page's actions and section all ask)."""
+    cached = getattr(dispute, "_consultation_flags", None)
+    if cached is not None:
+        return cached
+    here = {"dispute_id": OuterRef("pk")}
+    court = CourtEnforcement.objects.filter(**here)
+    flags = (
+        Dispute.objects.filter(pk=dispute.pk)
+        .values(
+            agenda=Exists(AgendaItem.objects.filter(**here)),
+            court=Exists(court),
+            court_pending=Exists(court.filter(status=CourtEnforcement.Status.PENDING)),
+            referrals=Exists(DisciplineReferral.objects.filter(**here)),
+            issues=Exists(PolicyIssue.disputes.through.objects.filter(**here)),
+            refusing=Exists(DepartmentTask.objects.filter(refusing_filter(), **here)),
+        )
+        .first()
+    ) or {}
+    dispute._consultation_flags = flags
+    return flags
+
+
 def case_consultations(dispute) -> dict | None:
     """What the leading group did with a case, for the case page: meetings, decisions and
     their tasks, court enforcement, policy issues, clues to the discipline commission."""
-    items = list(
-        AgendaItem.objects.filter(dispute=dispute)
-        .select_related("meeting__minutes")
-        .prefetch_related(
-            Prefetch(
-                "tasks",
-                queryset=DecisionTask.objects.select_related("department", "owner__staff"),
-            )
-        )
-        .order_by("meeting__held_at", "pk")
-    )
-    court = list(dispute.court_enforcements.select_related("court"))
-    referrals = list(dispute.discipline_referrals.select_related("department", "decided_by__staff"))
-    issues = list(dispute.policy_issues.all())
-    if not (items or court or referrals or issues):
+    flags = consultation_flags(dispute)
+    if not (
+        flags.get("agenda") or flags.get("court") or flags.get("referrals") or flags.get("issues")
+    ):
         return None
+    items = []
+    if flags["agenda"]:
+        items = list(
+            AgendaItem.objects.filter(dispute=dispute)
+            .select_related("meeting__minutes")
+            .prefetch_related(
+                Prefetch(
+                    "tasks",
+                    queryset=DecisionTask.objects.select_related("department", "owner__staff"),
+                )
+            )
+            .order_by("meeting__held_at", "pk")
+        )
+    court = list(dispute.court_enforcements.select_related("court")) if flags["court"] else []
+    referrals = (
+        list(dispute.discipline_referrals.select_related("department", "decided_by__staff"))
+        if flags["referrals"]
+        else []
+    )
+    issues = list(dispute.policy_issues.all()) if flags["issues"] else []
     return {"items": items, "court": court, "referrals": referrals, "issues": issues}
 
 

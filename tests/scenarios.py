@@ -160,3 +160,29 @@ def decided_by_minutes(w, **kw):
     consultation_services.minutes_issue(meeting=meeting_of(d), actor=w.lgo)
     d.refresh_from_db()
     return d
+
+
+def with_court(w):
+    from departments.models import Department
+
+    w.court = Department.objects.filter(kind="court").first() or Department.objects.create(
+        name="芮城县人民法院", code="court", kind="court"
+    )
+    return w.court
+
+
+def sent_to_court(w, **kw):
+    """A long-idle enterprise's arrears: the minutes send the case to the court."""
+    with_court(w)
+    return decided_by_minutes(w, outcome="court", **kw)
+
+
+def declined_by_hr(w, **kw):
+    """General case; HR says the matter is not its duty."""
+    d = joint_handling(w, **kw)
+    consultation_services.task_decline(
+        task=DepartmentTask.objects.get(dispute=d, department=w.hr),
+        actor=w.officer_hr,
+        reason="该事项不属于本部门职责。",
+    )
+    return d

@@ -4,13 +4,13 @@ consolidation, escalation and the leader's approval."""
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from consultations.handlers import OPINION_STATES
 from consultations.models import DepartmentTask, DisciplineReferral
+from consultations.selectors import refusing_filter
 from departments.models import Department
 from disputes import rules
 from disputes.access import VIEW, drop_unit_grants
@@ -267,17 +267,10 @@ def task_reassign(*, dispute: Dispute, actor, from_department, to_department, re
 
 
 def refusing_tasks(dispute: Dispute):
-    """Sub-tasks a department refused: declined, or left unanswered past the deadline; a clue
-    goes to the discipline commission at most once per sub-task."""
-    now = timezone.now()
+    """Sub-tasks whose refusal may go to the discipline commission (see the selector)."""
     return (
         DepartmentTask.objects.filter(dispute=dispute)
-        .filter(
-            Q(status=DepartmentTask.Status.DECLINED)
-            | Q(status=DepartmentTask.Status.PENDING, deadline__due_at__lte=now)
-            | Q(status=DepartmentTask.Status.WITHDRAWN, decline_reason__gt="")
-        )
-        .exclude(discipline_referrals__isnull=False)
+        .filter(refusing_filter())
         .select_related("department")
     )
 
