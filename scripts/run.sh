@@ -43,14 +43,19 @@ worker=$!
 "$BIN/python" manage.py runserver "$HOST:$PORT" &
 server=$!
 
-# Print the address once the server answers, so that it is not lost above the start-up logs.
+# The demo logins, printed with the address once the server answers, so that neither is lost
+# above the start-up logs.
+logins=$("$BIN/python" manage.py load_demo --logins-only 2>/dev/null || true)
+
 for _ in $(seq 1 60); do
     kill -0 "$server" 2>/dev/null && kill -0 "$worker" 2>/dev/null || break
     if timeout 1 bash -c "exec 3<>/dev/tcp/$HOST/$PORT" 2>/dev/null; then
         cat <<BANNER
 
   ==> The centre is running at  http://$HOST:$PORT/
-      Demo logins: printed by load_demo above. Celery worker + beat: pid $worker.
+$logins
+
+      Celery worker + beat: pid $worker.
       Press Ctrl-C to stop the server and the worker.
 
 BANNER

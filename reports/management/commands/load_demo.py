@@ -32,8 +32,16 @@ class Command(BaseCommand):
             default=2000,
             help="Generated cases written per transaction.",
         )
+        parser.add_argument(
+            "--logins-only",
+            action="store_true",
+            help="Only print the demo logins (make run shows them again once the centre is up).",
+        )
 
-    def handle(self, *args, cases, seed, batch_size, **options):
+    def handle(self, *args, cases, seed, batch_size, logins_only, **options):
+        if logins_only:
+            self._print_logins()
+            return
         if cases < 0:
             raise CommandError(_("--cases cannot be negative."))
         if batch_size < 1:
