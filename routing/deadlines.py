@@ -259,7 +259,7 @@ def responsible_people(deadline: Deadline, cache: dict | None = None):
     if deadline.centre_id and deadline.centre.kind == Centre.Kind.LEADING_GROUP_OFFICE:
         return _cached(
             cache,
-            ("lgo", deadline.dispute.jurisdiction.county.pk),
+            ("lgo", deadline.dispute.jurisdiction_id),
             lambda: leading_group_office_for(deadline.dispute),
         )
     return _cached(
@@ -416,16 +416,22 @@ def _mark_overdue(pk: int, now, cache: dict | None = None) -> bool:
         if not _record_notice(deadline, DeadlineNotice.Kind.OVERDUE):
             return False
         dispute = deadline.dispute
+        # Deadlines falling due on the same day are as late as each other: count once a sweep.
+        days_late = _cached(
+            cache,
+            ("late", timezone.localtime(deadline.due_at).date()),
+            lambda: _late_by(deadline, now),
+        )
         # One record per deadline: an extended deadline that runs late again updates its own.
         Accountability.objects.update_or_create(
             deadline=deadline,
-            defaults={"days_late": _late_by(deadline, now)},
+            defaults={"days_late": days_late},
             create_defaults={
                 "dispute": dispute,
                 "stage": deadline.stage,
                 "department": deadline.department,
                 "centre": deadline.centre,
-                "days_late": _late_by(deadline, now),
+                "days_late": days_late,
             },
         )
         people = responsible_people(deadline, cache) + _cached(
@@ -434,7 +440,7 @@ def _mark_overdue(pk: int, now, cache: dict | None = None) -> bool:
         if dispute.classification == Classification.MAJOR:
             people += _cached(
                 cache,
-                ("lgo", dispute.jurisdiction.county.pk),
+                ("lgo", dispute.jurisdiction_id),
                 lambda: leading_group_office_for(dispute),
             )
         notify(
