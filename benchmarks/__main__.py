@@ -1,4 +1,4 @@
-"""python -m benchmarks [sweep] [--deadlines N] [--due N]"""
+"""python -m benchmarks [all|sweep|documents] [--deadlines N] [--due N] [--cases N] [--repeat N]"""
 
 import argparse
 import os
@@ -8,9 +8,11 @@ from pathlib import Path
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("which", nargs="?", default="sweep", choices=["sweep"])
+    parser.add_argument("which", nargs="?", default="all", choices=["all", "sweep", "documents"])
     parser.add_argument("--deadlines", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=50_000)
+    parser.add_argument("--cases", type=int, default=100, help="cases to archive")
+    parser.add_argument("--repeat", type=int, default=7, help="renders per document kind")
     args = parser.parse_args()
 
     root = Path(__file__).resolve().parent.parent
@@ -27,9 +29,12 @@ def main() -> None:
     import django
 
     django.setup()
-    from benchmarks import sweep
+    from benchmarks import documents, sweep
 
-    sweep.run(total=args.deadlines, due=args.due)
+    if args.which in ("all", "sweep"):
+        sweep.run(total=args.deadlines, due=args.due)
+    if args.which in ("all", "documents"):
+        documents.run(cases=args.cases, repeat=args.repeat)
 
 
 if __name__ == "__main__":

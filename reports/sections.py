@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from disputes.models import State
 from reports.documents.access import may_download
 from reports.documents.registry import all_kinds
 from reports.models import ArchivedDocument
@@ -18,7 +19,11 @@ def document_url(dispute, kind: str, part: str = "") -> str:
 def documents_section(request, dispute):
     if not may_download(dispute, request.user):
         return None
-    frozen = list(ArchivedDocument.objects.filter(dispute=dispute).order_by("position", "pk"))
+    frozen = (
+        list(ArchivedDocument.objects.filter(dispute=dispute).order_by("position", "pk"))
+        if dispute.state == State.ARCHIVED
+        else []
+    )
     items = []
     if frozen:
         # The frozen file is what the case has now; each is checked against its hash.
@@ -33,9 +38,12 @@ def documents_section(request, dispute):
             )
     else:
         for kind in all_kinds():
-            if not kind.is_available(dispute):
-                continue
-            for part in kind.parts(dispute) if kind.has_parts else [None]:
+            # A kind with parts offers each of them (one query); the others ask their check.
+            if kind.has_parts:
+                parts = list(kind.parts(dispute))
+            else:
+                parts = [None] if kind.is_available(dispute) else []
+            for part in parts:
                 items.append(
                     {
                         "title": kind.part_title(part),
@@ -46,5 +54,5 @@ def documents_section(request, dispute):
         "items": items,
         "frozen": bool(frozen),
         "altered": [i for i in items if i.get("status", "intact") != "intact"],
-        "pending": dispute.state == "archived" and not frozen,
+        "pending": dispute.state == State.ARCHIVED and not frozen,
     }

@@ -137,7 +137,8 @@ def test_the_case_page_has_a_query_budget(client, world, django_assert_max_num_q
     client.force_login(world.coordinator)
     # session, user, staff, roles, the case, parties, insurance types, co-departments, tasks,
     # attachments, linked cases, timeline, the access log row, the action checks, the time
-    # limits section (deadlines, extension requests, pause, calendar), unread notifications
-    with django_assert_max_num_queries(26):
+    # limits section (deadlines, extension requests, pause, calendar), the documents section
+    # (referral, department sheets, meetings with minutes), unread notifications
+    with django_assert_max_num_queries(29):
         response = client.get(reverse("disputes:detail", args=[d.number]))
     assert response.status_code == 200

@@ -158,3 +158,24 @@ def test_the_leader_downloads_the_minutes_from_the_case_page(client, world, thur
     log = AccessLog.objects.get(kind=AccessLog.Kind.DOWNLOAD, dispute=d)
     assert log.detail == "会议纪要（会纪〔2026〕7号）"
     assert client.get(reverse("reports:document", args=[d.number, "minutes"])).status_code == 200
+
+
+def test_a_major_case_decided_by_issued_minutes_archives_them(
+    world, django_capture_on_commit_callbacks
+):
+    from disputes import services
+
+    d = scenarios.decided_by_minutes(world)
+    m = scenarios.meeting_of(d)
+    number = m.minutes.number
+    live = pdf.read(render("minutes", d).pdf).flat
+    assert number in live and "会商决定：单位限期补缴，税务局负责追缴。" in live
+    d = services.dispute_reply(dispute=d, actor=world.clerk, text="按会议纪要答复。")
+    d = services.dispute_accept(dispute=d, actor=world.clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        d = services.dispute_archive(dispute=d, actor=world.clerk)
+    frozen = d.archived_documents.get(kind="minutes", part=str(m.pk))
+    assert frozen.title == f"会议纪要（{number}）"
+    assert number in pdf.read(frozen.read()).flat
+    cover = pdf.read(d.archived_documents.get(kind="archive_cover").read()).flat
+    assert f"会议纪要（{number}）领导小组办公室" in cover
