@@ -138,3 +138,10 @@ def test_the_forms_page_costs_the_same_for_10_and_for_1000_cases(
         response = client.get(reverse("reports:documents"))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 1000
+
+
+def test_supervisors_find_the_forms_page_in_the_menu(client, world):
+    client.force_login(world.supervisor)
+    assert reverse("reports:documents") in client.get(reverse("reports:home")).content.decode()
+    client.force_login(world.clerk)
+    assert reverse("reports:documents") not in client.get(reverse("reports:home")).content.decode()
