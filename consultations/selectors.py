@@ -18,7 +18,7 @@ from departments.models import Role, roles_of, staff_of
 from disputes.models import Classification, Dispute, State
 from disputes.selectors import visible_disputes
 from routing.deadlines import q_overdue_now, with_days_late
-from routing.models import Deadline
+from routing.models import Deadline, Stage
 
 
 def pending_task_for(dispute, user) -> DepartmentTask | None:
@@ -113,14 +113,23 @@ class Workbench:
     office: object
 
 
+def _with_late(tasks, now) -> list[DecisionTask]:
+    tasks = list(tasks)
+    late = {d.pk: d.late for d in with_days_late([t.deadline for t in tasks], now)}
+    for task in tasks:
+        task.late = late.get(task.deadline_id, 0)
+    return tasks
+
+
 def workbench(user, office) -> Workbench:
     """The leading-group office's and leader's desk, for one office (its county)."""
     now = timezone.now()
     county = office.jurisdiction.path
     cases = visible_disputes(user).filter(jurisdiction__path__startswith=county)
-    upcoming = Meeting.objects.filter(
-        office=office, status=Meeting.Status.PLANNED, agenda__dispute_id=OuterRef("pk")
-    )
+    # On a meeting whose minutes have not yet been carried out (prepared, or held and drafted).
+    upcoming = AgendaItem.objects.filter(
+        dispute_id=OuterRef("pk"), meeting__office=office, applied_at__isnull=True
+    ).exclude(meeting__status=Meeting.Status.CANCELLED)
     special = (
         cases.filter(state=State.SPECIAL_HANDLING)
         .annotate(on_agenda=Exists(upcoming))
@@ -154,20 +163,23 @@ def workbench(user, office) -> Workbench:
             ).select_related("meeting")
         ),
         overdue_deadlines=with_days_late(
+            # The meetings' own tasks are listed below, with what they are.
             Deadline.objects.filter(
                 q_overdue_now(),
                 dispute__in=cases.filter(classification=Classification.MAJOR),
             )
+            .exclude(stage=Stage.DECISION_TASK)
             .select_related("dispute", "department", "centre")
             .order_by("due_at")[:100],
             now,
         ),
-        overdue_tasks=list(
+        overdue_tasks=_with_late(
             DecisionTask.objects.filter(
                 item__meeting__office=office,
                 status=DecisionTask.Status.OPEN,
                 deadline__due_at__lte=now,
-            ).select_related("item__dispute", "department", "owner__staff", "deadline")
+            ).select_related("item__dispute", "department", "owner__staff", "deadline"),
+            now,
         ),
         court_pending=list(
             CourtEnforcement.objects.filter(

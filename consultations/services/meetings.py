@@ -615,6 +615,7 @@ def _carry_out(item: AgendaItem, *, actor, minutes_number: str) -> None:
                 },
             )
     data = {"minutes": minutes_number, "outcome": item.get_outcome_display()}
+    note = _("%(minutes)s: %(decision)s") % {"minutes": minutes_number, "decision": item.decision}
     if item.outcome == AgendaItem.Outcome.COURT:
         _send_to_court(item, dispute, actor=actor, minutes_number=minutes_number)
     moves_on = item.outcome in (AgendaItem.Outcome.SETTLED, AgendaItem.Outcome.COURT)
@@ -623,7 +624,7 @@ def _carry_out(item: AgendaItem, *, actor, minutes_number: str) -> None:
             dispute=dispute,
             actor=actor,
             name="decide",
-            note=item.decision,
+            note=note,
             data=data,
             opinion=item.decision,
         )
@@ -632,7 +633,7 @@ def _carry_out(item: AgendaItem, *, actor, minutes_number: str) -> None:
             dispute=dispute,
             actor=actor,
             action="consultations.meeting.decided",
-            note=item.decision,
+            note=note,
             data=data,
         )
     AgendaItem.objects.filter(pk=item.pk).update(applied_at=timezone.now())

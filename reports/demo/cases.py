@@ -11,10 +11,11 @@ import chinese_calendar
 from django.db import transaction
 from django.utils import timezone
 
-from consultations.models import AgendaItem, DepartmentTask, Meeting, Minutes
+from consultations.models import AgendaItem, DecisionTask, DepartmentTask, Meeting, Minutes
 from consultations.services import (
     TaskData,
     agenda_add,
+    decision_task_complete,
     dispute_approve,
     dispute_consolidate,
     dispute_escalate,
@@ -86,9 +87,10 @@ class Scenario(NamedTuple):
     department), ``consolidate``, ``escalate``, ``approve``, then the leading group's
     consultation: ``meeting`` (prepared, the case on its agenda), ``held`` (attendance),
     ``minutes`` (the decision and the draft), ``signoff`` (the leader signs), ``issue`` (the
-    minutes issued move the case on); ``reply``, ``accept``, ``object:<route>``, ``outcome``,
-    ``archive``, ``withdraw``. ``template`` indexes the
-    category's templates in PROFILES; ``days`` is how long ago the case came in.
+    minutes issued move the case on), ``done`` (the departments carry out its tasks);
+    ``reply``, ``accept``, ``object:<route>``, ``outcome``, ``archive``, ``withdraw``.
+    ``template`` indexes the category's templates in PROFILES; ``days`` is how long ago the
+    case came in.
     """
 
     steps: str
@@ -148,7 +150,7 @@ SCENARIOS = [
       "window", (9, 15)),
     # replied (已答复)
     S(REPLIED, "benefits", 0, "GW", "140830100002", "hotline_12333", (14, 25)),
-    S(f"classify:general escalate {CONSULTED} reply", "special_payment", 1, "GW",
+    S(f"classify:general escalate {CONSULTED} done reply", "special_payment", 1, "GW",
       "140830100201", "medical_website", (30, 45)),
     S(REPLIED, "contribution_base", 2, "FLD", "140830101", "etax", (14, 25)),
     # objected (有异议)
@@ -165,7 +167,7 @@ SCENARIOS = [
     S("classify:simple archive", "service_complaint", 1, "GW", "140830100002", "hotline_12366",
       (20, 50)),
     S(f"{REPLIED} accept archive", "contribution_base", 0, "GW", "140830100", "window", (32, 58)),
-    S(f"classify:major {CONSULTED} reply accept archive", "collection_arrears", 2, "GW",
+    S(f"classify:major {CONSULTED} done reply accept archive", "collection_arrears", 2, "GW",
       "140830100", "window", (42, 58), LARGE_ARREARS),
     S("withdraw archive", "refund", 1, "GW", "140830100001", "window", (20, 45)),
     S(f"{REPLIED} accept archive", "registration_transfer", 1, "FLD", "140830101201", "window",
@@ -192,6 +194,7 @@ STEP_HOURS = {
     "minutes": (4, 16),
     "signoff": (4, 20),
     "issue": (2, 10),
+    "done": (16, 60),
     "reply": (4, 24),
     "accept": (16, 40),
     "object": (16, 48),
@@ -445,7 +448,7 @@ class CaseBuilder:
                 actor=users["leader"],
                 comment="同意成立专案组，由县领导小组办公室召集相关部门会商办理。",
             )
-        if name in ("meeting", "held", "minutes", "signoff", "issue"):
+        if name in ("meeting", "held", "minutes", "signoff", "issue", "done"):
             return self._consultation(case, name)
         if name == "reply":
             return dispute_reply(dispute=case, actor=clerk, text=self._reply(case))
@@ -538,8 +541,9 @@ class CaseBuilder:
                 place="县税务局三楼会议室",
                 host=users["leader"],
                 departments=departments,
-                people=[lgo],
-            )
+                people=[lgo, *(self.demo.officers[d.code] for d in departments
+                               if d.code in self.demo.officers)],
+            )  # fmt: skip
             return agenda_add(meeting=meeting, actor=lgo, dispute=case)
         meeting = Meeting.objects.filter(agenda__dispute=case).latest("pk")
         if step == "held":
@@ -570,6 +574,16 @@ class CaseBuilder:
                 f"{case.centre.name}关于{case.number}号争议事项办理情况的汇报，"
                 "各部门结合职责提出了意见，经充分讨论，议定如下事项。",
             )
+        if step == "done":
+            for task in DecisionTask.objects.filter(
+                item__dispute=case, status=DecisionTask.Status.OPEN
+            ).select_related("department"):
+                decision_task_complete(
+                    task=task,
+                    actor=self.demo.officers.get(task.department.code, lgo),
+                    result="已按会商决定办理完毕，并将结果告知属地处理中心。",
+                )
+            return case
         if step == "signoff":
             minutes_submit(meeting=meeting, actor=lgo, sign_off_by=users["leader"])
             return minutes_sign_off(meeting=meeting, actor=users["leader"], approve=True)
@@ -643,6 +657,7 @@ def _redate(dispute_id: int, since: datetime.datetime, moment: datetime.datetime
         (Transfer, {"dispute_id": dispute_id}, ("at",)),
         (Meeting, {"agenda__dispute_id": dispute_id}, ("created_at", "held_recorded_at")),
         (AgendaItem, {"dispute_id": dispute_id}, ("decided_at", "applied_at")),
+        (DecisionTask, {"item__dispute_id": dispute_id}, ("done_at",)),
         (Minutes, {"meeting__agenda__dispute_id": dispute_id},
          ("drafted_at", "signed_off_at", "issued_at")),
     ]  # fmt: skip

@@ -293,6 +293,7 @@ def test_issued_minutes_are_numbered_and_move_the_case_on_to_the_reply(world):
     assert decided.actor == world.lgo
     assert (decided.from_state, decided.to_state) == (State.SPECIAL_HANDLING, State.AWAITING_REPLY)
     assert decided.data["minutes"] == minutes.number
+    assert decided.note.startswith(minutes.number) and d.handling_opinion in decided.note
     # The reply's clock starts; the meeting's task has its deadline, for its owner.
     assert d.deadlines.filter(stage=Stage.REPORT_BACK, status="open").exists()
     task = DecisionTask.objects.get(item__dispute=d)

@@ -254,3 +254,49 @@ def test_without_time_machine_the_steps_are_redated_to_their_moments(monkeypatch
     assert any(e.at < now - datetime.timedelta(days=14) for e in entries)
     for case in Dispute.objects.filter(state=State.ARCHIVED):
         assert case.closed_at <= case.archived_at < now - datetime.timedelta(hours=1)
+
+
+def test_a_demo_major_case_went_from_escalation_through_a_meeting_and_minutes_to_the_reply():
+    from consultations.models import Meeting, Minutes
+
+    load_demo()
+    minutes = Minutes.objects.filter(status=Minutes.Status.ISSUED).select_related("meeting")
+    replied = [
+        m
+        for m in minutes
+        if m.meeting.agenda.filter(
+            dispute__state=State.REPLIED, dispute__escalated_at__isnull=False
+        )
+    ]
+    assert replied, "no demo case replied after issued minutes"
+    meeting = replied[0].meeting
+    case = meeting.agenda.get().dispute
+    assert meeting.invited_departments.count() >= 3
+    assert meeting.attendances.filter(present=True).count() >= 2
+    assert replied[0].number.startswith("会纪〔")
+    path = list(case.timeline.order_by("at", "pk").values_list("action", flat=True))
+    steps = [
+        "disputes.case.escalated",
+        "disputes.case.approved",
+        "consultations.meeting.scheduled",
+        "consultations.meeting.held",
+        "disputes.case.decided",
+        "disputes.case.replied",
+    ]
+    assert [a for a in path if a in steps] == steps
+    # Every step timed: each one its own moment, in order, and a deadline for each stage.
+    moments = [case.timeline.filter(action=a).values_list("at", flat=True).get() for a in steps]
+    assert moments == sorted(moments) and len(set(moments)) == len(moments)
+    assert case.timeline.filter(action="consultations.task.done").exists()
+    stages = set(case.deadlines.values_list("stage", flat=True))
+    assert {"leader_approval", "consultation_meeting", "decision_task", "report_back"} <= stages
+    # The workbench has work: a meeting in preparation and minutes still in draft.
+    assert Meeting.objects.filter(status=Meeting.Status.PLANNED).exists()
+    assert Minutes.objects.filter(status=Minutes.Status.DRAFT).exists()
+
+
+def test_a_demo_meeting_sent_a_long_idle_enterprise_to_the_court():
+    from consultations.models import CourtEnforcement
+
+    load_demo()
+    assert CourtEnforcement.objects.filter(dispute__is_large_arrears=True).exists()
