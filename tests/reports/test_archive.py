@@ -175,6 +175,7 @@ def test_verify_archive_lists_archived_cases_never_frozen_and_can_freeze_them(wo
     out = StringIO()
     call_command("verify_archive", "--freeze", stdout=out, stderr=StringIO())
     assert f"已固化案件{d.number}：5份文书。" in out.getvalue()
+    assert "已核验5份归档文书，0份被改动或丢失。" in out.getvalue()
     assert ArchivedDocument.objects.filter(dispute=d).count() == 5
 
 

@@ -19,6 +19,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, freeze=False, **options):
+        # Freeze what was never frozen first, so that the check below covers it too.
+        for dispute in archive.unfrozen_archived_cases().order_by("pk"):
+            if freeze:
+                frozen = archive.archive_freeze(dispute.pk)
+                self.stdout.write(
+                    _("Froze case %(number)s: %(count)d document(s).")
+                    % {"number": dispute.number, "count": len(frozen)}
+                )
+            else:
+                self.stderr.write(
+                    _("NOT FROZEN: case %(number)s is archived but its file is not frozen yet.")
+                    % {"number": dispute.number}
+                )
         checked = 0
         bad = 0
         for doc, status in archive.integrity_report():
@@ -36,18 +49,6 @@ class Command(BaseCommand):
                     "file": doc.file.name,
                 }
             )
-        for dispute in archive.unfrozen_archived_cases().order_by("pk"):
-            if freeze:
-                frozen = archive.archive_freeze(dispute.pk)
-                self.stdout.write(
-                    _("Froze case %(number)s: %(count)d document(s).")
-                    % {"number": dispute.number, "count": len(frozen)}
-                )
-            else:
-                self.stderr.write(
-                    _("NOT FROZEN: case %(number)s is archived but its file is not frozen yet.")
-                    % {"number": dispute.number}
-                )
         self.stdout.write(
             _("%(checked)d archived document(s) checked, %(bad)d altered or missing.")
             % {"checked": checked, "bad": bad}
