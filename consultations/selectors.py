@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consultations.models import (
     AgendaItem,
@@ -289,3 +290,27 @@ def opinions_side_by_side(dispute) -> list[DepartmentTask]:
             and task.deadline.due_at <= now
         )
     return tasks
+
+
+def awaited_tasks(dispute, now=None):
+    """Pending sub-tasks whose deadline has not passed: consolidation waits for these.
+
+    A sub-task past its due moment no longer holds the case up; it shows as overdue. A paused
+    clock (the case waits on the payer) has not run out.
+    """
+    now = now or timezone.now()
+    return DepartmentTask.objects.filter(
+        dispute=dispute, status=DepartmentTask.Status.PENDING
+    ).exclude(deadline__due_at__lte=now, deadline__paused_at__isnull=True)
+
+
+def consolidation_waits_for(dispute) -> str:
+    """Why the lead cannot consolidate yet: the departments whose opinions are awaited."""
+    if dispute.state != State.JOINT_HANDLING:
+        return ""
+    waiting = list(awaited_tasks(dispute).values_list("department__name", flat=True))
+    if not waiting:
+        return ""
+    return _("Opinions are still awaited from: %(departments)s.") % {
+        "departments": "、".join(waiting)
+    }

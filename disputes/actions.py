@@ -25,6 +25,9 @@ class CaseAction:
     permitted: Callable[[Dispute, object], bool] | None = None
     possible: Callable[[Dispute], bool] | None = None
     style: str = "primary"
+    # Why the action is not possible now, when the state alone does not say it (e.g. a
+    # transition's condition): a message for the user, or "" to fall back to the state.
+    why_not: Callable[[Dispute], str] | None = None
 
     def is_permitted(self, dispute: Dispute, user) -> bool:
         if self.permitted is not None:

@@ -413,9 +413,11 @@ class CaseActionView(View):
         if not self.action.is_permitted(self.dispute, request.user):
             raise PermissionDenied(_("You are not allowed to take this action on this case."))
         if not self.action.is_possible(self.dispute):
+            reason = self.action.why_not(self.dispute) if self.action.why_not else ""
             messages.warning(
                 request,
-                _("“%(action)s” is not possible while the case is “%(state)s”.")
+                reason
+                or _("“%(action)s” is not possible while the case is “%(state)s”.")
                 % {"action": self.action.label, "state": self.dispute.get_state_display()},
             )
             return redirect("disputes:detail", number=self.dispute.number)

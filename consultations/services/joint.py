@@ -10,7 +10,7 @@ from guardian.shortcuts import assign_perm
 
 from consultations.handlers import OPINION_STATES
 from consultations.models import DepartmentTask, DisciplineReferral
-from consultations.selectors import refusing_filter
+from consultations.selectors import awaited_tasks, refusing_filter
 from departments.models import Department
 from disputes import rules
 from disputes.access import VIEW, drop_unit_grants
@@ -95,17 +95,6 @@ def opinion_give(
 
 def unsettled_tasks(dispute: Dispute):
     return DepartmentTask.objects.filter(dispute=dispute, status=DepartmentTask.Status.PENDING)
-
-
-def awaited_tasks(dispute: Dispute, now=None):
-    """Pending sub-tasks whose deadline has not passed: consolidation waits for these.
-
-    A sub-task past its due moment no longer holds the case up; it shows as overdue.
-    """
-    now = now or timezone.now()
-    return unsettled_tasks(dispute).exclude(
-        deadline__due_at__lte=now, deadline__paused_at__isnull=True
-    )
 
 
 def opinions_settled(dispute: Dispute) -> bool:

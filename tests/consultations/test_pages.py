@@ -327,3 +327,14 @@ def test_the_case_page_no_longer_offers_a_manual_decision(client, world):
         "actions"
     ]]  # fmt: skip
     assert "decide" not in actions
+
+
+def test_the_consolidation_page_says_whose_opinion_is_awaited(client, world):
+    d = scenarios.joint_handling(world)
+    login(client, world.coordinator)
+
+    response = client.get(reverse("consultations:consolidate", args=[d.number]), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("disputes:detail", args=[d.number])
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(world.hr.name in m and world.tax.name in m for m in messages), messages
