@@ -49,10 +49,12 @@ def _options(part) -> dict:
 def documents_of(dispute: Dispute):
     """(kind, part or None) of each rendered document of the case file, in filing order."""
     for kind in all_kinds():
-        if not kind.archived or not kind.is_available(dispute):
+        if not kind.archived:
             continue
-        for part in list(kind.parts(dispute)) if kind.has_parts else [None]:
-            yield kind, part
+        if kind.has_parts:
+            yield from ((kind, part) for part in kind.parts(dispute))
+        elif kind.is_available(dispute):
+            yield kind, None
 
 
 def _issuer(dispute: Dispute, kind, part) -> str:

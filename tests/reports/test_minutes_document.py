@@ -179,3 +179,18 @@ def test_a_major_case_decided_by_issued_minutes_archives_them(
     assert number in pdf.read(frozen.read()).flat
     cover = pdf.read(d.archived_documents.get(kind="archive_cover").read()).flat
     assert f"会议纪要（{number}）领导小组办公室" in cover
+
+
+def test_earlier_minutes_stay_available_while_the_latest_meeting_has_none(client, world, thursday):
+    d = scenarios.special_handling(world)
+    first = meeting(world, d, title="第一次会商", held_at=at("2026-11-10 09:00"))
+    meeting(world, d, title="第二次会商", held_at=at("2026-11-18 09:00"), minutes=False)
+    with pytest.raises(DocumentUnavailable):
+        render("minutes", d)  # the latest meeting's minutes are not drafted
+    client.force_login(world.lgo)
+    page = client.get(reverse("disputes:detail", args=[d.number])).content.decode()
+    part_url = reverse("reports:document_part", args=[d.number, "minutes", first.pk])
+    assert part_url in page
+    response = client.get(part_url)
+    assert response.status_code == 200
+    assert "第一次会商" in pdf.read(response.content).flat
