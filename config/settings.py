@@ -189,6 +189,8 @@ else:
         "data_folder_in": str(_queue_dir / "in"),
         "data_folder_out": str(_queue_dir / "in"),
         "processed_folder": str(_queue_dir / "processed"),
+        # Exchange bindings (broadcast, remote control): kombu's default is ./control.
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = None
