@@ -224,6 +224,10 @@ def agenda_add(*, meeting: Meeting, actor, dispute: Dispute) -> AgendaItem:
     with transaction.atomic():
         locked = _lock(meeting)
         _require_planned(locked)
+        # The case as it is now, not as the caller last saw it.
+        dispute = (
+            Dispute.objects.select_for_update().select_related("jurisdiction").get(pk=dispute.pk)
+        )
         if not visible_disputes(actor).filter(pk=dispute.pk).exists():
             raise DisputeError(_("No such case."))
         if not dispute.jurisdiction.path.startswith(locked.office.jurisdiction.path):

@@ -138,7 +138,9 @@ def test_the_case_page_has_a_query_budget(client, world, django_assert_max_num_q
     # session, user, staff, roles, the case, parties, insurance types, co-departments, tasks,
     # attachments, linked cases, timeline, the access log row, the action checks, the time
     # limits section (deadlines, extension requests, pause, calendar), the documents section
-    # (referral, department sheets, meetings with minutes), unread notifications
-    with django_assert_max_num_queries(29):
+    # (referral, department sheets, meetings with minutes), the consolidation's condition (every
+    # opinion in or overdue), what the leading group has on the case (one query of EXISTS for
+    # the consultations section and actions), unread notifications
+    with django_assert_max_num_queries(30):
         response = client.get(reverse("disputes:detail", args=[d.number]))
     assert response.status_code == 200
