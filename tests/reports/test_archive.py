@@ -187,3 +187,21 @@ def test_an_archived_case_not_yet_frozen_renders_on_request(world, client):
     assert "卷内目录" in pdf.read(response.content).flat
     page = client.get(reverse("disputes:detail", args=[d.number])).content.decode()
     assert "案卷正在固化归档" in page
+
+
+def test_the_admin_shows_the_archive_read_only(world, client, django_capture_on_commit_callbacks):
+    from django.contrib.auth import get_user_model
+
+    d = archived(world, django_capture_on_commit_callbacks)
+    admin_user = get_user_model().objects.create_superuser("root", password="pw-Secret-123")
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:reports_archiveddocument_changelist"))
+    assert listing.status_code == 200
+    assert d.number in listing.content.decode()
+    doc = ArchivedDocument.objects.filter(dispute=d).first()
+    change = client.post(
+        reverse("admin:reports_archiveddocument_change", args=[doc.pk]), {"sha256": "0" * 64}
+    )
+    assert change.status_code == 403
+    doc.refresh_from_db()
+    assert doc.verify() == ArchivedDocument.Integrity.INTACT
