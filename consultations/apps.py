@@ -35,7 +35,12 @@ class ConsultationsConfig(AppConfig):
         from disputes.timeline import register_labels
 
         post_transition.connect(handlers.sync_department_tasks, sender=Dispute)
-        conditions.register("consolidate", services.opinions_settled)
+        conditions.register(
+            "consolidate", services.opinions_settled, why_not=selectors.consolidation_waits_for
+        )
+        # A case sent to the court is followed until the court reports back: only then is the
+        # file complete enough to archive.
+        conditions.register("archive", services.court_reported, why_not=services.court_awaited)
         register_labels(
             {
                 "consultations.opinion.given": _("Department opinion given"),

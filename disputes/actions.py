@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django_fsm import can_proceed
 
+from disputes import conditions
 from disputes.models import Dispute
 
 
@@ -39,6 +40,14 @@ class CaseAction:
         if self.possible is not None:
             return bool(self.possible(dispute))
         return can_proceed(getattr(dispute, self.transition), check_conditions=True)
+
+    def reason_not_possible(self, dispute: Dispute) -> str:
+        """Why the action cannot be taken now, when more than the state says it ("" if not)."""
+        if self.why_not is not None:
+            return self.why_not(dispute)
+        if self.transition is not None:
+            return conditions.why_not(self.transition, dispute)
+        return ""
 
 
 _registry: dict[str, CaseAction] = {}

@@ -488,6 +488,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         source=[State.CLOSED, State.RESOLVED_ON_SPOT, State.WITHDRAWN],
         target=State.ARCHIVED,
         permission=rules.can_handle_at_centre,
+        conditions=[guard("archive")],
         custom={"action": "disputes.case.archived", "label": _("Archive")},
     )
     def archive(self, *, archive_number):

@@ -16,9 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, can_proceed
 
 from departments.models import Centre
+from disputes import conditions
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import (
     OPEN_STATES,
@@ -109,8 +110,17 @@ def run_transition(
                     _("“%(action)s” is not possible while the case is “%(state)s”.")
                     % {"action": transition_label(name), "state": case.get_state_display()}
                 )
-            if not has_transition_perm(method, actor):
+            # The permission alone first (django-fsm's has_transition_perm also folds in the
+            # conditions, which would tell a permitted user "not allowed" for a case that only
+            # waits for something), then the conditions with their reason.
+            if not method._django_fsm.has_transition_perm(case, case.state, actor):
                 raise ActionNotPermitted()
+            if not can_proceed(method, check_conditions=True):
+                raise DisputeError(
+                    conditions.why_not(name, case)
+                    or _("“%(action)s” is not possible yet for case %(number)s.")
+                    % {"action": transition_label(name), "number": case.number}
+                )
             source = case.state
             method(**kwargs)
             case.save()

@@ -413,7 +413,7 @@ class CaseActionView(View):
         if not self.action.is_permitted(self.dispute, request.user):
             raise PermissionDenied(_("You are not allowed to take this action on this case."))
         if not self.action.is_possible(self.dispute):
-            reason = self.action.why_not(self.dispute) if self.action.why_not else ""
+            reason = self.action.reason_not_possible(self.dispute)
             messages.warning(
                 request,
                 reason

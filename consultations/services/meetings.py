@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from consultations import rules as meeting_rules
 from consultations.models import (
@@ -138,7 +138,10 @@ def meeting_update(
         before_people = set(locked.invited_people.values_list("pk", flat=True))
         keep_depts = {d.pk for d in departments}
         keep_people = {p.pk for p in [host, *people]}
-        locked.invited_departments.remove(*(before_depts - keep_depts))
+        dropped = list(Department.objects.filter(pk__in=before_depts - keep_depts))
+        locked.invited_departments.remove(*dropped)
+        for item in locked.agenda.select_related("dispute"):
+            _release(item.dispute, dropped, leaving=locked)
         locked.invited_people.remove(*(before_people - keep_people))
         Attendance.objects.filter(meeting=locked, user_id__in=before_people - keep_people).delete()
         _invite(
@@ -205,6 +208,26 @@ def _grant(dispute: Dispute, departments) -> None:
             assign_perm(VIEW, department.group, dispute)
 
 
+def _release(dispute: Dispute, departments, *, leaving: Meeting) -> None:
+    """The meeting no longer brings these departments to the case: withdraw their view grant,
+    unless the case is theirs anyway or another live meeting on it still invites them."""
+    for department in departments:
+        if department.group_id is None:
+            continue
+        if dispute.lead_department_id == department.pk:
+            continue
+        if dispute.co_departments.filter(pk=department.pk).exists():
+            continue
+        still_invited = (
+            AgendaItem.objects.filter(dispute=dispute, meeting__invited_departments=department)
+            .exclude(meeting=leaving)
+            .exclude(meeting__status=Meeting.Status.CANCELLED)
+            .exists()
+        )
+        if not still_invited:
+            remove_perm(VIEW, department.group, dispute)
+
+
 def attendance_add(
     *, meeting: Meeting, actor, name: str, department=None, position: str = ""
 ) -> Attendance:
@@ -269,6 +292,7 @@ def agenda_remove(*, item: AgendaItem, actor) -> None:
         locked = _lock(meeting)
         _require_planned(locked)
         item.delete()
+        _release(item.dispute, locked.invited_departments.all(), leaving=locked)
         timeline_add(
             dispute=item.dispute,
             actor=actor,
@@ -286,7 +310,9 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
         _require_planned(locked)
         locked.status = Meeting.Status.CANCELLED
         locked.save(update_fields=["status"])
+        departments = list(locked.invited_departments.all())
         for item in locked.agenda.select_related("dispute"):
+            _release(item.dispute, departments, leaving=locked)
             timeline_add(
                 dispute=item.dispute,
                 actor=actor,
@@ -735,6 +761,26 @@ def court_report(*, enforcement: CourtEnforcement, actor, report: str) -> CourtE
             data={"court": enforcement.court.name},
         )
     return locked
+
+
+def court_reported(dispute: Dispute) -> bool:
+    """The archive transition's precondition: no enforcement is still awaiting the court."""
+    return not CourtEnforcement.objects.filter(
+        dispute=dispute, status=CourtEnforcement.Status.PENDING
+    ).exists()
+
+
+def court_awaited(dispute: Dispute) -> str:
+    enforcement = (
+        CourtEnforcement.objects.filter(dispute=dispute, status=CourtEnforcement.Status.PENDING)
+        .select_related("court")
+        .first()
+    )
+    if enforcement is None:
+        return ""
+    return _(
+        "The file cannot be archived yet: %(court)s has not reported back on the enforcement."
+    ) % {"court": enforcement.court.name}
 
 
 def open_cases_for_agenda(meeting: Meeting, user):

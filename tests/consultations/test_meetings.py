@@ -481,3 +481,71 @@ def test_a_cancelled_meeting_tells_the_invited_and_the_cases(world):
     assert len(inbox(world.officer_hr, "consultations.meeting.changed")) == 1
     with pytest.raises(DisputeError):
         hold(world, meeting)
+
+
+def test_a_case_sent_to_the_court_is_archived_only_once_the_court_reports(world, client):
+    from disputes import services
+    from disputes.actions import actions_for
+
+    d = scenarios.sent_to_court(world)
+    services.dispute_reply(dispute=d, actor=world.clerk, text="答复")
+    d = services.dispute_accept(dispute=d, actor=world.clerk)
+    assert d.state == State.CLOSED
+
+    assert "archive" not in [a.key for a in actions_for(d, world.clerk)]
+    with pytest.raises(DisputeError, match=world.court.name):
+        services.dispute_archive(dispute=d, actor=world.clerk)
+    client.force_login(world.clerk)
+    response = client.get(f"/cases/{d.number}/archive/", follow=True)
+    assert world.court.name in response.content.decode()
+    d.refresh_from_db()
+    assert d.state == State.CLOSED
+
+    consultation_services.court_report(
+        enforcement=CourtEnforcement.objects.get(dispute=d), actor=world.lgo, report="执行完毕"
+    )
+    assert "archive" in [a.key for a in actions_for(d, world.clerk)]
+    assert services.dispute_archive(dispute=d, actor=world.clerk).state == State.ARCHIVED
+
+
+def test_cancelling_a_meeting_withdraws_the_view_it_gave(world):
+    d = scenarios.special_handling(world)
+    meeting = prepare(world, d, departments=[world.tax, world.medical])
+    assert d in visible_disputes(world.officer_medical)
+
+    consultation_services.meeting_cancel(meeting=meeting, actor=world.lgo, reason="改期")
+
+    assert d not in visible_disputes(world.officer_medical)
+    assert d in visible_disputes(world.officer_tax)  # the lead department's own case
+
+
+def test_a_department_invited_to_another_meeting_on_the_case_keeps_it(world):
+    d = scenarios.special_handling(world)
+    first = prepare(world, d, departments=[world.medical])
+    prepare(world, d, departments=[world.medical])
+
+    consultation_services.meeting_cancel(meeting=first, actor=world.lgo, reason="合并召开")
+
+    assert d in visible_disputes(world.officer_medical)
+
+
+def test_taking_a_case_off_the_agenda_or_a_department_off_the_list_withdraws_the_view(world):
+    d = scenarios.special_handling(world)
+    other = scenarios.special_handling(world)
+    meeting = prepare(world, d, other, departments=[world.medical, world.gov])
+
+    consultation_services.agenda_remove(item=meeting.agenda.get(dispute=d), actor=world.lgo)
+    assert d not in visible_disputes(world.officer_medical)
+    assert other in visible_disputes(world.officer_medical)
+
+    consultation_services.meeting_update(
+        meeting=meeting,
+        actor=world.lgo,
+        title=meeting.title,
+        held_at=meeting.held_at,
+        place=meeting.place,
+        host=world.leader,
+        departments=[world.gov],
+    )
+    assert other not in visible_disputes(world.officer_medical)
+    assert other in visible_disputes(world.officer_gov)
