@@ -11,10 +11,18 @@ import chinese_calendar
 from django.db import transaction
 from django.utils import timezone
 
-from consultations.models import AgendaItem, DecisionTask, DepartmentTask, Meeting, Minutes
+from consultations.models import (
+    AgendaItem,
+    CourtEnforcement,
+    DecisionTask,
+    DepartmentTask,
+    Meeting,
+    Minutes,
+)
 from consultations.services import (
     TaskData,
     agenda_add,
+    court_report,
     decision_task_complete,
     dispute_approve,
     dispute_consolidate,
@@ -582,6 +590,15 @@ class CaseBuilder:
                     task=task,
                     actor=self.demo.officers.get(task.department.code, lgo),
                     result="已按会商决定办理完毕，并将结果告知属地处理中心。",
+                )
+            for enforcement in CourtEnforcement.objects.filter(
+                dispute=case, status=CourtEnforcement.Status.PENDING
+            ).select_related("court"):
+                court_report(
+                    enforcement=enforcement,
+                    actor=lgo,
+                    report=f"{enforcement.court.name}已立案执行，扣划被执行企业存款，"
+                    "所得优先抵缴职工社会保险费，执行完毕。",
                 )
             return case
         if step == "signoff":
