@@ -154,6 +154,23 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "centre@localhost")
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport under var/.
 REDIS_URL = env_str("REDIS_URL", "")
+
+# The cache counts wrong guesses on the public status page: shared by every process through
+# Redis in production, per process on the embedded default.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "centre",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Where payers reach the public status page (/status/), printed on the receipt; empty when the
+# centre does not expose it beyond its intranet.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"

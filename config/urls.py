@@ -2,10 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from disputes.views import public_status
+
 urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("departments.urls")),
     path("cases/", include("disputes.urls")),
+    path("status/", public_status, name="public_status"),
     path("routing/", include("routing.urls")),
     path("consultations/", include("consultations.urls")),
     path("admin/", admin.site.urls),

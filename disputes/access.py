@@ -4,6 +4,7 @@ log, and showing a masked number in full."""
 import datetime
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
@@ -124,3 +125,27 @@ def revealed_payers(request, dispute: Dispute) -> set[int]:
         for key, until in request.session.get(_SESSION_KEY, {}).items()
         if key.startswith(prefix) and until > now
     }
+
+
+# -- the payers' public status page -----------------------------------------------------------
+
+STATUS_ATTEMPTS = 10  # wrong number/code pairs one address may try ...
+STATUS_WINDOW_SECONDS = 15 * 60  # ... in this many seconds
+
+
+def _status_key(address: str) -> str:
+    return f"status-failures:{address}"
+
+
+def status_locked_out(address: str) -> bool:
+    return cache.get(_status_key(address), 0) >= STATUS_ATTEMPTS
+
+
+def status_failed(address: str) -> None:
+    """Count a wrong guess; the count expires a window after the first one."""
+    key = _status_key(address)
+    if not cache.add(key, 1, STATUS_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, STATUS_WINDOW_SECONDS)

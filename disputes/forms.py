@@ -336,3 +336,12 @@ class GrantForm(forms.Form):
             raise ValidationError(_("Choose one department or one centre."))
         data["unit"] = department or centre
         return data
+
+
+class PublicStatusForm(forms.Form):
+    number = forms.CharField(label=_("Case number"), max_length=32)
+    code = forms.CharField(
+        label=_("Query code"),
+        max_length=16,
+        help_text=_("The eight characters printed on your acceptance receipt."),
+    )

@@ -5,6 +5,8 @@ called from ``disputes.services.run_transition`` (which locks the row, checks, s
 the timeline). Higher apps react through django-fsm's ``post_transition`` signal.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -158,7 +160,7 @@ NEXT_STEPS = {
     State.REFERRED: _("to be dispatched by the government office"),
     State.JOINT_HANDLING: _("department opinions, then consolidation"),
     State.ESCALATED: _("awaiting the leader's approval"),
-    State.SPECIAL_HANDLING: _("awaiting the special team's decision"),
+    State.SPECIAL_HANDLING: _("awaiting the consultation meeting's decision and minutes"),
     State.AWAITING_REPLY: _("written reply to the payer"),
     State.REPLIED: _("awaiting the payer's response"),
     State.OBJECTED: _("awaiting the outcome of the objection"),
@@ -179,6 +181,16 @@ class ObjectionRoute(models.TextChoices):
     RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
     ARBITRATION = "arbitration", _("Arbitration")
     LITIGATION = "litigation", _("Administrative litigation")
+
+
+# Letters and digits that cannot be mistaken for one another when read out or typed.
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTH = 8
+
+
+def new_query_code() -> str:
+    """The payer's secret for the public status page: 31^8 ≈ 8.5e11 possibilities."""
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 
 
 class DisputeQuerySet(models.QuerySet):
@@ -287,6 +299,13 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+    query_code = models.CharField(
+        _("query code"),
+        max_length=QUERY_CODE_LENGTH,
+        default=new_query_code,
+        editable=False,
+        help_text=_("Printed on the payer's receipt: with the case number it shows the progress."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -1,5 +1,7 @@
 """What a user may see: one rule, one query, used by every list, count and page."""
 
+import hmac
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -84,3 +86,20 @@ def get_dispute_for_user(user, number: str) -> Dispute:
         )
     except Dispute.DoesNotExist as exc:
         raise Http404("No such case") from exc
+
+
+def public_case(number: str, code: str) -> Dispute | None:
+    """The case a payer asks after with its number and query code, or None.
+
+    The comparison takes the same time whether the code is right or wrong, and a wrong code
+    says no more than an unknown number.
+    """
+    case = (
+        Dispute.objects.select_related("centre", "category")
+        .filter(number=number.strip().upper())
+        .first()
+    )
+    expected = case.query_code if case is not None else "-" * len(code or "-")
+    if not hmac.compare_digest(expected.encode(), (code or "").strip().upper().encode()):
+        return None
+    return case

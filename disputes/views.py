@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,12 +29,13 @@ from disputes.forms import (
     ObjectForm,
     OutcomeForm,
     PayerFormSet,
+    PublicStatusForm,
     ReplyForm,
     WithdrawForm,
 )
 from disputes.models import OPEN_STATES, AccessLog, Attachment, Party, Payer, TimelineEntry
 from disputes.sections import sections_for
-from disputes.selectors import get_dispute_for_user, visible_disputes
+from disputes.selectors import get_dispute_for_user, public_case, visible_disputes
 
 PAGE_SIZE = 25
 
@@ -547,3 +548,28 @@ class WithdrawView(CaseActionView):
             reason=form.cleaned_data["reason"],
             expected_state=expected_state,
         )
+
+
+def public_status(request):
+    """Payers check a case's progress with its number and the query code on their receipt.
+
+    No log-in, no personal data: the state, the dates and the unit that handles it. Wrong
+    guesses from one address are limited (``access.STATUS_ATTEMPTS``)."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form = PublicStatusForm(request.POST or None)
+    case = None
+    address = request.META.get("REMOTE_ADDR", "")
+    if request.method == "POST":
+        if access.status_locked_out(address):
+            form.is_valid()
+            form.add_error(None, _("Too many wrong attempts. Please try again in 15 minutes."))
+        elif form.is_valid():
+            case = public_case(form.cleaned_data["number"], form.cleaned_data["code"])
+            if case is None:
+                access.status_failed(address)
+                form.add_error(
+                    None,
+                    _("No case matches this number and query code. Check both on your receipt."),
+                )
+    return render(request, "disputes/public_status.html", {"form": form, "case": case})

@@ -9,7 +9,9 @@ numbers stay in the system, where showing one is a deliberate, logged action. Wh
 number looks the case up by its case number.
 """
 
+from django.conf import settings
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,6 +76,12 @@ def receipt_context(dispute, **opts) -> dict:
         "reply_days": days,
         "reply_due": due,
         "simple": dispute.classification == Classification.SIMPLE,
+        # The public status page, where the centre exposes it (PUBLIC_BASE_URL).
+        "status_url": (
+            settings.PUBLIC_BASE_URL.rstrip("/") + reverse("public_status")
+            if settings.PUBLIC_BASE_URL
+            else ""
+        ),
     }
 
 

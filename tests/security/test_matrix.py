@@ -121,6 +121,7 @@ MATRIX = {
     "accounts:login": ("get", None, None, None, [200] + [302] * 13),
     "accounts:logout": ("post", None, None, None, [302] * 14),
     "reports:home": ("get", None, None, None, ALL_LOGGED_IN),
+    "public_status": ("get", None, None, None, [200] * 14),
     "reports:inbox": ("get", None, None, None, ALL_LOGGED_IN),
     "routing:pause": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
     "routing:resume": ("get", paused, None, None, REGISTERED_CENTRE_ACTS),

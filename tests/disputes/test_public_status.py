@@ -1,0 +1,100 @@
+"""Payers check progress on the public status page with the case number and query code."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from disputes import access
+from disputes.models import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH
+from reports.documents.render import render_pdf
+from tests import scenarios
+from tests.reports.pdf import read
+
+pytestmark = pytest.mark.django_db
+
+URL = "/status/"
+NO_MATCH = "没有与该案件编号和查询码相符的案件"
+
+
+@pytest.fixture(autouse=True)
+def _no_earlier_guesses():
+    # Only this page's counters: on Redis the cache shares its server with Celery.
+    for address in ("127.0.0.1", "10.1.2.3"):
+        cache.delete(access._status_key(address))
+    yield
+    for address in ("127.0.0.1", "10.1.2.3"):
+        cache.delete(access._status_key(address))
+
+
+def ask(client, number, code, address="127.0.0.1"):
+    return client.post(URL, {"number": number, "code": code}, REMOTE_ADDR=address)
+
+
+def test_the_page_is_at_status_and_needs_no_log_in(client):
+    assert reverse("public_status") == URL
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "查询码" in response.content.decode()
+
+
+def test_a_payer_sees_the_state_of_their_case_and_nothing_personal(client, world):
+    d = scenarios.joint_handling(world)
+    payer = d.parties.get().payer
+
+    page = ask(client, d.number, d.query_code).content.decode()
+
+    assert 'id="case-status"' in page
+    assert d.number in page and "联办中" in page and world.centre_a.name in page
+    for secret in (payer.name, payer.id_number, payer.masked_id_number, payer.phone, d.claim):
+        assert secret not in page
+
+
+def test_the_code_may_be_typed_in_lower_case_with_spaces(client, world):
+    d = scenarios.registered(world)
+    page = ask(client, f" {d.number.lower()} ", f" {d.query_code.lower()} ").content.decode()
+    assert 'id="case-status"' in page
+
+
+def test_a_wrong_code_says_no_more_than_an_unknown_number(client, world):
+    d = scenarios.registered(world)
+    wrong = "2" * QUERY_CODE_LENGTH if d.query_code != "2" * QUERY_CODE_LENGTH else "3" * 8
+
+    wrong_code = ask(client, d.number, wrong).content.decode()
+    unknown = ask(client, "GA-2026-999999", d.query_code).content.decode()
+
+    assert NO_MATCH in wrong_code and NO_MATCH in unknown
+    assert 'id="case-status"' not in wrong_code and 'id="case-status"' not in unknown
+    assert d.get_state_display() not in wrong_code
+
+
+def test_ten_wrong_guesses_lock_the_address_out_for_a_while(client, world):
+    d = scenarios.registered(world)
+    for _ in range(access.STATUS_ATTEMPTS):
+        ask(client, d.number, "WRONGXX2")
+
+    locked = ask(client, d.number, d.query_code).content.decode()
+    assert "尝试次数过多" in locked and 'id="case-status"' not in locked
+    elsewhere = ask(client, d.number, d.query_code, address="10.1.2.3").content.decode()
+    assert 'id="case-status"' in elsewhere
+
+
+def test_every_case_gets_a_code_of_its_own(world):
+    codes = [scenarios.registered(world).query_code for _ in range(20)]
+    assert len(set(codes)) == 20
+    assert all(len(c) == QUERY_CODE_LENGTH and set(c) <= set(QUERY_CODE_ALPHABET) for c in codes)
+
+
+def test_the_case_page_shows_the_code_only_to_those_who_handle_the_case(client, world):
+    d = scenarios.joint_handling(world)
+    client.force_login(world.clerk)
+    assert d.query_code in client.get(f"/cases/{d.number}/").content.decode()
+    client.force_login(world.supervisor)
+    assert d.query_code not in client.get(f"/cases/{d.number}/").content.decode()
+
+
+def test_the_receipt_gives_the_code_and_where_to_check(settings, world):
+    d = scenarios.registered(world)
+    assert d.query_code in read(render_pdf("receipt", d)).flat
+
+    settings.PUBLIC_BASE_URL = "https://sbf.example.gov.cn/"
+    assert "https://sbf.example.gov.cn/status/" in read(render_pdf("receipt", d)).flat
