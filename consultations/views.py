@@ -241,8 +241,9 @@ def _meeting(request, pk, *, run=False):
     return meeting
 
 
-def _acted(request, meeting, call, success: str):
-    """Run a service for a POST on a meeting page; its refusals come back as messages."""
+def _acted(request, meeting, call, success: str, *, back_to: str = "consultations:meeting"):
+    """Run a service for a POST on a meeting (or its minutes') page; its refusals come back as
+    messages on the page it came from."""
     try:
         call()
     except ActionNotPermitted as exc:
@@ -251,7 +252,11 @@ def _acted(request, meeting, call, success: str):
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
-    return redirect("consultations:meeting", pk=meeting.pk)
+    return redirect(back_to, pk=meeting.pk)
+
+
+def _minutes_acted(request, meeting, call, success: str):
+    return _acted(request, meeting, call, success, back_to="consultations:minutes")
 
 
 @login_required
@@ -675,18 +680,6 @@ def minutes_issue(request, pk):
         lambda: services.minutes_issue(meeting=meeting, actor=request.user),
         _("Minutes issued: numbered, and the cases moved on."),
     )
-
-
-def _minutes_acted(request, meeting, call, success: str):
-    try:
-        call()
-    except ActionNotPermitted as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DisputeError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("consultations:minutes", pk=meeting.pk)
 
 
 @login_required
