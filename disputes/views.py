@@ -6,14 +6,14 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from departments.models import Jurisdiction, Role, roles_of
 from disputes import access, rules, services
@@ -550,13 +550,12 @@ class WithdrawView(CaseActionView):
         )
 
 
+@require_http_methods(["GET", "POST"])
 def public_status(request):
     """Payers check a case's progress with its number and the query code on their receipt.
 
     No log-in, no personal data: the state, the dates and the unit that handles it. Wrong
     guesses from one address are limited (``access.STATUS_ATTEMPTS``)."""
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     form = PublicStatusForm(request.POST or None)
     case = None
     address = request.META.get("REMOTE_ADDR", "")
