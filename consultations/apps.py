@@ -83,7 +83,6 @@ class ConsultationsConfig(AppConfig):
                 "consultations:consolidate",
                 22,
                 transition="consolidate",
-                why_not=selectors.consolidation_waits_for,
             ),
             CaseAction(
                 "reassign",

@@ -26,9 +26,6 @@ class CaseAction:
     permitted: Callable[[Dispute, object], bool] | None = None
     possible: Callable[[Dispute], bool] | None = None
     style: str = "primary"
-    # Why the action is not possible now, when the state alone does not say it (e.g. a
-    # transition's condition): a message for the user, or "" to fall back to the state.
-    why_not: Callable[[Dispute], str] | None = None
 
     def is_permitted(self, dispute: Dispute, user) -> bool:
         if self.permitted is not None:
@@ -42,9 +39,8 @@ class CaseAction:
         return can_proceed(getattr(dispute, self.transition), check_conditions=True)
 
     def reason_not_possible(self, dispute: Dispute) -> str:
-        """Why the action cannot be taken now, when more than the state says it ("" if not)."""
-        if self.why_not is not None:
-            return self.why_not(dispute)
+        """Why the action cannot be taken now, when more than the state says it ("" if not):
+        what its transition's registered conditions say."""
         if self.transition is not None:
             return conditions.why_not(self.transition, dispute)
         return ""
