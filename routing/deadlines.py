@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import ROLE_GROUP_NAMES, Centre, Department, Role
-from disputes.models import Classification, Dispute, State
+from disputes.models import OPEN_STATES, Classification, Dispute, State
 from disputes.notifications import notify
+from disputes.services import timeline_add
 from routing.models import (
     Accountability,
+    CasePause,
     Deadline,
     DeadlineNotice,
     DeadlinePolicy,
@@ -182,6 +184,43 @@ def close_deadline(deadline: Deadline, *, at: datetime.datetime | None = None) -
     return deadline
 
 
+def shift(deadline: Deadline, extra_days: int) -> None:
+    """Move a deadline's due moment ``extra_days`` working days later (not saved)."""
+    due_date = timezone.localtime(deadline.due_at).date()
+    new_due, provisional = add_working_days_checked(due_date, extra_days)
+    deadline.due_at = end_of_working_day(new_due, timezone.get_current_timezone())
+    deadline.remind_at = _reminder_moment(timezone.now(), new_due)
+    deadline.working_days += extra_days
+    deadline.provisional = deadline.provisional or provisional
+    deadline.reminded_at = None
+
+
+def pause_end(*, dispute: Dispute, actor=None, note: str = "") -> CasePause | None:
+    """End the case's open pause, if any: every paused clock moves on by the working days it
+    stood still. The caller holds the case's lock (the resume action, or a transition)."""
+    pause = CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).first()
+    if pause is None:
+        return None
+    now = timezone.now()
+    today = timezone.localtime(now).date()
+    pause.ended_at, pause.ended_by = now, actor
+    pause.save(update_fields=["ended_at", "ended_by"])
+    for deadline in Deadline.objects.filter(dispute=dispute, paused_at__isnull=False):
+        stood = working_days_between(timezone.localtime(deadline.paused_at).date(), today)
+        if stood:
+            shift(deadline, stood)
+        deadline.paused_at = None
+        deadline.save()
+    timeline_add(
+        dispute=dispute,
+        actor=actor,
+        action="routing.clock.resumed",
+        note=note,
+        data={"paused_since": timezone.localtime(pause.started_at).isoformat()},
+    )
+    return pause
+
+
 def unclosed(dispute: Dispute, stages):
     return Deadline.objects.filter(
         dispute=dispute,
@@ -308,6 +347,10 @@ def on_registered(sender, dispute: Dispute, **kwargs):
 def on_transition(sender, instance: Dispute, name, source, target, **kwargs):
     """post_transition handler: runs inside the transition's transaction."""
     dispute = instance
+    if target not in OPEN_STATES:
+        # A case that is closed, withdrawn or archived waits on nobody: the pause ends with
+        # the open states, so the archiving clock (opened below) runs.
+        pause_end(dispute=dispute, note=_("The case left the open states."))
     if name == "withdraw":
         cancel_stages(dispute)
     close_stages(dispute, CLOSES.get(name, []))

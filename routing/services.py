@@ -24,7 +24,6 @@ from routing.models import (
     RoutingRule,
     Transfer,
 )
-from routing.workdays import add_working_days_checked, end_of_working_day, working_days_between
 
 
 @dataclass
@@ -222,17 +221,6 @@ def dispute_dispatch(
 # -- clocks: pausing while the payer is awaited, extensions -------------------------------
 
 
-def _shift(deadline: Deadline, extra_days: int) -> None:
-    """Move a deadline's due moment ``extra_days`` working days later."""
-    due_date = timezone.localtime(deadline.due_at).date()
-    new_due, provisional = add_working_days_checked(due_date, extra_days)
-    deadline.due_at = end_of_working_day(new_due, timezone.get_current_timezone())
-    deadline.remind_at = deadlines._reminder_moment(timezone.now(), new_due)
-    deadline.working_days += extra_days
-    deadline.provisional = deadline.provisional or provisional
-    deadline.reminded_at = None
-
-
 def case_pause(*, dispute: Dispute, actor, reason: str) -> CasePause:
     if not rules.can_handle_at_centre(dispute, actor):
         raise ActionNotPermitted()
@@ -259,27 +247,10 @@ def case_resume(*, dispute: Dispute, actor) -> None:
     """The payer answered: every paused clock moves on by the working days it stood still."""
     if not rules.can_handle_at_centre(dispute, actor):
         raise ActionNotPermitted()
-    now = timezone.now()
-    today = timezone.localdate()
     with transaction.atomic():
         Dispute.objects.select_for_update().get(pk=dispute.pk)
-        pause = CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).first()
-        if pause is None:
+        if deadlines.pause_end(dispute=dispute, actor=actor) is None:
             raise DisputeError(_("The case is not waiting on the payer."))
-        pause.ended_at, pause.ended_by = now, actor
-        pause.save(update_fields=["ended_at", "ended_by"])
-        for deadline in Deadline.objects.filter(dispute=dispute, paused_at__isnull=False):
-            stood = working_days_between(timezone.localtime(deadline.paused_at).date(), today)
-            if stood:
-                _shift(deadline, stood)
-            deadline.paused_at = None
-            deadline.save()
-        timeline_add(
-            dispute=dispute,
-            actor=actor,
-            action="routing.clock.resumed",
-            data={"paused_since": timezone.localtime(pause.started_at).isoformat()},
-        )
 
 
 def may_request_extension(deadline: Deadline, user) -> bool:
@@ -354,7 +325,7 @@ def extension_decide(*, request: ExtensionRequest, actor, grant: bool, comment: 
         locked.save()
         if grant:
             deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-            _shift(deadline, locked.working_days)
+            deadlines.shift(deadline, locked.working_days)
             if deadline.met_at is None:
                 deadline.status = Deadline.Status.EXTENDED
             deadline.save()

@@ -300,3 +300,29 @@ def test_an_extension_granted_after_the_deadline_passed_runs_again_and_may_be_la
     assert deadline.status == "overdue"
     assert Accountability.objects.filter(deadline=deadline).count() == 1
     assert DeadlineNotice.objects.filter(deadline=deadline, kind="overdue").count() == 2
+
+
+@pytest.mark.parametrize("how", ["close", "withdraw"])
+def test_leaving_the_open_states_ends_the_pause_and_the_archiving_clock_runs(world, policies, how):
+    from disputes import services
+    from routing.models import CasePause
+
+    with time_machine.travel(at("2025-03-10 09:30"), tick=False):
+        d = scenarios.replied(world)
+    with time_machine.travel(at("2025-03-11 10:00"), tick=False):
+        routing_services.case_pause(dispute=d, actor=world.clerk, reason="等待缴费人确认")
+    with time_machine.travel(at("2025-03-13 10:00"), tick=False):
+        if how == "close":
+            services.dispute_accept(dispute=d, actor=world.clerk)
+        else:
+            services.dispute_withdraw(dispute=d, actor=world.clerk, reason="缴费人撤回")
+    pause = CasePause.objects.get(dispute=d)
+    assert pause.ended_at is not None
+    archiving = d.deadlines.get(stage=Stage.ARCHIVING)
+    assert archiving.paused_at is None and archiving.status == "open"
+    assert not d.deadlines.filter(paused_at__isnull=False).exists()
+    assert "routing.clock.resumed" in d.timeline.values_list("action", flat=True)
+    # The archiving clock is enforced: five working days after closing it is overdue.
+    with time_machine.travel(at("2025-03-25 10:00"), tick=False):
+        assert deadlines.sweep().overdue >= 1
+    assert d.deadlines.get(stage=Stage.ARCHIVING).status == "overdue"
