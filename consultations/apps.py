@@ -41,6 +41,8 @@ class ConsultationsConfig(AppConfig):
         # A case sent to the court is followed until the court reports back: only then is the
         # file complete enough to archive.
         conditions.register("archive", services.court_reported, why_not=services.court_awaited)
+        # Nor is a file complete while a task the meeting decided is still open.
+        conditions.register("archive", services.tasks_done, why_not=services.tasks_awaited)
         register_labels(
             {
                 "consultations.opinion.given": _("Department opinion given"),

@@ -42,6 +42,8 @@ from consultations.services.meetings import (
     open_cases_for_agenda,
     policy_issue_raise,
     signers_for,
+    tasks_awaited,
+    tasks_done,
 )
 
 __all__ = [
@@ -82,5 +84,7 @@ __all__ = [
     "task_decline",
     "task_for_officer",
     "task_reassign",
+    "tasks_awaited",
+    "tasks_done",
     "unsettled_tasks",
 ]

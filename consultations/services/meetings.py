@@ -783,6 +783,25 @@ def court_awaited(dispute: Dispute) -> str:
     ) % {"court": enforcement.court.name}
 
 
+def _open_tasks(dispute: Dispute):
+    return DecisionTask.objects.filter(item__dispute=dispute, status=DecisionTask.Status.OPEN)
+
+
+def tasks_done(dispute: Dispute) -> bool:
+    """The archive transition's precondition: no task a meeting decided is still open."""
+    return not _open_tasks(dispute).exists()
+
+
+def tasks_awaited(dispute: Dispute) -> str:
+    task = _open_tasks(dispute).select_related("department").order_by("due_date", "pk").first()
+    if task is None:
+        return ""
+    return _(
+        "The file cannot be archived yet: the meeting's task “%(task)s” of %(department)s "
+        "is still open."
+    ) % {"task": task.description[:80], "department": task.department.name}
+
+
 def open_cases_for_agenda(meeting: Meeting, user):
     """Cases the office may still put on this meeting's agenda."""
     return (

@@ -504,6 +504,10 @@ def test_a_case_sent_to_the_court_is_archived_only_once_the_court_reports(world,
     consultation_services.court_report(
         enforcement=CourtEnforcement.objects.get(dispute=d), actor=world.lgo, report="执行完毕"
     )
+    # The meeting's own task must be done too before the file is complete.
+    consultation_services.decision_task_complete(
+        task=DecisionTask.objects.get(item__dispute=d), actor=world.officer_tax, result="已送达"
+    )
     assert "archive" in [a.key for a in actions_for(d, world.clerk)]
     assert services.dispute_archive(dispute=d, actor=world.clerk).state == State.ARCHIVED
 
@@ -549,3 +553,30 @@ def test_taking_a_case_off_the_agenda_or_a_department_off_the_list_withdraws_the
     )
     assert other not in visible_disputes(world.officer_medical)
     assert other in visible_disputes(world.officer_gov)
+
+
+def test_a_major_case_is_archived_only_once_the_meetings_tasks_are_done(world, client):
+    from disputes import services
+    from disputes.actions import actions_for
+
+    d = scenarios.decided_by_minutes(world)
+    services.dispute_reply(dispute=d, actor=world.clerk, text="答复")
+    d = services.dispute_accept(dispute=d, actor=world.clerk)
+    task = DecisionTask.objects.get(item__dispute=d)
+    assert task.status == DecisionTask.Status.OPEN
+
+    assert "archive" not in [a.key for a in actions_for(d, world.clerk)]
+    with pytest.raises(DisputeError, match="向单位送达责令限期缴纳通知书") as refused:
+        services.dispute_archive(dispute=d, actor=world.clerk)
+    assert world.tax.name in str(refused.value)
+    client.force_login(world.clerk)
+    response = client.get(f"/cases/{d.number}/archive/", follow=True)
+    assert world.tax.name in response.content.decode()
+    d.refresh_from_db()
+    assert d.state == State.CLOSED
+
+    consultation_services.decision_task_complete(
+        task=task, actor=world.officer_tax, result="已送达"
+    )
+    assert "archive" in [a.key for a in actions_for(d, world.clerk)]
+    assert services.dispute_archive(dispute=d, actor=world.clerk).state == State.ARCHIVED
