@@ -618,6 +618,7 @@ def minutes(request, pk):
         "items": items,
         "present": [a for a in meeting.attendances.select_related("department") if a.present],
         "departments": meeting.invited_departments.all(),
+        "issues": meeting.policy_issues.prefetch_related("disputes").order_by("raised_at", "pk"),
         "form": form if editing else None,
         "runs": runs,
     }

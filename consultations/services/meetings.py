@@ -144,6 +144,10 @@ def meeting_update(
             _release(item.dispute, dropped, leaving=locked)
         locked.invited_people.remove(*(before_people - keep_people))
         Attendance.objects.filter(meeting=locked, user_id__in=before_people - keep_people).delete()
+        # The dropped departments' officers are no longer expected (unless invited in person).
+        Attendance.objects.filter(
+            meeting=locked, department__in=dropped, user__isnull=False
+        ).exclude(user_id__in=keep_people).delete()
         _invite(
             locked,
             actor,
@@ -170,19 +174,10 @@ def _invite(meeting: Meeting, actor, *, departments, people) -> None:
             _grant(item.dispute, departments)
     if people:
         meeting.invited_people.add(*people)
-        staff = {
-            s.user_id: s for s in Staff.objects.filter(user__in=people).select_related("department")
-        }
-        Attendance.objects.bulk_create(
-            Attendance(
-                meeting=meeting,
-                user=p,
-                name=staff[p.pk].full_name if p.pk in staff else p.get_username(),
-                department=staff[p.pk].department if p.pk in staff else None,
-                position=staff[p.pk].title if p.pk in staff else "",
-            )
-            for p in people
-        )
+    _expect(meeting, [(p, None) for p in people])
+    # An invited department attends through its officers: each is on the attendance list,
+    # to be recorded present or absent, and so in the minutes.
+    _expect(meeting, [(o, d) for d in departments for o in officers_of(d)])
     message = _("You are invited to the meeting “%(title)s”: %(time)s, %(place)s.") % {
         "title": meeting.title,
         "time": _local(meeting.held_at),
@@ -193,6 +188,32 @@ def _invite(meeting: Meeting, actor, *, departments, people) -> None:
         recipients += officers_of(department)
     if recipients:
         notify(users=recipients, kind="consultations.meeting.invited", message=message)
+
+
+def _expect(meeting: Meeting, invited) -> None:
+    """Attendance rows for ``invited`` (user, department or None), each person once."""
+    listed = set(
+        Attendance.objects.filter(meeting=meeting, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    rows = {}
+    for user, department in invited:
+        if user.pk not in listed:
+            rows.setdefault(user.pk, (user, department))
+    if not rows:
+        return
+    staff = {s.user_id: s for s in Staff.objects.filter(user__in=rows).select_related("department")}
+    Attendance.objects.bulk_create(
+        Attendance(
+            meeting=meeting,
+            user=user,
+            name=staff[user.pk].full_name if user.pk in staff else user.get_username(),
+            department=department or (staff[user.pk].department if user.pk in staff else None),
+            position=staff[user.pk].title if user.pk in staff else "",
+        )
+        for user, department in rows.values()
+    )
 
 
 def _tell_invited(meeting: Meeting, message: str) -> None:

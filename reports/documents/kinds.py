@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultations.models import AgendaItem, Attendance, DepartmentTask, Meeting, Minutes
+from consultations.models import (
+    AgendaItem,
+    Attendance,
+    DepartmentTask,
+    Meeting,
+    Minutes,
+    PolicyIssue,
+)
 from disputes.models import Classification, ObjectionRoute, Party, State
 from reports.documents.formats import chinese_date
 from reports.documents.registry import DocumentKind, DocumentUnavailable, Part, register
@@ -253,6 +260,13 @@ def minutes_context(dispute, *, meeting=None, **opts) -> dict:
         "attendance": [(name or _("Other attendees"), people) for name, people in attendance],
         "absent": [a for a in attendances if a.present is False],
         "items": items,
+        # The policy-level, widespread or trend questions the meeting raised (named by case
+        # number only, like the agenda).
+        "issues": list(
+            PolicyIssue.objects.filter(meeting=meeting)
+            .prefetch_related("disputes")
+            .order_by("raised_at", "pk")
+        ),
         "signer": _staff_name(minutes.sign_off_by) if minutes.signed_off_at else "",
     }
 

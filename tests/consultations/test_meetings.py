@@ -31,7 +31,7 @@ def inbox(user, kind):
     return list(Notification.objects.filter(user=user, kind=kind))
 
 
-def prepare(world, *cases, kind="major", departments=None, held_at=None):
+def prepare(world, *cases, kind="major", departments=None, held_at=None, people=()):
     meeting = consultation_services.meeting_create(
         actor=world.lgo,
         kind=kind,
@@ -40,6 +40,7 @@ def prepare(world, *cases, kind="major", departments=None, held_at=None):
         place="县税务局会议室",
         host=world.leader,
         departments=departments if departments is not None else [world.tax, world.hr],
+        people=people,
     )
     for case in cases:
         consultation_services.agenda_add(meeting=meeting, actor=world.lgo, dispute=case)
@@ -83,7 +84,13 @@ def test_the_office_prepares_a_meeting_and_the_invited_hear_of_it(world):
 
     assert meeting.office == world.lgo_centre and meeting.status == Meeting.Status.PLANNED
     assert set(meeting.invited_departments.all()) == {world.tax, world.hr, world.medical}
-    assert [a.name for a in meeting.attendances.all()] == ["吴刚"]  # the host
+    # The host, and the invited departments' officers (who attend for their department).
+    assert {(a.name, a.department) for a in meeting.attendances.all()} == {
+        ("吴刚", None),
+        ("赵军", world.tax),
+        ("刘洋", world.hr),
+        ("陈静", world.medical),
+    }
     for officer in (world.officer_tax, world.officer_hr, world.officer_medical, world.leader):
         assert len(inbox(officer, "consultations.meeting.invited")) == 1
     assert inbox(world.officer_gov, "consultations.meeting.invited") == []
@@ -146,6 +153,27 @@ def test_a_department_invited_later_also_reads_the_agenda(world):
     )
     assert d in visible_disputes(world.officer_medical)
     assert len(inbox(world.officer_medical, "consultations.meeting.invited")) == 1
+
+
+def test_the_attendance_list_follows_the_invited_departments(world):
+    meeting = prepare(world, departments=[world.tax, world.hr], people=[world.officer_medical])
+
+    def names():
+        return {a.name for a in meeting.attendances.all()}
+
+    assert names() == {"吴刚", "赵军", "刘洋", "陈静"}
+    consultation_services.meeting_update(
+        meeting=meeting,
+        actor=world.lgo,
+        title=meeting.title,
+        held_at=meeting.held_at,
+        place=meeting.place,
+        host=world.leader,
+        departments=[world.tax, world.medical],
+        people=[world.officer_medical],
+    )
+    # HR no longer comes; medical, now invited as a department too, is listed once.
+    assert sorted(a.name for a in meeting.attendances.all()) == sorted(["吴刚", "赵军", "陈静"])
 
 
 # -- holding it ----------------------------------------------------------------------------

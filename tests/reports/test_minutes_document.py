@@ -172,6 +172,12 @@ def test_a_major_case_decided_by_issued_minutes_archives_them(
     assert number in live and "会商决定：单位限期补缴，税务局负责追缴。" in live
     d = services.dispute_reply(dispute=d, actor=world.clerk, text="按会议纪要答复。")
     d = services.dispute_accept(dispute=d, actor=world.clerk)
+    # The file is complete once the meeting's task is done (archiving waits for it).
+    from consultations import services as consultation_services
+
+    consultation_services.decision_task_complete(
+        task=DecisionTask.objects.get(item__dispute=d), actor=world.officer_tax, result="已送达"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         d = services.dispute_archive(dispute=d, actor=world.clerk)
     frozen = d.archived_documents.get(kind="minutes", part=str(m.pk))
@@ -194,3 +200,44 @@ def test_earlier_minutes_stay_available_while_the_latest_meeting_has_none(client
     response = client.get(part_url)
     assert response.status_code == 200
     assert "第一次会商" in pdf.read(response.content).flat
+
+
+def test_minutes_list_the_invited_departments_attendees_and_the_policy_issues(world):
+    """Built through the services: the invited departments' officers are on the attendance
+    list (not only the people added by hand), and the issues raised are in the minutes."""
+    from consultations import services as consultation_services
+
+    d = scenarios.meeting_planned(world)  # tax, HR and medical invited; the leader hosts
+    m = scenarios.meeting_of(d)
+    consultation_services.attendance_add(meeting=m, actor=world.lgo, name="孙法官")
+    rows = {a.name: a for a in m.attendances.all()}
+    assert {"吴刚", "赵军", "刘洋", "陈静", "孙法官"} <= set(rows)
+    assert rows["赵军"].department == world.tax
+    consultation_services.meeting_record_held(
+        meeting=m,
+        actor=world.lgo,
+        present={a.pk: a.name != "陈静" for a in m.attendances.all()},
+        notes={rows["陈静"].pk: "请假"},
+    )
+    consultation_services.policy_issue_raise(
+        meeting=m,
+        actor=world.lgo,
+        kind="widespread",
+        title="灵活就业人员缴费基数核定口径不一",
+        description="建议由县人社局会同税务局统一核定口径。",
+        disputes=[d],
+    )
+    consultation_services.minutes_save(meeting=m, actor=world.lgo, body="会议听取了汇报。")
+
+    text = pdf.read(render("minutes", d).pdf).flat
+    for expected in [
+        "芮城县税务局：赵军",
+        "芮城县人社局：刘洋",
+        "缺席人员陈静（芮城县医保局）：请假",
+        "孙法官",
+        "灵活就业人员缴费基数核定口径不一",
+        "建议由县人社局会同税务局统一核定口径。",
+        f"涉及案件：{d.number}",
+    ]:
+        assert expected in text, expected
+    assert "普遍性" in text  # the issue's kind
