@@ -43,7 +43,19 @@ def withdraw_pending_tasks(dispute, department=None) -> None:
 def open_task(dispute, department_id, role) -> DepartmentTask:
     """A department's sub-task, with its own deadline for the written opinion."""
     department = Department.objects.get(pk=department_id)
-    deadline = open_deadline(dispute=dispute, stage=Stage.DEPARTMENT_OPINION, department=department)
+    # A dispatched referral has already given the undertaking department its limit (the
+    # report-back date of the referral sheet, opened by routing's handler just before): the
+    # task bears that one rather than a second limit for the same work.
+    deadline = (
+        Deadline.objects.running()
+        .filter(
+            dispute=dispute,
+            department=department,
+            stage=Stage.REFERRAL_FEEDBACK,
+            department_task__isnull=True,
+        )
+        .first()
+    ) or open_deadline(dispute=dispute, stage=Stage.DEPARTMENT_OPINION, department=department)
     return DepartmentTask.objects.create(
         dispute=dispute, department=department, role=role, deadline=deadline
     )

@@ -104,7 +104,10 @@ def open_deadline(
     centre: Centre | None = None,
     start: datetime.datetime | None = None,
     due_date: datetime.date | None = None,
+    announce: bool | None = None,
 ) -> Deadline:
+    """Open a time limit; its people hear of it when the work has moved to another unit
+    (``announce``; by default: a department's, or the leading-group office's work)."""
     start = start or timezone.now()
     days = policy_days(stage, dispute.category_id)
     due_at, remind_at, provisional = _schedule(start, days, due_date)
@@ -129,9 +132,11 @@ def open_deadline(
         # A case waiting on the payer starts new clocks paused too.
         paused_at=start if dispute.pauses.filter(ended_at__isnull=True).exists() else None,
     )
-    if department is not None or (
-        centre is not None and centre.kind == Centre.Kind.LEADING_GROUP_OFFICE
-    ):
+    if announce is None:
+        announce = department is not None or (
+            centre is not None and centre.kind == Centre.Kind.LEADING_GROUP_OFFICE
+        )
+    if announce:
         # Work has moved to another unit: its people hear of it (the centre acting on its own
         # cases needs no message about what it just did).
         notify(
@@ -292,9 +297,10 @@ def responsible_people(deadline: Deadline, cache: dict | None = None):
     """Who answers for a deadline; ``cache`` keeps the answer per unit for one sweep."""
     cache = {} if cache is None else cache
     if deadline.department_id:
-        return _cached(
+        officers = _cached(
             cache, ("department", deadline.department_id), lambda: officers_of(deadline.department)
         )
+        return officers
     if deadline.centre_id and deadline.centre.kind == Centre.Kind.LEADING_GROUP_OFFICE:
         return _cached(
             cache,
@@ -359,7 +365,13 @@ def on_transition(sender, instance: Dispute, name, source, target, **kwargs):
         cancel_stages(dispute, [Stage.GENERAL_REPLY, Stage.REPORT_BACK])
     for stage, department, centre, due_date in _opened_by(dispute, name, target):
         open_deadline(
-            dispute=dispute, stage=stage, department=department, centre=centre, due_date=due_date
+            dispute=dispute,
+            stage=stage,
+            department=department,
+            centre=centre,
+            due_date=due_date,
+            # A transferred case is another centre's new work: its clerks hear of it.
+            announce=True if name == "transfer" else None,
         )
 
 

@@ -117,6 +117,23 @@ def dispute_classify(
     )
 
 
+def competent_centre(dispute: Dispute) -> Centre | None:
+    """The active processing centre of the case's own area (its jurisdiction, or the nearest
+    ancestor that has one), when that is not the centre holding the case: the transfer's
+    proposal."""
+    parts = [p for p in dispute.jurisdiction.path.split("/") if p]
+    paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    centre = (
+        Centre.objects.filter(
+            kind=Centre.Kind.PROCESSING_CENTRE, active=True, jurisdiction__path__in=paths
+        )
+        .select_related("jurisdiction")
+        .order_by("-jurisdiction__path", "pk")
+        .first()
+    )
+    return centre if centre is not None and centre.pk != dispute.centre_id else None
+
+
 def dispute_transfer(
     *, dispute, actor, centre: Centre, reason: str, expected_state=None
 ) -> Dispute:

@@ -64,6 +64,9 @@ class TransferView(CaseActionView):
     def get_form_kwargs(self):
         return {"current_centre": self.dispute.centre}
 
+    def get_initial(self):
+        return {"centre": services.competent_centre(self.dispute)}
+
     def perform(self, form, *, expected_state):
         services.dispute_transfer(
             dispute=self.dispute,
