@@ -1,9 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import Centre, Department, Jurisdiction, Staff
+from departments.models import (
+    Centre,
+    Department,
+    Jurisdiction,
+    Staff,
+    departments_without_officer,
+    has_officer,
+)
 
 
 class ReadOnlyMixin:
@@ -52,9 +59,31 @@ class CentreAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "jurisdiction", "phone", "active"]
+    list_display = ["name", "code", "kind", "jurisdiction", "phone", "active", "staffed"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(has_officer=has_officer())
+
+    def changelist_view(self, request, extra_context=None):
+        # The administrator sees it where departments are looked after (the deploy's system
+        # check, departments.W001, says the same).
+        unstaffed = list(departments_without_officer().values_list("name", flat=True))
+        if unstaffed:
+            messages.warning(
+                request,
+                _(
+                    "These departments have no officer: %(names)s. Their deadlines' notices "
+                    "go to the case's coordinator instead."
+                )
+                % {"names": "、".join(unstaffed)},
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("has an officer"), boolean=True, ordering="has_officer")
+    def staffed(self, obj):
+        return obj.has_officer if obj.active else None
 
 
 class StaffInline(admin.StackedInline):

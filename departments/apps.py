@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DepartmentsConfig(AppConfig):
     name = "departments"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from departments import checks  # noqa: F401  (checks register themselves)

@@ -286,6 +286,23 @@ class Staff(models.Model):
             self.user.groups.add(*(wanted - current))
 
 
+def has_officer() -> models.Exists:
+    """For a department queryset: does the department have an active officer?"""
+    return models.Exists(
+        Staff.objects.filter(
+            department=models.OuterRef("pk"),
+            user__is_active=True,
+            user__groups__name=ROLE_GROUP_NAMES[Role.OFFICER],
+        )
+    )
+
+
+def departments_without_officer():
+    """Active departments with no active officer: their work would reach nobody (the notices
+    go to the case's coordinator instead), so the administrators are warned."""
+    return Department.objects.filter(active=True).exclude(has_officer()).order_by("code")
+
+
 _GROUP_TO_ROLE = {name: role for role, name in ROLE_GROUP_NAMES.items()}
 
 

@@ -300,7 +300,24 @@ def responsible_people(deadline: Deadline, cache: dict | None = None):
         officers = _cached(
             cache, ("department", deadline.department_id), lambda: officers_of(deadline.department)
         )
-        return officers
+        if officers:
+            return officers
+        # Nobody to tell in the department: the case's own centre answers for it through its
+        # coordinator, and the administrators hear that the department has no officer (here,
+        # and in the system check departments.W001 and the admin's department list).
+        dispute = deadline.dispute
+        if ("unstaffed", deadline.department_id) not in cache:
+            cache["unstaffed", deadline.department_id] = True
+            log.warning(
+                "Department %s has no officer: the notices of its deadlines (case %s) go to "
+                "the coordinator of %s; give it an officer (admin › users).",
+                deadline.department.name,
+                dispute.number,
+                dispute.centre.name,
+            )
+        return _cached(
+            cache, ("coordinators", dispute.centre_id), lambda: coordinators_of(dispute.centre)
+        )
     if deadline.centre_id and deadline.centre.kind == Centre.Kind.LEADING_GROUP_OFFICE:
         return _cached(
             cache,
@@ -439,7 +456,7 @@ def _remind(pk: int, now, cache: dict | None = None) -> bool:
         if not claimed:
             return False
         deadline = Deadline.objects.select_related(
-            "dispute__jurisdiction", "department", "centre"
+            "dispute__jurisdiction", "dispute__centre", "department", "centre"
         ).get(pk=pk)
         if not _record_notice(deadline, DeadlineNotice.Kind.REMINDER):
             return False

@@ -326,3 +326,24 @@ def test_leaving_the_open_states_ends_the_pause_and_the_archiving_clock_runs(wor
     with time_machine.travel(at("2025-03-25 10:00"), tick=False):
         assert deadlines.sweep().overdue >= 1
     assert d.deadlines.get(stage=Stage.ARCHIVING).status == "overdue"
+
+
+def test_a_department_without_officer_leaves_its_notices_to_the_owning_centres_coordinator(
+    world, policies, caplog
+):
+    from departments.models import Department
+
+    civil = Department.objects.create(name="芮城县民政局", code="civil", kind="finance")
+    with time_machine.travel(at("2025-03-10 09:30"), tick=False):
+        d = world.make_dispute()
+        routing_services.dispute_classify(
+            dispute=d, actor=world.clerk, classification="general", lead_department=civil
+        )
+    # The new work is announced to the coordinator, not to nobody.
+    assert any(d.number in m for m in inbox(world.coordinator, "deadline.opened"))
+    deadline = Deadline.objects.get(dispute=d, department=civil, stage=Stage.DEPARTMENT_OPINION)
+    with time_machine.travel(deadline.remind_at, tick=False), caplog.at_level("WARNING"):
+        assert deadlines.sweep().reminders >= 1
+    assert any("部门出具意见" in m for m in inbox(world.coordinator, "deadline.reminder"))
+    assert "芮城县民政局" in caplog.text and "no officer" in caplog.text
+    assert inbox(world.clerk, "deadline.reminder") == []  # the coordinator, not the window
