@@ -347,3 +347,26 @@ def test_a_department_without_officer_leaves_its_notices_to_the_owning_centres_c
     assert any("部门出具意见" in m for m in inbox(world.coordinator, "deadline.reminder"))
     assert "芮城县民政局" in caplog.text and "no officer" in caplog.text
     assert inbox(world.clerk, "deadline.reminder") == []  # the coordinator, not the window
+
+
+def test_the_migration_ends_the_pauses_that_finished_cases_kept(world, policies):
+    import importlib
+
+    from django.apps import apps
+
+    from disputes.models import Dispute
+    from routing.models import CasePause
+
+    migration = importlib.import_module("routing.migrations.0004_end_pauses_of_finished_cases")
+    with time_machine.travel(at("2025-03-10 09:30"), tick=False):
+        d = scenarios.replied(world)
+        routing_services.case_pause(dispute=d, actor=world.clerk, reason="等待缴费人确认")
+        still_open = scenarios.replied(world)
+        routing_services.case_pause(dispute=still_open, actor=world.clerk, reason="等待材料")
+    # As the code before the fix left it: closed, the pause and the clocks still standing.
+    Dispute.objects.filter(pk=d.pk).update(state="closed")
+    with time_machine.travel(at("2025-03-12 10:00"), tick=False):
+        migration.end_pauses_of_finished_cases(apps, None)
+    assert CasePause.objects.get(dispute=d).ended_at is not None
+    assert not d.deadlines.filter(paused_at__isnull=False).exists()
+    assert CasePause.objects.get(dispute=still_open).ended_at is None  # still waiting
