@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments import clock
 from departments.models import ROLE_GROUP_NAMES, Centre, Department, Role
 from disputes.models import Classification, Dispute, State
 from disputes.notifications import notify
@@ -103,7 +104,7 @@ def open_deadline(
     start: datetime.datetime | None = None,
     due_date: datetime.date | None = None,
 ) -> Deadline:
-    start = start or timezone.now()
+    start = start or clock.now()
     days = policy_days(stage, dispute.category_id)
     due_at, remind_at, provisional = _schedule(start, days, due_date)
     if provisional:
@@ -159,7 +160,7 @@ def _late_by(deadline: Deadline, moment: datetime.datetime) -> int:
 
 def close_deadline(deadline: Deadline, *, at: datetime.datetime | None = None) -> Deadline:
     """The stage is done: met if in time, otherwise it stays overdue with the days late."""
-    at = at or timezone.now()
+    at = at or clock.now()
     late = _late_by(deadline, at)
     deadline.met_at = at
     deadline.days_late = late
@@ -200,7 +201,7 @@ def cancel_stages(dispute: Dispute, stages=None) -> None:
     qs = Deadline.objects.filter(dispute=dispute, status__in=Deadline.RUNNING)
     if stages is not None:
         qs = qs.filter(stage__in=stages)
-    qs.update(status=Deadline.Status.CANCELLED, met_at=timezone.now(), paused_at=None)
+    qs.update(status=Deadline.Status.CANCELLED, met_at=clock.now(), paused_at=None)
 
 
 # -- who is responsible, who hears about it -----------------------------------------------
@@ -469,8 +470,15 @@ def _run_chunks(ids, step, now, cache) -> int:
 
 
 def sweep(now: datetime.datetime | None = None, batch: int = 1000) -> SweepResult:
-    """Send due reminders and mark what has passed its due moment; safe to run at any time."""
-    now = now or timezone.now()
+    """Send due reminders and mark what has passed its due moment; safe to run at any time.
+
+    ``now``: the moment the sweep runs as (default: now); what it writes is stamped with it."""
+    now = now or clock.now()
+    with clock.moment(now):
+        return _sweep(now, batch)
+
+
+def _sweep(now: datetime.datetime, batch: int) -> SweepResult:
     result = SweepResult()
     cache: dict = {}  # recipients per unit, for this run
     # A deadline already past its due moment gets the overdue notice, not a late reminder.
@@ -500,13 +508,13 @@ def sweep(now: datetime.datetime | None = None, batch: int = 1000) -> SweepResul
 def days_late_now(deadline: Deadline, now=None) -> int:
     if deadline.met_at is not None:
         return deadline.days_late
-    return _late_by(deadline, now or timezone.now())
+    return _late_by(deadline, now or clock.now())
 
 
 def provisional_years() -> list[int]:
     """Years that running deadlines count on weekends alone, and next year when it is late in
     the year and the arrangement is still missing: the administrators must enter them."""
-    today = timezone.localdate()
+    today = clock.localdate()
     years = {
         timezone.localtime(d).year
         for d in Deadline.objects.running()
@@ -527,7 +535,7 @@ def recompute_provisional() -> int:
             due_at=due_at,
             remind_at=remind_at,
             provisional=provisional,
-            reminded_at=None if remind_at > timezone.now() else deadline.reminded_at,
+            reminded_at=None if remind_at > clock.now() else deadline.reminded_at,
         )
         count += 1
     return count
@@ -542,7 +550,7 @@ def with_days_late(rows, now=None) -> list[Deadline]:
     from routing.workdays import Calendar
 
     rows = list(rows)
-    now = now or timezone.now()
+    now = now or clock.now()
     open_rows = [d for d in rows if d.met_at is None and d.due_at < now]
     today = timezone.localtime(now).date()
     calendar = None

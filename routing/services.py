@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments import clock
 from departments.models import Centre, Department, Role, roles_of
 from disputes import rules
 from disputes.access import drop_unit_grants
@@ -77,6 +78,7 @@ def routing_propose(dispute: Dispute) -> Proposal:
     )
 
 
+@clock.settable
 def dispute_classify(
     *,
     dispute,
@@ -118,6 +120,7 @@ def dispute_classify(
     )
 
 
+@clock.settable
 def dispute_transfer(
     *, dispute, actor, centre: Centre, reason: str, expected_state=None
 ) -> Dispute:
@@ -151,6 +154,7 @@ def dispute_transfer(
     return case
 
 
+@clock.settable
 def dispute_refer(
     *,
     dispute,
@@ -165,7 +169,7 @@ def dispute_refer(
 ) -> Dispute:
     if not summary.strip() or not opinion.strip():
         raise DisputeError(_("The referral sheet needs the summary and the referral opinion."))
-    if report_back_by < timezone.localdate():
+    if report_back_by < clock.localdate():
         raise DisputeError(_("The report-back date cannot be in the past."))
     case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
     with transaction.atomic():
@@ -190,6 +194,7 @@ def dispute_refer(
     return case
 
 
+@clock.settable
 def dispute_dispatch(
     *,
     dispute,
@@ -213,7 +218,7 @@ def dispute_dispatch(
         Referral.objects.filter(dispute=case).update(
             dispatched_to=department,
             dispatched_by=actor,
-            dispatched_at=timezone.now(),
+            dispatched_at=clock.now(),
             hotline_ticket=hotline_ticket,
         )
     return case
@@ -227,7 +232,7 @@ def _shift(deadline: Deadline, extra_days: int) -> None:
     due_date = timezone.localtime(deadline.due_at).date()
     new_due, provisional = add_working_days_checked(due_date, extra_days)
     deadline.due_at = end_of_working_day(new_due, timezone.get_current_timezone())
-    deadline.remind_at = deadlines._reminder_moment(timezone.now(), new_due)
+    deadline.remind_at = deadlines._reminder_moment(clock.now(), new_due)
     deadline.working_days += extra_days
     deadline.provisional = deadline.provisional or provisional
     deadline.reminded_at = None
@@ -240,7 +245,7 @@ def case_pause(*, dispute: Dispute, actor, reason: str) -> CasePause:
         raise DisputeError(_("Only an open case can wait on the payer."))
     if not reason.strip():
         raise DisputeError(_("Say what the case is waiting for."))
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         Dispute.objects.select_for_update().get(pk=dispute.pk)
         if CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).exists():
@@ -259,8 +264,8 @@ def case_resume(*, dispute: Dispute, actor) -> None:
     """The payer answered: every paused clock moves on by the working days it stood still."""
     if not rules.can_handle_at_centre(dispute, actor):
         raise ActionNotPermitted()
-    now = timezone.now()
-    today = timezone.localdate()
+    now = clock.now()
+    today = clock.localdate()
     with transaction.atomic():
         Dispute.objects.select_for_update().get(pk=dispute.pk)
         pause = CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).first()
@@ -349,7 +354,7 @@ def extension_decide(*, request: ExtensionRequest, actor, grant: bool, comment: 
         locked.status = (
             ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
         )
-        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.decided_by, locked.decided_at = actor, clock.now()
         locked.comment = comment.strip()
         locked.save()
         if grant:
