@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -108,10 +108,21 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# The lockout counts failures by account (from any address) and by address (across accounts),
+# each against its own limit (departments/lockout.py); both are forgotten after the cool-off.
+LOGIN_FAILURE_LIMITS = {
+    "username": env_int("LOGIN_FAILURE_LIMIT", 5),
+    "ip_address": env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20),
+}
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS["username"]
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "departments.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "departments.http.counted_address"
 AXES_RESET_ON_SUCCESS = True
+# Proxies whose X-Forwarded-For is believed (addresses or networks); none: the connection's own
+# address is the client's (departments/http.py).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # guardian: no anonymous user row; object permissions only where granted.
@@ -155,8 +166,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "centre@localhost")
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport under var/.
 REDIS_URL = env_str("REDIS_URL", "")
 
-# The cache counts wrong guesses on the public status page: shared by every process through
-# Redis in production, per process on the embedded default.
+# The cache counts wrong guesses on the public status page (and other per-user limits): shared
+# by every process, through Redis in production, through files under var/cache/ on the embedded
+# default (config/cache.py: counting there is atomic across processes).
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -166,7 +178,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.SharedFileCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 # Where payers reach the public status page (/status/), printed on the receipt; empty when the
 # centre does not expose it beyond its intranet.

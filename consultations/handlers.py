@@ -1,8 +1,7 @@
 """Reactions to case transitions, run inside the transition's transaction."""
 
-from django.utils import timezone
-
 from consultations.models import DecisionTask, DepartmentTask
+from departments import clock
 from departments.models import Department
 from disputes.models import State
 from routing.deadlines import open_deadline
@@ -36,7 +35,7 @@ def withdraw_pending_tasks(dispute, department=None) -> None:
     deadline_ids = [d for d in pending.values_list("deadline_id", flat=True) if d]
     pending.update(status=DepartmentTask.Status.WITHDRAWN)
     Deadline.objects.filter(pk__in=deadline_ids, status__in=Deadline.RUNNING).update(
-        status=Deadline.Status.CANCELLED, met_at=timezone.now(), paused_at=None
+        status=Deadline.Status.CANCELLED, met_at=clock.now(), paused_at=None
     )
 
 

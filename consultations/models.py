@@ -9,9 +9,9 @@ gives (who does what by when), the minutes (会议纪要), court enforcement and
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from departments import clock
 from departments.models import Centre, Department
 from disputes.models import Attachment, Dispute
 from routing.models import Deadline
@@ -36,7 +36,7 @@ class DepartmentTask(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("opened at"), default=clock.now, editable=False)
     finding = models.TextField(_("finding of fact"), blank=True)
     basis = models.TextField(_("legal or policy basis"), blank=True)
     proposal = models.TextField(_("proposed handling"), blank=True)
@@ -117,7 +117,7 @@ class DisciplineReferral(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), default=clock.now)
 
     class Meta:
         verbose_name = _("clue passed to the discipline commission")
@@ -176,7 +176,7 @@ class Meeting(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:
         verbose_name = _("consultation meeting")
@@ -345,7 +345,7 @@ class Minutes(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    drafted_at = models.DateTimeField(_("drafted at"), default=timezone.now)
+    drafted_at = models.DateTimeField(_("drafted at"), default=clock.now)
     sign_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("to be signed off by"),
@@ -439,7 +439,7 @@ class CourtEnforcement(models.Model):
     amount = models.DecimalField(
         _("confirmed arrears (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), default=clock.now)
     deadline = models.OneToOneField(
         Deadline,
         verbose_name=_("deadline"),
@@ -501,7 +501,7 @@ class PolicyIssue(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    raised_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    raised_at = models.DateTimeField(_("recorded at"), default=clock.now)
 
     class Meta:
         verbose_name = _("policy issue")

@@ -35,6 +35,7 @@ from consultations.forms import (
     TaskFormSet,
 )
 from consultations.models import AgendaItem, DecisionTask, Meeting, Minutes
+from departments.http import safe_next
 from departments.models import Role, roles_of, staff_of
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.selectors import visible_disputes
@@ -705,4 +706,4 @@ def decision_task_done(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Task reported done."))
-    return redirect(request.POST.get("next") or reverse("disputes:detail", args=[dispute.number]))
+    return redirect(safe_next(request, reverse("disputes:detail", args=[dispute.number])))

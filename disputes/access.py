@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from departments.http import counted
 from disputes import rules
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import AccessLog, Dispute, DisputeGroupObjectPermission, Payer
@@ -134,7 +135,8 @@ STATUS_WINDOW_SECONDS = 15 * 60  # ... in this many seconds
 
 
 def _status_key(address: str) -> str:
-    return f"status-failures:{address}"
+    # An IPv6 client counts by its /64, as in the log-in lockout.
+    return f"status-failures:{counted(address)}"
 
 
 def status_locked_out(address: str) -> bool:

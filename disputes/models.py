@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase
 
+from departments import clock
 from departments.models import Centre, Department, Jurisdiction
 from disputes import rules
 from disputes.conditions import guard
@@ -94,7 +95,7 @@ class Payer(models.Model):
         on_delete=models.PROTECT,
         related_name="payers",
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("payer")
@@ -233,7 +234,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="reported_disputes",
     )
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_at = models.DateTimeField(_("received at"), default=clock.now)
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT)
     jurisdiction = models.ForeignKey(
         Jurisdiction,
@@ -306,7 +307,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         editable=False,
         help_text=_("Printed on the payer's receipt: with the case number it shows the progress."),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = DisputeQuerySet.as_manager()
@@ -360,17 +361,17 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     )
     def classify(self, *, classification, lead_department=None, co_departments=(), explanation=""):
         self.classification = classification
-        self.classified_at = timezone.now()
+        self.classified_at = clock.now()
         self.lead_department = lead_department
         # The case exists already, so the assignment is written now, in the same transaction,
         # before post_transition lets higher apps open the departments' sub-tasks.
         self.co_departments.set(co_departments)
         if classification == Classification.SIMPLE:
             self.handling_opinion = explanation
-            self.closed_at = timezone.now()
+            self.closed_at = clock.now()
             return State.RESOLVED_ON_SPOT
         if classification == Classification.MAJOR:
-            self.escalated_at = timezone.now()
+            self.escalated_at = clock.now()
             self.escalation_reason = explanation
             return State.ESCALATED
         return State.JOINT_HANDLING
@@ -427,7 +428,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     )
     def escalate(self, *, reason):
         self.classification = Classification.MAJOR
-        self.escalated_at = timezone.now()
+        self.escalated_at = clock.now()
         self.escalation_reason = reason
 
     @transition(
@@ -469,7 +470,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     )
     def reply(self, *, text):
         self.reply_text = text
-        self.replied_at = timezone.now()
+        self.replied_at = clock.now()
 
     @transition(
         field=state,
@@ -479,7 +480,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         custom={"action": "disputes.case.accepted", "label": _("Payer accepts")},
     )
     def accept(self):
-        self.closed_at = timezone.now()
+        self.closed_at = clock.now()
 
     @transition(
         field=state,
@@ -500,7 +501,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     )
     def record_outcome(self, *, outcome):
         self.objection_outcome = outcome
-        self.closed_at = timezone.now()
+        self.closed_at = clock.now()
 
     @transition(
         field=state,
@@ -512,7 +513,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     )
     def archive(self, *, archive_number):
         self.archive_number = archive_number
-        self.archived_at = timezone.now()
+        self.archived_at = clock.now()
 
     @transition(
         field=state,
@@ -523,7 +524,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     )
     def withdraw(self, *, reason):
         self.withdrawal_reason = reason
-        self.closed_at = timezone.now()
+        self.closed_at = clock.now()
 
 
 class Party(models.Model):
@@ -569,7 +570,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=clock.now)
 
     class Meta:
         verbose_name = _("attachment")
@@ -584,7 +585,7 @@ class TimelineEntry(models.Model):
     """One row per change of a case: append-only."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="timeline")
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    at = models.DateTimeField(_("time"), default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -667,7 +668,7 @@ class AccessLog(models.Model):
         on_delete=models.PROTECT,
         related_name="access_log",
     )
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
 
@@ -692,7 +693,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40)
     message = models.CharField(_("message"), max_length=300)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    created_at = models.DateTimeField(_("time"), default=clock.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:

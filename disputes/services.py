@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
+from departments import clock
 from departments.models import Centre
 from disputes import conditions
 from disputes.exceptions import ActionNotPermitted, DisputeError
@@ -38,7 +39,7 @@ from disputes.validators import normalise
 
 def next_number(*, centre: Centre, series: str, year: int | None = None) -> int:
     """Hand out the next number of a series; the row lock makes it safe under concurrency."""
-    year = year or timezone.localdate().year
+    year = year or clock.localdate().year
     with transaction.atomic():
         counter, _created = CaseCounter.objects.select_for_update().get_or_create(
             centre=centre, year=year, series=series
@@ -56,6 +57,7 @@ def format_archive_number(centre: Centre, year: int, seq: int) -> str:
     return f"{centre.code}-DA-{year}-{seq:05d}"
 
 
+@clock.settable
 def timeline_add(
     *,
     dispute: Dispute,
@@ -77,6 +79,7 @@ def timeline_add(
     )
 
 
+@clock.settable
 def run_transition(
     *,
     dispute: Dispute | int,
@@ -227,6 +230,7 @@ class PartyData:
     is_representative: bool = False
 
 
+@clock.settable
 def dispute_register(
     *,
     actor,
@@ -260,8 +264,8 @@ def dispute_register(
         raise DisputeError(_("The same payer is listed twice."))
     if period_start and period_end and period_start > period_end:
         raise DisputeError(_("The first month in dispute is after the last month."))
-    received_at = received_at or timezone.now()
-    if received_at > timezone.now() + datetime.timedelta(minutes=5):
+    received_at = received_at or clock.now()
+    if received_at > clock.now() + datetime.timedelta(minutes=5):
         raise DisputeError(_("The time received cannot be in the future."))
 
     with transaction.atomic():
@@ -333,6 +337,7 @@ def attachment_add(*, dispute: Dispute, actor, upload, description: str = "") ->
 # -- the case's own transitions (the rest live in routing and consultations) ---------------
 
 
+@clock.settable
 def dispute_reply(*, dispute, actor, text: str, expected_state=None) -> Dispute:
     if not text.strip():
         raise DisputeError(_("Write the reply to the payer."))
@@ -341,12 +346,14 @@ def dispute_reply(*, dispute, actor, text: str, expected_state=None) -> Dispute:
     )
 
 
+@clock.settable
 def dispute_accept(*, dispute, actor, note: str = "", expected_state=None) -> Dispute:
     return run_transition(
         dispute=dispute, actor=actor, name="accept", expected_state=expected_state, note=note
     )
 
 
+@clock.settable
 def dispute_object(*, dispute, actor, route: str, note: str = "", expected_state=None) -> Dispute:
     if route not in ObjectionRoute.values:
         raise DisputeError(_("Choose the route the payer takes."))
@@ -360,6 +367,7 @@ def dispute_object(*, dispute, actor, route: str, note: str = "", expected_state
     )
 
 
+@clock.settable
 def dispute_record_outcome(*, dispute, actor, outcome: str, expected_state=None) -> Dispute:
     if not outcome.strip():
         raise DisputeError(_("Describe the outcome of the objection."))
@@ -372,10 +380,11 @@ def dispute_record_outcome(*, dispute, actor, outcome: str, expected_state=None)
     )
 
 
+@clock.settable
 def dispute_archive(*, dispute, actor, note: str = "", expected_state=None) -> Dispute:
     case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
     with transaction.atomic():
-        year = timezone.localdate().year
+        year = clock.localdate().year
         seq = next_number(centre=case.centre, series=CaseCounter.Series.ARCHIVE, year=year)
         return run_transition(
             dispute=case,
@@ -387,6 +396,7 @@ def dispute_archive(*, dispute, actor, note: str = "", expected_state=None) -> D
         )
 
 
+@clock.settable
 def dispute_withdraw(*, dispute, actor, reason: str, expected_state=None) -> Dispute:
     if not reason.strip():
         raise DisputeError(_("Give the reason for the withdrawal."))

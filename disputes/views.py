@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from departments.http import client_address
 from departments.models import Jurisdiction, Role, roles_of
 from disputes import access, rules, services
 from disputes.actions import CaseAction, actions_for, get_action
@@ -558,7 +559,7 @@ def public_status(request):
     guesses from one address are limited (``access.STATUS_ATTEMPTS``)."""
     form = PublicStatusForm(request.POST or None)
     case = None
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     if request.method == "POST":
         if access.status_locked_out(address):
             form.is_valid()

@@ -3,9 +3,9 @@
 import hashlib
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from departments import clock
 from disputes.models import Dispute
 
 
@@ -38,7 +38,7 @@ class ArchivedDocument(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     pages = models.PositiveIntegerField(_("pages"))
     size = models.PositiveIntegerField(_("size (bytes)"))
-    rendered_at = models.DateTimeField(_("rendered at"), default=timezone.now)
+    rendered_at = models.DateTimeField(_("rendered at"), default=clock.now)
 
     class Meta:
         verbose_name = _("archived document")

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments import clock
 from departments.models import ROLE_GROUP_NAMES, Centre, Department, Role
 from disputes.models import OPEN_STATES, Classification, Dispute, State
 from disputes.notifications import notify
@@ -108,7 +109,7 @@ def open_deadline(
 ) -> Deadline:
     """Open a time limit; its people hear of it when the work has moved to another unit
     (``announce``; by default: a department's, or the leading-group office's work)."""
-    start = start or timezone.now()
+    start = start or clock.now()
     days = policy_days(stage, dispute.category_id)
     due_at, remind_at, provisional = _schedule(start, days, due_date)
     if provisional:
@@ -166,7 +167,7 @@ def _late_by(deadline: Deadline, moment: datetime.datetime) -> int:
 
 def close_deadline(deadline: Deadline, *, at: datetime.datetime | None = None) -> Deadline:
     """The stage is done: met if in time, otherwise it stays overdue with the days late."""
-    at = at or timezone.now()
+    at = at or clock.now()
     late = _late_by(deadline, at)
     deadline.met_at = at
     deadline.days_late = late
@@ -194,7 +195,7 @@ def shift(deadline: Deadline, extra_days: int) -> None:
     due_date = timezone.localtime(deadline.due_at).date()
     new_due, provisional = add_working_days_checked(due_date, extra_days)
     deadline.due_at = end_of_working_day(new_due, timezone.get_current_timezone())
-    deadline.remind_at = _reminder_moment(timezone.now(), new_due)
+    deadline.remind_at = _reminder_moment(clock.now(), new_due)
     deadline.working_days += extra_days
     deadline.provisional = deadline.provisional or provisional
     deadline.reminded_at = None
@@ -206,7 +207,7 @@ def pause_end(*, dispute: Dispute, actor=None, note: str = "") -> CasePause | No
     pause = CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).first()
     if pause is None:
         return None
-    now = timezone.now()
+    now = clock.now()
     today = timezone.localtime(now).date()
     pause.ended_at, pause.ended_by = now, actor
     pause.save(update_fields=["ended_at", "ended_by"])
@@ -244,7 +245,7 @@ def cancel_stages(dispute: Dispute, stages=None) -> None:
     qs = Deadline.objects.filter(dispute=dispute, status__in=Deadline.RUNNING)
     if stages is not None:
         qs = qs.filter(stage__in=stages)
-    qs.update(status=Deadline.Status.CANCELLED, met_at=timezone.now(), paused_at=None)
+    qs.update(status=Deadline.Status.CANCELLED, met_at=clock.now(), paused_at=None)
 
 
 # -- who is responsible, who hears about it -----------------------------------------------
@@ -541,8 +542,15 @@ def _run_chunks(ids, step, now, cache) -> int:
 
 
 def sweep(now: datetime.datetime | None = None, batch: int = 1000) -> SweepResult:
-    """Send due reminders and mark what has passed its due moment; safe to run at any time."""
-    now = now or timezone.now()
+    """Send due reminders and mark what has passed its due moment; safe to run at any time.
+
+    ``now``: the moment the sweep runs as (default: now); what it writes is stamped with it."""
+    now = now or clock.now()
+    with clock.moment(now):
+        return _sweep(now, batch)
+
+
+def _sweep(now: datetime.datetime, batch: int) -> SweepResult:
     result = SweepResult()
     cache: dict = {}  # recipients per unit, for this run
     # A deadline already past its due moment gets the overdue notice, not a late reminder.
@@ -572,13 +580,13 @@ def sweep(now: datetime.datetime | None = None, batch: int = 1000) -> SweepResul
 def days_late_now(deadline: Deadline, now=None) -> int:
     if deadline.met_at is not None:
         return deadline.days_late
-    return _late_by(deadline, now or timezone.now())
+    return _late_by(deadline, now or clock.now())
 
 
 def provisional_years() -> list[int]:
     """Years that running deadlines count on weekends alone, and next year when it is late in
     the year and the arrangement is still missing: the administrators must enter them."""
-    today = timezone.localdate()
+    today = clock.localdate()
     years = {
         timezone.localtime(d).year
         for d in Deadline.objects.running()
@@ -599,7 +607,7 @@ def recompute_provisional() -> int:
             due_at=due_at,
             remind_at=remind_at,
             provisional=provisional,
-            reminded_at=None if remind_at > timezone.now() else deadline.reminded_at,
+            reminded_at=None if remind_at > clock.now() else deadline.reminded_at,
         )
         count += 1
     return count
@@ -614,7 +622,7 @@ def with_days_late(rows, now=None) -> list[Deadline]:
     from routing.workdays import Calendar
 
     rows = list(rows)
-    now = now or timezone.now()
+    now = now or clock.now()
     open_rows = [d for d in rows if d.met_at is None and d.due_at < now]
     today = timezone.localtime(now).date()
     calendar = None

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from departments import clock
 from departments.models import Centre, Department, Jurisdiction
 from disputes.models import Category, Dispute, InsuranceType
 
@@ -93,7 +93,7 @@ class Transfer(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    at = models.DateTimeField(_("time"), default=clock.now)
 
     class Meta:
         verbose_name = _("transfer")
@@ -121,7 +121,7 @@ class Referral(models.Model):
     report_back_by = models.DateField(_("report the result back by"))
     contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
-    referred_at = models.DateTimeField(_("referred at"), default=timezone.now)
+    referred_at = models.DateTimeField(_("referred at"), default=clock.now)
     dispatched_to = models.ForeignKey(
         Department,
         verbose_name=_("undertaking department"),
@@ -186,7 +186,7 @@ class CalendarYear(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    entered_at = models.DateTimeField(_("entered at"), default=clock.now)
 
     class Meta:
         verbose_name = _("year's holiday arrangement")
@@ -342,7 +342,7 @@ class DeadlineNotice(models.Model):
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     due_at = models.DateTimeField()
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [
@@ -382,7 +382,7 @@ class Accountability(models.Model):
         related_name="+",
     )
     days_late = models.PositiveSmallIntegerField(_("working days late"), default=0)
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
 
     class Meta:
         verbose_name = _("accountability record")
@@ -408,7 +408,7 @@ class ExtensionRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_at = models.DateTimeField(_("requested at"), default=clock.now)
     working_days = models.PositiveSmallIntegerField(_("extra working days"))
     reason = models.TextField(_("reason"))
     status = models.CharField(
@@ -439,7 +439,7 @@ class CasePause(models.Model):
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="pauses")
     reason = models.CharField(_("reason"), max_length=200)
-    started_at = models.DateTimeField(_("paused at"), default=timezone.now)
+    started_at = models.DateTimeField(_("paused at"), default=clock.now)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("paused by"),

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments import clock
 from departments.models import Centre, Department, Role, roles_of
 from disputes import rules
 from disputes.access import drop_unit_grants
@@ -76,6 +76,7 @@ def routing_propose(dispute: Dispute) -> Proposal:
     )
 
 
+@clock.settable
 def dispute_classify(
     *,
     dispute,
@@ -134,6 +135,7 @@ def competent_centre(dispute: Dispute) -> Centre | None:
     return centre if centre is not None and centre.pk != dispute.centre_id else None
 
 
+@clock.settable
 def dispute_transfer(
     *, dispute, actor, centre: Centre, reason: str, expected_state=None
 ) -> Dispute:
@@ -167,6 +169,7 @@ def dispute_transfer(
     return case
 
 
+@clock.settable
 def dispute_refer(
     *,
     dispute,
@@ -181,7 +184,7 @@ def dispute_refer(
 ) -> Dispute:
     if not summary.strip() or not opinion.strip():
         raise DisputeError(_("The referral sheet needs the summary and the referral opinion."))
-    if report_back_by < timezone.localdate():
+    if report_back_by < clock.localdate():
         raise DisputeError(_("The report-back date cannot be in the past."))
     case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
     with transaction.atomic():
@@ -206,6 +209,7 @@ def dispute_refer(
     return case
 
 
+@clock.settable
 def dispute_dispatch(
     *,
     dispute,
@@ -229,7 +233,7 @@ def dispute_dispatch(
         Referral.objects.filter(dispute=case).update(
             dispatched_to=department,
             dispatched_by=actor,
-            dispatched_at=timezone.now(),
+            dispatched_at=clock.now(),
             hotline_ticket=hotline_ticket,
         )
     return case
@@ -245,7 +249,7 @@ def case_pause(*, dispute: Dispute, actor, reason: str) -> CasePause:
         raise DisputeError(_("Only an open case can wait on the payer."))
     if not reason.strip():
         raise DisputeError(_("Say what the case is waiting for."))
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         Dispute.objects.select_for_update().get(pk=dispute.pk)
         if CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).exists():
@@ -337,7 +341,7 @@ def extension_decide(*, request: ExtensionRequest, actor, grant: bool, comment: 
         locked.status = (
             ExtensionRequest.Status.GRANTED if grant else ExtensionRequest.Status.REFUSED
         )
-        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.decided_by, locked.decided_at = actor, clock.now()
         locked.comment = comment.strip()
         locked.save()
         if grant:

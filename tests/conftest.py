@@ -6,11 +6,15 @@ the government office. One user per role, plus an outsider with no role.
 """
 
 import datetime
+import os
+import shutil
+import tempfile
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import timezone
 
 from departments.models import Centre, Department, Jurisdiction, Role, Staff, role_group
@@ -20,6 +24,15 @@ from disputes.validators import id_check_digit, uscc_check_char
 
 
 def pytest_configure(config):
+    # Counters in the cache (guesses, throttles) of one test run, one test worker: a key space
+    # of its own (the shared Redis also holds Celery's queues), emptied before every test.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    default = settings.CACHES["default"]
+    if "RedisCache" in default["BACKEND"]:
+        default = {**default, "KEY_PREFIX": f"centre-test-{worker}"}
+    elif "FileBasedCache" in default["BACKEND"] or "SharedFileCache" in default["BACKEND"]:
+        default = {**default, "LOCATION": tempfile.mkdtemp(prefix=f"centre-cache-{worker}-")}
+    settings.CACHES = {**settings.CACHES, "default": default}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -27,6 +40,24 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_unconfigure(config):
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if "centre-cache-" in str(location):
+        shutil.rmtree(location, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """No test sees the counts an earlier one left in the cache."""
+    if "RedisCache" in settings.CACHES["default"]["BACKEND"]:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,13 +4,13 @@ consolidation, escalation and the leader's approval."""
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from consultations.handlers import OPINION_STATES
 from consultations.models import DepartmentTask, DisciplineReferral
 from consultations.selectors import awaited_tasks, refusing_filter
+from departments import clock
 from departments.models import Department
 from disputes import rules
 from disputes.access import VIEW, drop_unit_grants
@@ -31,6 +31,7 @@ def task_for_officer(*, task_id: int, actor) -> DepartmentTask:
     return task
 
 
+@clock.settable
 def opinion_give(
     *,
     task: DepartmentTask,
@@ -64,7 +65,7 @@ def opinion_give(
         locked.proposal = proposal.strip()
         locked.amount_confirmed = amount_confirmed
         locked.signed_by = actor
-        locked.answered_at = timezone.now()
+        locked.answered_at = clock.now()
         locked.status = DepartmentTask.Status.ANSWERED
         locked.save()
         files = [
@@ -102,6 +103,7 @@ def opinions_settled(dispute: Dispute) -> bool:
     return not awaited_tasks(dispute).exists()
 
 
+@clock.settable
 def dispute_consolidate(*, dispute, actor, opinion: str, expected_state=None) -> Dispute:
     """The lead consolidates the departments' opinions into one handling opinion.
 
@@ -133,6 +135,7 @@ def dispute_consolidate(*, dispute, actor, opinion: str, expected_state=None) ->
         )
 
 
+@clock.settable
 def dispute_escalate(*, dispute, actor, reason: str, expected_state=None) -> Dispute:
     if not reason.strip():
         raise DisputeError(_("Give the reason why the task force cannot settle the case."))
@@ -146,6 +149,7 @@ def dispute_escalate(*, dispute, actor, reason: str, expected_state=None) -> Dis
     )
 
 
+@clock.settable
 def dispute_approve(*, dispute, actor, comment: str = "", expected_state=None) -> Dispute:
     return run_transition(
         dispute=dispute,
@@ -188,7 +192,7 @@ def task_decline(*, task: DepartmentTask, actor, reason: str) -> DepartmentTask:
         locked.status = DepartmentTask.Status.DECLINED
         locked.decline_reason = reason.strip()
         locked.signed_by = actor
-        locked.answered_at = timezone.now()
+        locked.answered_at = clock.now()
         locked.save()
         if locked.deadline_id:
             close_deadline(locked.deadline)

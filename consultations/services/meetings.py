@@ -29,6 +29,7 @@ from consultations.models import (
     PolicyIssue,
     format_minutes_number,
 )
+from departments import clock
 from departments.models import ROLE_GROUP_NAMES, Department, Role, Staff, roles_of, staff_of
 from disputes.access import VIEW
 from disputes.exceptions import ActionNotPermitted, DisputeError
@@ -77,6 +78,7 @@ def _local(moment: datetime.datetime) -> str:
 # -- preparing -----------------------------------------------------------------------------
 
 
+@clock.settable
 def meeting_create(
     *,
     actor,
@@ -263,6 +265,7 @@ def attendance_add(
     )
 
 
+@clock.settable
 def agenda_add(*, meeting: Meeting, actor, dispute: Dispute) -> AgendaItem:
     _require_office(meeting, actor)
     with transaction.atomic():
@@ -352,6 +355,7 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
 # -- holding it ----------------------------------------------------------------------------
 
 
+@clock.settable
 def meeting_record_held(*, meeting: Meeting, actor, present: dict[int, bool], notes=None):
     """The meeting took place: who was there is recorded, each case's consultation-meeting
     time limit is met, and the minutes' draft is started."""
@@ -363,14 +367,14 @@ def meeting_record_held(*, meeting: Meeting, actor, present: dict[int, bool], no
         items = list(locked.agenda.select_related("dispute"))
         if not items:
             raise DisputeError(_("The meeting has no case on its agenda."))
-        if locked.held_at > timezone.now():
+        if locked.held_at > clock.now():
             raise DisputeError(_("The meeting's time has not come yet."))
         for row in locked.attendances.all():
             row.present = bool(present.get(row.pk, False))
             row.note = (notes.get(row.pk) or "")[:100]
             row.save(update_fields=["present", "note"])
         locked.status = Meeting.Status.HELD
-        locked.held_recorded_at = timezone.now()
+        locked.held_recorded_at = clock.now()
         locked.save(update_fields=["status", "held_recorded_at"])
         for item in items:
             close_stages(item.dispute, [Stage.CONSULTATION_MEETING])
@@ -396,6 +400,7 @@ class TaskData:
     owner: object = None
 
 
+@clock.settable
 def item_decide(
     *,
     item: AgendaItem,
@@ -418,7 +423,7 @@ def item_decide(
     for task in tasks:
         if not task.description.strip():
             raise DisputeError(_("Each task needs what is to be done."))
-        if task.due_date < timezone.localdate():
+        if task.due_date < clock.localdate():
             raise DisputeError(_("A task cannot be due in the past."))
         if task.owner is not None and getattr(staff_of(task.owner), "department_id", None) != (
             task.department.pk
@@ -441,7 +446,7 @@ def item_decide(
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
         item.decision = decision.strip()
         item.outcome = outcome
-        item.decided_at = timezone.now()
+        item.decided_at = clock.now()
         item.save(update_fields=["decision", "outcome", "decided_at"])
         item.tasks.all().delete()
         DecisionTask.objects.bulk_create(
@@ -511,6 +516,7 @@ def _editable_minutes(meeting: Meeting) -> Minutes:
     return minutes
 
 
+@clock.settable
 def minutes_save(*, meeting: Meeting, actor, body: str) -> Minutes:
     _require_office(meeting, actor)
     with transaction.atomic():
@@ -535,6 +541,7 @@ def signers_for(meeting: Meeting):
     return list({u.pk: u for u in [meeting.host, *leaders]}.values())
 
 
+@clock.settable
 def minutes_submit(*, meeting: Meeting, actor, sign_off_by) -> Minutes:
     """The office sends the draft to the host or the leader to review and sign off."""
     _require_office(meeting, actor)
@@ -565,6 +572,7 @@ def minutes_submit(*, meeting: Meeting, actor, sign_off_by) -> Minutes:
     return minutes
 
 
+@clock.settable
 def minutes_sign_off(*, meeting: Meeting, actor, approve: bool, comment: str = "") -> Minutes:
     """The host or leader signs the minutes off, or returns them to the office with a comment."""
     with transaction.atomic():
@@ -578,7 +586,7 @@ def minutes_sign_off(*, meeting: Meeting, actor, approve: bool, comment: str = "
         minutes.review_comment = comment.strip()
         if approve:
             minutes.status = Minutes.Status.SIGNED
-            minutes.signed_off_at = timezone.now()
+            minutes.signed_off_at = clock.now()
             message = _("The minutes of “%(title)s” are signed off and can be issued.")
         else:
             minutes.status = Minutes.Status.DRAFT
@@ -601,6 +609,7 @@ def _next_minutes_number(office, year: int) -> int:
     return counter.last
 
 
+@clock.settable
 def minutes_issue(*, meeting: Meeting, actor) -> Minutes:
     """Issue signed-off minutes: numbered, immutable, and carried out.
 
@@ -615,7 +624,7 @@ def minutes_issue(*, meeting: Meeting, actor) -> Minutes:
         minutes = _editable_minutes(locked)
         if minutes.status != Minutes.Status.SIGNED:
             raise DisputeError(_("The minutes are issued once signed off."))
-        year = timezone.localdate().year
+        year = clock.localdate().year
         sequence = _next_minutes_number(locked.office, year)
         number = format_minutes_number(year, sequence)
         items = list(locked.agenda.select_related("dispute__jurisdiction").order_by("order"))
@@ -627,7 +636,7 @@ def minutes_issue(*, meeting: Meeting, actor) -> Minutes:
             sequence=sequence,
             number=number,
             issued_by=actor,
-            issued_at=timezone.now(),
+            issued_at=clock.now(),
         )
         minutes.refresh_from_db()
         _tell_invited(
@@ -687,7 +696,7 @@ def _carry_out(item: AgendaItem, *, actor, minutes_number: str) -> None:
             note=note,
             data=data,
         )
-    AgendaItem.objects.filter(pk=item.pk).update(applied_at=timezone.now())
+    AgendaItem.objects.filter(pk=item.pk).update(applied_at=clock.now())
 
 
 def _send_to_court(item: AgendaItem, dispute: Dispute, *, actor, minutes_number: str) -> None:
@@ -716,6 +725,7 @@ def may_complete_task(task: DecisionTask, user) -> bool:
     return meeting_rules.runs_office(user, task.item.meeting.office)
 
 
+@clock.settable
 def decision_task_complete(*, task: DecisionTask, actor, result: str) -> DecisionTask:
     if not may_complete_task(task, actor):
         raise ActionNotPermitted(
@@ -735,7 +745,7 @@ def decision_task_complete(*, task: DecisionTask, actor, result: str) -> Decisio
         locked.status = DecisionTask.Status.DONE
         locked.result = result.strip()
         locked.done_by = actor
-        locked.done_at = timezone.now()
+        locked.done_at = clock.now()
         locked.save(update_fields=["status", "result", "done_by", "done_at"])
         close_deadline(locked.deadline)
         timeline_add(
@@ -755,6 +765,7 @@ def may_record_court_report(enforcement: CourtEnforcement, user) -> bool:
     return meeting_rules.runs_office(user, enforcement.item.meeting.office)
 
 
+@clock.settable
 def court_report(*, enforcement: CourtEnforcement, actor, report: str) -> CourtEnforcement:
     """The court reports back on the enforcement; the follow-up ends."""
     if not may_record_court_report(enforcement, actor):
@@ -769,7 +780,7 @@ def court_report(*, enforcement: CourtEnforcement, actor, report: str) -> CourtE
             raise DisputeError(_("The court's report is recorded already."))
         locked.status = CourtEnforcement.Status.REPORTED
         locked.report = report.strip()
-        locked.reported_at = timezone.now()
+        locked.reported_at = clock.now()
         locked.recorded_by = actor
         locked.save(update_fields=["status", "report", "reported_at", "recorded_by"])
         if locked.deadline_id:

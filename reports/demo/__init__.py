@@ -7,9 +7,9 @@ would have written. ``generate_cases()`` then adds any number of further cases q
 ``bulk_create``, for volume: the fields each state implies are filled in, but each such case
 carries a single timeline row (its registration).
 
-Services stamp their rows with the current time. To give the demo cases a plausible history
-over the last two months, each step runs with the clock moved to its moment (``time-machine``,
-a test dependency); where that package is missing the rows a step wrote are re-dated after it.
+Services stamp their rows with the moment of the operation. To give the demo cases a plausible
+history over the last two months, each step is handed its moment (the services' ``at=``, the
+sweep's ``now=``; ``departments.clock``): no clock is moved.
 
 Modules: ``organisation`` (the county, centres and users), ``texts`` (names, identity numbers and
 what cases say), ``cases`` (the demo cases played through the services), ``bulk`` (volume).
@@ -60,11 +60,6 @@ def replay_deadline_sweeps() -> None:
     first = Dispute.objects.order_by("received_at").values_list("received_at", flat=True).first()
     if first is None:
         return
-    try:
-        import time_machine
-    except ImportError:  # no clock to move: one sweep now still marks what is overdue
-        sweep()
-        return
     tz = timezone.get_current_timezone()
     day = timezone.localtime(first).date()
     today = timezone.localdate()
@@ -72,8 +67,7 @@ def replay_deadline_sweeps() -> None:
         for at in (datetime.time(0, 10), datetime.time(9, 5)):
             moment = datetime.datetime.combine(day, at, tzinfo=tz)
             if moment < timezone.now():
-                with time_machine.travel(moment, tick=False):
-                    sweep()
+                sweep(now=moment)
         day += datetime.timedelta(days=1)
     sweep()
 

@@ -17,7 +17,6 @@ from consultations.models import (
     DecisionTask,
     DepartmentTask,
     Meeting,
-    Minutes,
 )
 from consultations.services import (
     TaskData,
@@ -46,7 +45,6 @@ from disputes.models import (
     ObjectionRoute,
     Party,
     Payer,
-    TimelineEntry,
 )
 from disputes.services import (
     PartyData,
@@ -69,7 +67,6 @@ from reports.demo.texts import (
     compose_case,
     month_label,
 )
-from routing.models import Referral, Transfer
 from routing.services import (
     dispute_classify,
     dispute_dispatch,
@@ -77,12 +74,6 @@ from routing.services import (
     dispute_transfer,
     routing_propose,
 )
-
-try:  # moves the clock for each step of a demo case; optional (see the docstring of reports.demo)
-    import time_machine
-except ImportError:  # pragma: no cover - exercised only where the test extras are missing
-    time_machine = None
-
 
 # -- the demo cases, driven through the services -------------------------------------------
 
@@ -259,6 +250,7 @@ class CaseBuilder:
         self.demo = demo
         self.rng = rng
         self.now = now
+        self.moment = now  # the moment of the step being played
         used = set(Payer.objects.values_list("id_number", flat=True))
         self.maker = PayerMaker(rng, used, timezone.localdate(now))
         self.categories = {c.code: c for c in Category.objects.all()}
@@ -289,14 +281,10 @@ class CaseBuilder:
         return [story.case for story in stories]
 
     def _at(self, moment: datetime.datetime, story: "_Story") -> str | None:
-        """Run the story's next step as if at ``moment``; returns the kind of step after it."""
-        if time_machine is not None:
-            with time_machine.travel(moment, tick=False):
-                return next(story.steps, None)
-        since = timezone.now()
-        following = next(story.steps, None)
-        _redate(story.case.pk, since, moment)
-        return following
+        """Run the story's next step at ``moment`` (every service it calls is given it as
+        ``at=``); returns the kind of step after it."""
+        self.moment = moment
+        return next(story.steps, None)
 
     def _next(self, moment: datetime.datetime, step: str) -> datetime.datetime:
         low, high = STEP_HOURS[step]
@@ -357,6 +345,7 @@ class CaseBuilder:
         )
         mediator = demo.users["mediator"] if "by_mediator" in scenario.flags else None
         return dispute_register(
+            at=self.moment,
             actor=mediator or self._clerk(scenario.centre),
             centre=demo.centres[scenario.centre],
             parties=parties,
@@ -411,6 +400,7 @@ class CaseBuilder:
         if name == "transfer":
             target = demo.centres[arg]
             return dispute_transfer(
+                at=self.moment,
                 dispute=case,
                 actor=clerk,
                 centre=target,
@@ -418,21 +408,24 @@ class CaseBuilder:
             )
         if name == "refer":
             return dispute_refer(
+                at=self.moment,
                 dispute=case,
                 actor=clerk,
                 summary=case.summary,
                 opinion="该事项涉及多个部门职责且职责不清，请按12345政务服务便民热线运行机制"
                 "转交承办部门办理。",
-                report_back_by=timezone.localdate() + datetime.timedelta(days=7),
+                report_back_by=timezone.localdate(self.moment) + datetime.timedelta(days=7),
                 receiver_phone=clerk.staff.phone,
                 contact_phone=case.centre.phone,
             )
         if name == "dispatch":
+            day = timezone.localdate(self.moment)
             return dispute_dispatch(
+                at=self.moment,
                 dispute=case,
                 actor=users["officer_gov"],
                 department=demo.departments[arg],
-                hotline_ticket=f"RC{timezone.localdate():%Y%m%d}{self.rng.randint(1000, 9999)}",
+                hotline_ticket=f"RC{day:%Y%m%d}{self.rng.randint(1000, 9999)}",
                 note="经研判属人社部门职责，已通过12345热线系统转交承办。",
             )
         if name == "opinion":
@@ -442,9 +435,12 @@ class CaseBuilder:
             return self._classify(case, arg, actor=coordinator if arg == "major" else clerk)
         if name == "consolidate":
             actor = coordinator or demo.officers[case.lead_department.code]
-            return dispute_consolidate(dispute=case, actor=actor, opinion=self._consolidated(case))
+            return dispute_consolidate(
+                at=self.moment, dispute=case, actor=actor, opinion=self._consolidated(case)
+            )
         if name == "escalate":
             return dispute_escalate(
+                at=self.moment,
                 dispute=case,
                 actor=coordinator,
                 reason="工作专班多次协调未能达成一致，涉及欠费金额较大且涉及职工人数较多，"
@@ -452,6 +448,7 @@ class CaseBuilder:
             )
         if name == "approve":
             return dispute_approve(
+                at=self.moment,
                 dispute=case,
                 actor=users["leader"],
                 comment="同意成立专案组，由县领导小组办公室召集相关部门会商办理。",
@@ -459,13 +456,17 @@ class CaseBuilder:
         if name in ("meeting", "held", "minutes", "signoff", "issue", "done"):
             return self._consultation(case, name)
         if name == "reply":
-            return dispute_reply(dispute=case, actor=clerk, text=self._reply(case))
+            return dispute_reply(at=self.moment, dispute=case, actor=clerk, text=self._reply(case))
         if name == "accept":
             return dispute_accept(
-                dispute=case, actor=clerk, note="缴费人对处理结果无异议，已签收答复。"
+                at=self.moment,
+                dispute=case,
+                actor=clerk,
+                note="缴费人对处理结果无异议，已签收答复。",
             )
         if name == "object":
             return dispute_object(
+                at=self.moment,
                 dispute=case,
                 actor=clerk,
                 route=ObjectionRoute(arg),
@@ -473,13 +474,21 @@ class CaseBuilder:
             )
         if name == "outcome":
             return dispute_record_outcome(
-                dispute=case, actor=clerk, outcome=OBJECTION_OUTCOMES[case.objection_route]
+                at=self.moment,
+                dispute=case,
+                actor=clerk,
+                outcome=OBJECTION_OUTCOMES[case.objection_route],
             )
         if name == "archive":
-            return dispute_archive(dispute=case, actor=clerk, note="案卷材料齐全，准予归档。")
+            return dispute_archive(
+                at=self.moment, dispute=case, actor=clerk, note="案卷材料齐全，准予归档。"
+            )
         if name == "withdraw":
             return dispute_withdraw(
-                dispute=case, actor=clerk, reason=self.rng.choice(WITHDRAWAL_REASONS)
+                at=self.moment,
+                dispute=case,
+                actor=clerk,
+                reason=self.rng.choice(WITHDRAWAL_REASONS),
             )
         raise ValueError(f"unknown demo step {name!r}")
 
@@ -487,7 +496,7 @@ class CaseBuilder:
         if classification == Classification.SIMPLE:
             note = ON_SPOT_NOTES.get(case.category.code, "当场向缴费人解释政策并办结。")
             return dispute_classify(
-                dispute=case, actor=actor, classification=classification, note=note
+                at=self.moment, dispute=case, actor=actor, classification=classification, note=note
             )
         proposal = routing_propose(case)
         note = ""
@@ -498,6 +507,7 @@ class CaseBuilder:
                 else "欠费金额巨大，涉及长期不经营企业，需领导小组会商处理。"
             )
         return dispute_classify(
+            at=self.moment,
             dispute=case,
             actor=actor,
             classification=classification,
@@ -513,6 +523,7 @@ class CaseBuilder:
         if case.period_start and case.period_end:
             period = f"{month_label(case.period_start)}至{month_label(case.period_end)}"
         return opinion_give(
+            at=self.moment,
             task=task,
             actor=self.demo.officers[kind],
             finding=finding.format(period=period or "相关期间"),
@@ -541,25 +552,26 @@ class CaseBuilder:
                 extra = self.demo.departments.get(kind)
                 if extra is not None and extra not in departments:
                     departments.append(extra)
-            meeting = meeting_create(
+            meeting = meeting_create(at=self.moment,
                 actor=lgo,
                 kind=Meeting.Kind.MAJOR,
                 title=f"关于{case.category.name}争议事项的专题会商会议",
-                held_at=_add_working_hours(timezone.now(), 16, self.rng),
+                held_at=_add_working_hours(self.moment, 16, self.rng),
                 place="县税务局三楼会议室",
                 host=users["leader"],
                 departments=departments,
                 people=[lgo, *(self.demo.officers[d.code] for d in departments
                                if d.code in self.demo.officers)],
             )  # fmt: skip
-            return agenda_add(meeting=meeting, actor=lgo, dispute=case)
+            return agenda_add(at=self.moment, meeting=meeting, actor=lgo, dispute=case)
         meeting = Meeting.objects.filter(agenda__dispute=case).latest("pk")
         if step == "held":
-            if meeting.held_at > timezone.now():
+            if meeting.held_at > self.moment:
                 # The demo's calendar ran short of the date set: it sat earlier.
-                Meeting.objects.filter(pk=meeting.pk).update(held_at=timezone.now())
+                Meeting.objects.filter(pk=meeting.pk).update(held_at=self.moment)
                 meeting.refresh_from_db()
             return meeting_record_held(
+                at=self.moment,
                 meeting=meeting,
                 actor=lgo,
                 present={a.pk: True for a in meeting.attendances.all()},
@@ -567,6 +579,7 @@ class CaseBuilder:
         if step == "minutes":
             court = case.is_large_arrears and "court" in self.demo.departments
             item_decide(
+                at=self.moment,
                 item=AgendaItem.objects.get(meeting=meeting, dispute=case),
                 actor=lgo,
                 decision=self._decision(case),
@@ -575,6 +588,7 @@ class CaseBuilder:
             )
             names = "、".join(d.name for d in meeting.invited_departments.all())
             return minutes_save(
+                at=self.moment,
                 meeting=meeting,
                 actor=lgo,
                 body=f"{timezone.localtime(meeting.held_at):%Y年%-m月%-d日}，县社会保险费征缴争议"
@@ -587,6 +601,7 @@ class CaseBuilder:
                 item__dispute=case, status=DecisionTask.Status.OPEN
             ).select_related("department"):
                 decision_task_complete(
+                    at=self.moment,
                     task=task,
                     actor=self.demo.officers.get(task.department.code, lgo),
                     result="已按会商决定办理完毕，并将结果告知属地处理中心。",
@@ -595,6 +610,7 @@ class CaseBuilder:
                 dispute=case, status=CourtEnforcement.Status.PENDING
             ).select_related("court"):
                 court_report(
+                    at=self.moment,
                     enforcement=enforcement,
                     actor=lgo,
                     report=f"{enforcement.court.name}已立案执行，扣划被执行企业存款，"
@@ -602,12 +618,14 @@ class CaseBuilder:
                 )
             return case
         if step == "signoff":
-            minutes_submit(meeting=meeting, actor=lgo, sign_off_by=users["leader"])
-            return minutes_sign_off(meeting=meeting, actor=users["leader"], approve=True)
-        return minutes_issue(meeting=meeting, actor=lgo)
+            minutes_submit(at=self.moment, meeting=meeting, actor=lgo, sign_off_by=users["leader"])
+            return minutes_sign_off(
+                at=self.moment, meeting=meeting, actor=users["leader"], approve=True
+            )
+        return minutes_issue(at=self.moment, meeting=meeting, actor=lgo)
 
     def _meeting_tasks(self, case: Dispute) -> list[TaskData]:
-        due = timezone.localdate() + datetime.timedelta(days=14)
+        due = timezone.localdate(self.moment) + datetime.timedelta(days=14)
         lead = case.lead_department or self.demo.departments["tax"]
         tasks = [
             TaskData(
@@ -656,31 +674,6 @@ class _Story:
 
     case: Dispute | None = None
     steps: Iterator[str] | None = None
-
-
-def _redate(dispute_id: int, since: datetime.datetime, moment: datetime.datetime) -> None:
-    """Move what one step wrote (at or after ``since``) to ``moment``."""
-    tables = [
-        (TimelineEntry, {"dispute_id": dispute_id}, ("at",)),
-        (
-            Dispute,
-            {"pk": dispute_id},
-            ("created_at", "classified_at", "escalated_at", "replied_at", "closed_at",
-             "archived_at", "updated_at"),
-        ),
-        (Payer, {"parties__dispute_id": dispute_id}, ("created_at",)),
-        (DepartmentTask, {"dispute_id": dispute_id}, ("opened_at", "answered_at")),
-        (Referral, {"dispute_id": dispute_id}, ("referred_at", "dispatched_at")),
-        (Transfer, {"dispute_id": dispute_id}, ("at",)),
-        (Meeting, {"agenda__dispute_id": dispute_id}, ("created_at", "held_recorded_at")),
-        (AgendaItem, {"dispute_id": dispute_id}, ("decided_at", "applied_at")),
-        (DecisionTask, {"item__dispute_id": dispute_id}, ("done_at",)),
-        (Minutes, {"meeting__agenda__dispute_id": dispute_id},
-         ("drafted_at", "signed_off_at", "issued_at")),
-    ]  # fmt: skip
-    for model, scope, fields in tables:
-        for name in fields:
-            model.objects.filter(**scope, **{f"{name}__gte": since}).update(**{name: moment})
 
 
 def create_demo_cases(demo: Demo, *, seed: int = DEFAULT_SEED) -> list[Dispute]:

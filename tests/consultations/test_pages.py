@@ -309,6 +309,34 @@ def test_an_officer_reports_a_meeting_task_done_from_the_task_list(client, world
     assert task.status == DecisionTask.Status.DONE and task.result == "已送达"
 
 
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/", "//evil.example/tasks/", "/\\evil.example/"]
+)
+def test_reporting_a_task_done_never_sends_the_officer_to_another_site(client, world, elsewhere):
+    d = scenarios.decided_by_minutes(world)
+    task = DecisionTask.objects.get(item__dispute=d)
+    login(client, world.officer_tax)
+
+    response = client.post(
+        reverse("consultations:decision_task_done", args=[task.pk]),
+        {"result": "已送达", "next": elsewhere},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("disputes:detail", args=[d.number])
+
+
+def test_reporting_a_task_done_goes_back_to_the_page_it_came_from(client, world):
+    d = scenarios.decided_by_minutes(world)
+    task = DecisionTask.objects.get(item__dispute=d)
+    login(client, world.officer_tax)
+    response = client.post(
+        reverse("consultations:decision_task_done", args=[task.pk]),
+        {"result": "已送达", "next": reverse("consultations:tasks")},
+    )
+    assert response.status_code == 302 and response.url == reverse("consultations:tasks")
+
+
 def test_the_court_report_page_ends_the_follow_up(client, world):
     d = scenarios.sent_to_court(world)
     login(client, world.lgo)

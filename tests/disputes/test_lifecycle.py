@@ -1,5 +1,7 @@
 """The three paths (simple, general, major), transfer and referral, through the service layer."""
 
+import datetime
+
 import pytest
 
 from consultations import services as consultation_services
@@ -341,3 +343,37 @@ def test_escalation_keeps_the_pending_opinions_open(world):
     consultation_services.opinion_give(
         task=task, actor=world.officer_tax, finding="f", basis="", proposal="p"
     )
+
+
+def test_a_service_given_a_moment_writes_everything_at_that_moment(world, now):
+    # The demo gives its cases a history this way (at=), with no clock moved.
+    from disputes.models import Notification
+    from routing.models import Deadline
+
+    received = now - datetime.timedelta(days=20, hours=3)
+    registered_at = received + datetime.timedelta(minutes=10)
+    classified_at = received + datetime.timedelta(days=1)
+    d = world.make_dispute(received_at=received, at=registered_at)
+    d = routing_services.dispute_classify(
+        at=classified_at,
+        dispute=d,
+        actor=world.clerk,
+        classification=Classification.GENERAL,
+        lead_department=world.tax,
+    )
+
+    assert d.created_at == registered_at and d.classified_at == classified_at
+    assert list(d.timeline.order_by("pk").values_list("at", flat=True)) == [
+        registered_at,
+        classified_at,
+    ]
+    task = DepartmentTask.objects.get(dispute=d)
+    assert task.opened_at == classified_at
+    deadlines = Deadline.objects.filter(dispute=d)
+    assert {x.started_at for x in deadlines} == {received, classified_at}  # from receipt
+    assert deadlines.get(stage="classification").met_at == classified_at
+    notices = Notification.objects.filter(dispute=d)
+    assert notices and {n.created_at for n in notices} <= {registered_at, classified_at}
+    # Without at=, the present.
+    later = services.dispute_withdraw(dispute=d, actor=world.clerk, reason="撤回")
+    assert later.closed_at >= now

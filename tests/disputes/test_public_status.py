@@ -1,9 +1,16 @@
 """Payers check progress on the public status page with the case number and query code."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
+from config.cache import SharedFileCache
 from disputes import access
 from disputes.models import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH
 from reports.documents.render import render_pdf
@@ -26,8 +33,8 @@ def _no_earlier_guesses():
         cache.delete(access._status_key(address))
 
 
-def ask(client, number, code, address="127.0.0.1"):
-    return client.post(URL, {"number": number, "code": code}, REMOTE_ADDR=address)
+def ask(client, number, code, address="127.0.0.1", **headers):
+    return client.post(URL, {"number": number, "code": code}, REMOTE_ADDR=address, **headers)
 
 
 def test_the_page_is_at_status_and_needs_no_log_in(client):
@@ -98,3 +105,111 @@ def test_the_receipt_gives_the_code_and_where_to_check(settings, world):
 
     settings.PUBLIC_BASE_URL = "https://sbf.example.gov.cn/"
     assert "https://sbf.example.gov.cn/status/" in read(render_pdf("receipt", d)).flat
+
+
+def test_rotating_ipv6_addresses_inside_one_64_are_one_guesser(client, world):
+    d = scenarios.registered(world)
+    for n in range(access.STATUS_ATTEMPTS):
+        ask(client, d.number, "WRONGXX2", address=f"2001:db8:1:2::{n + 1:x}")
+
+    locked = ask(client, d.number, d.query_code, address="2001:db8:1:2:ffff::9").content.decode()
+    assert "尝试次数过多" in locked and 'id="case-status"' not in locked
+    neighbour = ask(client, d.number, d.query_code, address="2001:db8:1:3::1").content.decode()
+    assert 'id="case-status"' in neighbour
+
+
+def test_behind_a_trusted_proxy_each_payer_is_counted_by_their_own_address(client, world, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    d = scenarios.registered(world)
+    for _ in range(access.STATUS_ATTEMPTS):
+        ask(client, d.number, "WRONGXX2", address="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    def via_proxy(payer):
+        return ask(
+            client, d.number, d.query_code, address="10.0.0.2", HTTP_X_FORWARDED_FOR=payer
+        ).content.decode()
+
+    assert "尝试次数过多" in via_proxy("198.51.100.7")
+    assert 'id="case-status"' in via_proxy("198.51.100.8")
+
+
+def test_a_forwarded_for_header_from_anyone_but_a_trusted_proxy_is_ignored(client, world):
+    d = scenarios.registered(world)
+    for n in range(access.STATUS_ATTEMPTS):
+        ask(client, d.number, "WRONGXX2", address="10.1.2.3", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    locked = ask(client, d.number, d.query_code, address="10.1.2.3").content.decode()
+    assert "尝试次数过多" in locked
+
+
+# -- the counter, shared by the processes of the embedded default -----------------------------
+
+_GUESSER = """
+import django, sys
+django.setup()
+from disputes import access
+for _ in range(int(sys.argv[1])):
+    access.status_failed("203.0.113.9")
+print(access.status_locked_out("203.0.113.9"))
+"""
+
+
+def _embedded_process(var_dir, guesses):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "DATABASE_URL", "PYTEST_XDIST_WORKER"}
+    }
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", VAR_DIR=str(var_dir))
+    return subprocess.Popen(
+        [sys.executable, "-c", _GUESSER, str(guesses)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_the_embedded_default_counts_the_guesses_of_every_web_process_together(tmp_path):
+    # Two web processes of `make run` (no Redis): each sees fewer wrong guesses than the limit.
+    half = access.STATUS_ATTEMPTS // 2
+    first = _embedded_process(tmp_path, half)
+    assert first.communicate(timeout=120)[0].strip() == "False"
+    second = _embedded_process(tmp_path, access.STATUS_ATTEMPTS - half)
+    assert second.communicate(timeout=120)[0].strip() == "True"
+
+
+_COUNTER = """
+import sys
+from config.cache import SharedFileCache
+cache = SharedFileCache(sys.argv[1], {})
+for _ in range(int(sys.argv[2])):
+    cache.incr("n")
+"""
+
+
+def test_counting_in_the_file_cache_loses_nothing_when_processes_count_at_once(tmp_path):
+    counter = SharedFileCache(str(tmp_path), {})
+    counter.add("n", 0, 3600)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _COUNTER, str(tmp_path), "150"], cwd=settings.BASE_DIR
+        )
+        for _ in range(4)
+    ]
+    for process in processes:
+        assert process.wait(timeout=120) == 0
+    assert SharedFileCache(str(tmp_path), {}).get("n") == 600
+
+
+def test_counting_in_the_file_cache_keeps_the_window_it_was_started_with(tmp_path):
+    counter = SharedFileCache(str(tmp_path), {"TIMEOUT": 300})
+    with time_machine.travel(0, tick=False) as clock:
+        counter.add("n", 1, access.STATUS_WINDOW_SECONDS)
+        clock.shift(access.STATUS_WINDOW_SECONDS - 60)
+        assert counter.incr("n") == 2
+        clock.shift(59)
+        assert counter.get("n") == 2  # not restarted with the cache's default 300 seconds ...
+        clock.shift(2)
+        assert counter.get("n") is None  # ... and over when the window is
+        with pytest.raises(ValueError):
+            counter.incr("n")

@@ -1,4 +1,6 @@
 import datetime
+import pathlib
+import sys
 from io import StringIO
 
 import pytest
@@ -29,7 +31,7 @@ from disputes.validators import (
 )
 from reports import demo as demo_data
 from reports.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_USERS, SCENARIOS, load_demo
-from routing.models import Referral
+from routing.models import Deadline, DeadlineNotice, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -243,8 +245,9 @@ def test_the_same_seed_generates_the_same_cases():
     assert generate(7) != generate(8)
 
 
-def test_without_time_machine_the_steps_are_redated_to_their_moments(monkeypatch):
-    monkeypatch.setattr("reports.demo.cases.time_machine", None)
+def test_without_time_machine_the_steps_and_sweeps_happen_at_their_moments(monkeypatch):
+    # time-machine is a test dependency: a production install has none to import.
+    monkeypatch.setitem(sys.modules, "time_machine", None)
 
     load_demo()
 
@@ -254,6 +257,17 @@ def test_without_time_machine_the_steps_are_redated_to_their_moments(monkeypatch
     assert any(e.at < now - datetime.timedelta(days=14) for e in entries)
     for case in Dispute.objects.filter(state=State.ARCHIVED):
         assert case.closed_at <= case.archived_at < now - datetime.timedelta(hours=1)
+    # The sweeps of the two months were replayed, each at its moment.
+    sent = DeadlineNotice.objects.values_list("sent_at", flat=True)
+    assert any(at < now - datetime.timedelta(days=3) for at in sent)
+    assert Deadline.objects.filter(started_at__lt=now - datetime.timedelta(days=14)).exists()
+
+
+def test_the_demo_code_does_not_use_time_machine():
+    import reports.demo
+
+    for path in pathlib.Path(reports.demo.__file__).parent.glob("*.py"):
+        assert "time_machine" not in path.read_text(encoding="utf-8"), path.name
 
 
 def test_a_demo_major_case_went_from_escalation_through_a_meeting_and_minutes_to_the_reply():

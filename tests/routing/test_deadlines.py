@@ -357,7 +357,7 @@ def test_the_migration_ends_the_pauses_that_finished_cases_kept(world, policies)
     from disputes.models import Dispute
     from routing.models import CasePause
 
-    migration = importlib.import_module("routing.migrations.0004_end_pauses_of_finished_cases")
+    migration = importlib.import_module("routing.migrations.0005_end_pauses_of_finished_cases")
     with time_machine.travel(at("2025-03-10 09:30"), tick=False):
         d = scenarios.replied(world)
         routing_services.case_pause(dispute=d, actor=world.clerk, reason="等待缴费人确认")

@@ -38,7 +38,7 @@ def end_pauses_of_finished_cases(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("routing", "0003_meeting_stages"),
+        ("routing", "0004_operation_clock"),
     ]
 
     operations = [
