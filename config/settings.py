@@ -143,6 +143,10 @@ STORAGES = {
     },
 }
 
+# Searches by a payer's identity number, credit code or phone each user may run per day (each
+# one is logged; past the limit the search is refused, and the refusal logged).
+NUMBER_SEARCHES_PER_DAY = env_int("NUMBER_SEARCHES_PER_DAY", 40)
+
 # Attachments: what a clerk may upload with a case.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENT_EXTENSIONS = env_list(
