@@ -312,6 +312,11 @@ def dispute_export(request):
         .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("payer")))
         .order_by("-received_at", "-pk")
     )
+    if form.errors:  # e.g. a search too long, or past the day's number searches
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("disputes:list")
     access.log_access(  # the filters as typed (log_access masks any number in them)
         user=request.user,
         kind=AccessLog.Kind.EXPORT,

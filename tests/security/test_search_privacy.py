@@ -110,15 +110,31 @@ def test_the_limit_is_per_user(client, world, settings):
     assert d.number in listing(client, number)
 
 
-@pytest.mark.parametrize("url", ["disputes:list", "reports:home", "disputes:export"])
+@pytest.mark.parametrize("url", ["disputes:list", "reports:home"])
 def test_a_very_long_search_gets_a_message_not_a_server_error(client, world, url):
     d = scenarios.registered(world)
     client.force_login(world.clerk)
     response = client.get(reverse(url), {"q": "张" * 100_000})
     assert response.status_code == 200
-    if url != "disputes:export":
-        page = response.content.decode()
-        assert "搜索内容最多 100 个字符" in page and d.number not in page
+    page = response.content.decode()
+    assert "搜索内容最多 100 个字符" in page and d.number not in page
+
+
+def test_an_export_with_a_refused_search_goes_back_to_the_list_with_the_message(
+    client, world, settings
+):
+    settings.NUMBER_SEARCHES_PER_DAY = 0
+    d = scenarios.registered(world)
+    client.force_login(world.clerk)
+    response = client.get(reverse("disputes:export"), {"q": "张" * 100_000}, follow=True)
+    assert response.status_code == 200
+    assert "搜索内容最多 100 个字符" in response.content.decode()
+    response = client.get(
+        reverse("disputes:export"), {"q": d.parties.get().payer.id_number}, follow=True
+    )
+    assert "今天按证件号码或电话查询已达 0 次" in response.content.decode()
+    assert not AccessLog.objects.filter(kind="export").exists()
+    assert searches(world.clerk, "refused").count() == 1
 
 
 def test_a_very_long_case_number_on_the_forms_page_gets_a_message(client, world):
