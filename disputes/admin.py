@@ -8,10 +8,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from departments.admin import ReadOnlyAdmin, ReadOnlyInline
+from departments.admin import BoundedSearchMixin, ReadOnlyAdmin, ReadOnlyInline
 from disputes import access
 from disputes.exceptions import DisputeError
-from disputes.forms import SEARCH_MAX_LENGTH
 from disputes.models import (
     AccessLog,
     Attachment,
@@ -26,7 +25,7 @@ from disputes.models import (
 
 
 @admin.register(Category, InsuranceType)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "code", "sort_order", "active"]
     list_editable = ["sort_order", "active"]
     search_fields = ["name", "code"]
@@ -42,7 +41,7 @@ class RevealForm(forms.Form):
 
 
 @admin.register(Payer)
-class PayerAdmin(admin.ModelAdmin):
+class PayerAdmin(BoundedSearchMixin, admin.ModelAdmin):
     """Payers are read here with their numbers masked, as in the case lists; the numbers in full
     are a logged reveal with a reason (``reveal/``), and a search by a number is a logged,
     limited number search, as on the case list."""
@@ -111,14 +110,7 @@ class PayerAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
-        if len(term) > SEARCH_MAX_LENGTH:
-            messages.error(
-                request,
-                _("A search has at most %(limit_value)d characters (this one has %(show_value)d).")
-                % {"limit_value": SEARCH_MAX_LENGTH, "show_value": len(term)},
-            )
-            return queryset.none(), False
-        number = access.searched_number(term) if term else None
+        number = access.searched_number(term) if len(term) <= self.search_max_length else None
         if number is None:
             return super().get_search_results(request, queryset, search_term)
         try:

@@ -254,4 +254,22 @@ def test_the_admin_payer_search_by_number_is_logged_and_limited(
     refused = client.get(changelist, {"q": payer.id_number})
     assert refused.status_code == 200
     assert searches(admin_user, "refused").count() == 1
-    assert client.get(changelist, {"q": "x" * 100_000}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "admin:disputes_payer_changelist",
+        "admin:disputes_accesslog_changelist",
+        "admin:departments_jurisdiction_changelist",
+        "admin:auth_user_changelist",
+        "admin:consultations_meeting_changelist",
+    ],
+)
+def test_a_very_long_admin_search_gets_a_message_not_a_server_error(
+    client, world, admin_user, changelist
+):
+    client.force_login(admin_user)
+    response = client.get(reverse(changelist), {"q": "x" * 100_000}, follow=True)
+    assert response.status_code == 200
+    assert "搜索内容最多 100 个字符" in response.content.decode()
