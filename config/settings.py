@@ -143,8 +143,8 @@ STORAGES = {
     },
 }
 
-# Searches by a payer's identity number, credit code or phone each user may run per day (each
-# one is logged; past the limit the search is refused, and the refusal logged).
+# How many different payer numbers (identity number, credit code, phone) each user may search
+# by per day; every such search is logged; past the limit it is refused, and the refusal logged.
 NUMBER_SEARCHES_PER_DAY = env_int("NUMBER_SEARCHES_PER_DAY", 40)
 
 # Attachments: what a clerk may upload with a case.

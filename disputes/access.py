@@ -2,6 +2,7 @@
 log, and showing a masked number in full."""
 
 import datetime
+import hmac
 import re
 
 from django.conf import settings
@@ -117,35 +118,46 @@ def searched_number(term: str) -> str | None:
     return None
 
 
-def _number_searches_key(user) -> str:
-    return f"number-searches:{user.pk}:{timezone.localdate():%Y%m%d}"
+_DAY_SECONDS = 24 * 3600
+
+
+def _incr(key: str, timeout: int) -> int:
+    """Add one to a counter in the shared cache, atomically; it starts at 1."""
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout)
+        return 1
 
 
 def number_search(*, user, number: str) -> None:
     """Record one search by a payer's number (like a reveal: who, what, when), or refuse it.
 
-    Such a search confirms or refutes a guess at a masked number, so each user has a daily
-    allowance (``settings.NUMBER_SEARCHES_PER_DAY``), counted in the cache that every process
-    shares; past it the search is refused, and the refusal is an entry of its own that the
-    supervisors read.
+    Such a search confirms or refutes a guess at a masked number, so each user may search a
+    few dozen different numbers a day (``settings.NUMBER_SEARCHES_PER_DAY``), counted in the
+    cache that every process shares; the same number again that day (the next page, the
+    export) is logged but not counted again. Past the allowance the search is refused, and the
+    refusal is an entry of its own that the supervisors read.
     """
-    key = _number_searches_key(user)
-    if cache.add(key, 1, 2 * 24 * 3600):
-        count = 1
+    day = f"{timezone.localdate():%Y%m%d}"
+    # The cache never holds the number itself, only a keyed digest of it.
+    digest = hmac.new(settings.SECRET_KEY.encode(), number.encode(), "sha256").hexdigest()[:32]
+    seen = f"number-searched:{user.pk}:{day}:{digest}"
+    if cache.add(seen, 0, 2 * _DAY_SECONDS):
+        count = _incr(f"number-searches:{user.pk}:{day}", 2 * _DAY_SECONDS)
+        cache.set(seen, count, 2 * _DAY_SECONDS)
     else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, 2 * 24 * 3600)
-            count = 1
+        count = cache.get(seen) or 0  # its place in the day's count when first searched
     limit = settings.NUMBER_SEARCHES_PER_DAY
     if count > limit:
         log_access(user=user, kind=AccessLog.Kind.SEARCH_REFUSED, detail=mask_number(number))
         raise DisputeError(
             _(
-                "You have searched by identity number, credit code or phone %(limit)d times "
-                "today, the daily limit; this search was refused and recorded. Search by name "
-                "or case number, or ask a supervisor."
+                "You have searched by %(limit)d different identity numbers, credit codes or "
+                "phones today, the daily limit; this search was refused and recorded. Search by "
+                "name or case number, or ask a supervisor."
             )
             % {"limit": limit}
         )
