@@ -141,6 +141,11 @@ def number_search(*, user, number: str) -> None:
     export) is logged but not counted again. Past the allowance the search is refused, and the
     refusal is an entry of its own that the supervisors read.
     """
+    if not rules.may_search_by_number(user):
+        log_access(user=user, kind=AccessLog.Kind.SEARCH_REFUSED, detail=mask_number(number))
+        raise DisputeError(
+            _("Your role does not search by payers' numbers; search by case number.")
+        )
     day = f"{timezone.localdate():%Y%m%d}"
     # The cache never holds the number itself, only a keyed digest of it.
     digest = hmac.new(settings.SECRET_KEY.encode(), number.encode(), "sha256").hexdigest()[:32]

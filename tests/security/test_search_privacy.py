@@ -113,6 +113,15 @@ def test_the_limit_is_per_user(client, world, settings):
     assert d.number in listing(client, number)
 
 
+def test_the_cyberspace_office_cannot_search_by_a_number(client, world):
+    d = scenarios.registered(world, is_public_opinion_risk=True)
+    client.force_login(world.cyber)
+    assert d.number in listing(client, d.number)
+    page = listing(client, d.parties.get().payer.id_number)
+    assert d.number not in page and "您的角色不能按缴费人号码查询" in page
+    assert searches(world.cyber, "refused").count() == 1
+
+
 @pytest.mark.parametrize("url", ["disputes:list", "reports:home"])
 def test_a_very_long_search_gets_a_message_not_a_server_error(client, world, url):
     d = scenarios.registered(world)
