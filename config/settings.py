@@ -154,6 +154,10 @@ STORAGES = {
     },
 }
 
+# How many different payer numbers (identity number, credit code, phone) each user may search
+# by per day; every such search is logged; past the limit it is refused, and the refusal logged.
+NUMBER_SEARCHES_PER_DAY = env_int("NUMBER_SEARCHES_PER_DAY", 40)
+
 # Attachments: what a clerk may upload with a case.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENT_EXTENSIONS = env_list(

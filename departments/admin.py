@@ -27,7 +27,24 @@ class ReadOnlyMixin:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class BoundedSearchMixin:
+    """A search box that refuses an over-long term with a message (an unbounded LIKE pattern
+    makes SQLite fail), like the case list's."""
+
+    search_max_length = 100
+
+    def get_search_results(self, request, queryset, search_term):
+        if len(search_term.strip()) > self.search_max_length:
+            messages.error(
+                request,
+                _("A search has at most %(limit_value)d characters (this one has %(show_value)d).")
+                % {"limit_value": self.search_max_length, "show_value": len(search_term.strip())},
+            )
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, BoundedSearchMixin, admin.ModelAdmin):
     pass
 
 
@@ -42,7 +59,7 @@ admin.site.index_title = _("Reference data and users")
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "code", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
@@ -50,7 +67,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Centre)
-class CentreAdmin(admin.ModelAdmin):
+class CentreAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "jurisdiction", "parent", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "code"]
@@ -58,7 +75,7 @@ class CentreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "jurisdiction", "phone", "active", "staffed"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "code"]
@@ -98,7 +115,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BoundedSearchMixin, BaseUserAdmin):
     inlines = [StaffInline]
     list_display = ["username", "staff_name", "is_active", "is_staff", "last_login"]
     list_select_related = ["staff"]

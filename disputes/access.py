@@ -2,7 +2,10 @@
 log, and showing a masked number in full."""
 
 import datetime
+import hmac
+import re
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
@@ -16,6 +19,7 @@ from disputes import rules
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import AccessLog, Dispute, DisputeGroupObjectPermission, Payer
 from disputes.services import timeline_add
+from disputes.validators import mask_number, mask_numbers, normalise_number
 
 VIEW = "disputes.view_dispute"
 REVEAL_MINUTES = 10
@@ -87,9 +91,83 @@ def drop_unit_grants(*, dispute: Dispute, group: Group | None) -> int:
 
 
 def log_access(*, user, kind: str, dispute: Dispute | None = None, reason="", detail="") -> None:
+    """Append one entry. Numbers in it (identity numbers, credit codes, phones) are stored
+    masked, whoever logs what: the log says who looked at what, it never repeats a number."""
     AccessLog.objects.create(
-        user=user, kind=kind, dispute=dispute, reason=reason[:200], detail=detail[:200]
+        user=user,
+        kind=kind,
+        dispute=dispute,
+        reason=mask_numbers(reason)[:200],
+        detail=mask_numbers(detail)[:200],
     )
+
+
+# -- searching by a payer's number ------------------------------------------------------------
+
+# What a search term must look like, once normalised, to name a payer's number: all of it, as
+# stored. A part of a number is not one, and matches nothing by number.
+_WHOLE_CODE = re.compile(r"[0-9A-Z]{2}\d{6}[0-9A-Z]{10}")  # identity number or credit code
+_WHOLE_PHONE = re.compile(r"1[3-9]\d{9}|0\d{9,11}")  # mobile, or landline with area code
+
+
+def searched_number(term: str) -> str | None:
+    """The payer's number (identity number, credit code or phone) the search term names, in its
+    stored form, or None when the term names no whole number."""
+    number = normalise_number(term)
+    if _WHOLE_CODE.fullmatch(number) or _WHOLE_PHONE.fullmatch(number):
+        return number
+    return None
+
+
+_DAY_SECONDS = 24 * 3600
+
+
+def _incr(key: str, timeout: int) -> int:
+    """Add one to a counter in the shared cache, atomically; it starts at 1."""
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout)
+        return 1
+
+
+def number_search(*, user, number: str) -> None:
+    """Record one search by a payer's number (like a reveal: who, what, when), or refuse it.
+
+    Such a search confirms or refutes a guess at a masked number, so each user may search a
+    few dozen different numbers a day (``settings.NUMBER_SEARCHES_PER_DAY``), counted in the
+    cache that every process shares; the same number again that day (the next page, the
+    export) is logged but not counted again. Past the allowance the search is refused, and the
+    refusal is an entry of its own that the supervisors read.
+    """
+    if not rules.may_search_by_number(user):
+        log_access(user=user, kind=AccessLog.Kind.SEARCH_REFUSED, detail=mask_number(number))
+        raise DisputeError(
+            _("Your role does not search by payers' numbers; search by case number.")
+        )
+    day = f"{timezone.localdate():%Y%m%d}"
+    # The cache never holds the number itself, only a keyed digest of it.
+    digest = hmac.new(settings.SECRET_KEY.encode(), number.encode(), "sha256").hexdigest()[:32]
+    seen = f"number-searched:{user.pk}:{day}:{digest}"
+    if cache.add(seen, 0, 2 * _DAY_SECONDS):
+        count = _incr(f"number-searches:{user.pk}:{day}", 2 * _DAY_SECONDS)
+        cache.set(seen, count, 2 * _DAY_SECONDS)
+    else:
+        count = cache.get(seen) or 0  # its place in the day's count when first searched
+    limit = settings.NUMBER_SEARCHES_PER_DAY
+    if count > limit:
+        log_access(user=user, kind=AccessLog.Kind.SEARCH_REFUSED, detail=mask_number(number))
+        raise DisputeError(
+            _(
+                "You have searched by %(limit)d different identity numbers, credit codes or "
+                "phones today, the daily limit; this search was refused and recorded. Search by "
+                "name or case number, or ask a supervisor."
+            )
+            % {"limit": limit}
+        )
+    log_access(user=user, kind=AccessLog.Kind.SEARCH, detail=mask_number(number))
 
 
 # -- showing numbers in full ------------------------------------------------------------------
@@ -116,6 +194,19 @@ def reveal(*, request, dispute: Dispute, payer: Payer, reason: str) -> None:
     revealed = request.session.get(_SESSION_KEY, {})
     revealed[f"{dispute.pk}:{payer.pk}"] = until
     request.session[_SESSION_KEY] = revealed
+
+
+def admin_reveal(*, user, payer: Payer, reason: str) -> None:
+    """An administrator reads one payer's numbers in full in the admin: logged with the reason
+    (the entry names the payer, never the number), like a reveal on a case page."""
+    if not reason.strip():
+        raise DisputeError(_("Say why you need to see the number in full."))
+    log_access(
+        user=user,
+        kind=AccessLog.Kind.REVEAL,
+        reason=reason.strip(),
+        detail=_("%(payer)s (administration)") % {"payer": payer.name},
+    )
 
 
 def revealed_payers(request, dispute: Dispute) -> set[int]:

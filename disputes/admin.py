@@ -1,7 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from departments.admin import ReadOnlyAdmin, ReadOnlyInline
+from departments.admin import BoundedSearchMixin, ReadOnlyAdmin, ReadOnlyInline
+from disputes import access
+from disputes.exceptions import DisputeError
 from disputes.models import (
     AccessLog,
     Attachment,
@@ -16,7 +25,7 @@ from disputes.models import (
 
 
 @admin.register(Category, InsuranceType)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "code", "sort_order", "active"]
     list_editable = ["sort_order", "active"]
     search_fields = ["name", "code"]
@@ -27,22 +36,93 @@ class ChannelAdmin(ReferenceAdmin):
     list_display = ["name", "code", "online", "sort_order", "active"]
 
 
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you need the numbers in full?"), max_length=200)
+
+
 @admin.register(Payer)
-class PayerAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "masked_id", "jurisdiction"]
+class PayerAdmin(BoundedSearchMixin, admin.ModelAdmin):
+    """Payers are read here with their numbers masked, as in the case lists; the numbers in full
+    are a logged reveal with a reason (``reveal/``), and a search by a number is a logged,
+    limited number search, as on the case list."""
+
+    list_display = ["name", "kind", "masked_id", "masked_phone", "jurisdiction"]
     list_filter = ["kind"]
-    search_fields = ["name", "=id_number"]
-    autocomplete_fields = ["jurisdiction"]
+    search_fields = ["name"]
+    fields = [
+        "kind",
+        "name",
+        "masked_id",
+        "masked_phone",
+        "address",
+        "contact_person",
+        "jurisdiction",
+        "created_at",
+        "reveal_link",
+    ]
+    readonly_fields = fields
 
     @admin.display(description=_("identity number or credit code"))
     def masked_id(self, obj):
         return obj.masked_id_number
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj):
+        return obj.masked_phone
+
+    @admin.display(description=_("numbers in full"))
+    def reveal_link(self, obj):
+        url = reverse("admin:disputes_payer_reveal", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Show in full (logged)"))
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        reveal = path(
+            "<path:object_id>/reveal/",
+            self.admin_site.admin_view(self.reveal_view),
+            name="disputes_payer_reveal",
+        )
+        return [reveal, *super().get_urls()]
+
+    def reveal_view(self, request, object_id):
+        payer = self.get_object(request, object_id)
+        if payer is None or not self.has_view_permission(request, payer):
+            raise PermissionDenied
+        form = RevealForm(request.POST or None)
+        shown = False
+        if request.method == "POST" and form.is_valid():
+            access.admin_reveal(user=request.user, payer=payer, reason=form.cleaned_data["reason"])
+            shown = True
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "payer": payer,
+            "form": form,
+            "shown": shown,
+            "title": _("Numbers of %(payer)s") % {"payer": payer.name},
+        }
+        return TemplateResponse(request, "admin/disputes/payer/reveal.html", context)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        number = access.searched_number(term) if len(term) <= self.search_max_length else None
+        if number is None:
+            return super().get_search_results(request, queryset, search_term)
+        try:
+            access.number_search(user=request.user, number=number)
+        except DisputeError as exc:
+            messages.error(request, exc.message)
+            return queryset.none(), False
+        bare_phone = Replace(Replace("phone", Value("-")), Value(" "))
+        matches = queryset.alias(bare_phone=bare_phone).filter(
+            Q(id_number=number) | Q(bare_phone=number)
+        )
+        return matches, False
 
 
 class PartyInline(ReadOnlyInline):

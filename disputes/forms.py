@@ -4,12 +4,15 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Replace
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Centre, Department, Jurisdiction
+from disputes import access
+from disputes.exceptions import DisputeError
 from disputes.models import (
     Category,
     Channel,
@@ -273,8 +276,30 @@ class AttachmentForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
+# Longer search terms are refused with a message (an unbounded LIKE pattern makes SQLite fail).
+SEARCH_MAX_LENGTH = 100
+
+
+def search_field(label, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={
+            "max_length": _(
+                "A search has at most %(limit_value)d characters (this one has %(show_value)d)."
+            )
+        },
+        **kwargs,
+    )
+
+
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    """The case-list filters. A search that names a payer's number (identity number, credit
+    code, phone) matches that whole number only, and goes through ``access.number_search``:
+    logged, and limited per user and day."""
+
+    q = search_field(_("Search"))
     state = forms.ChoiceField(label=_("State"), required=False)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False
@@ -289,22 +314,21 @@ class CaseFilterForm(forms.Form):
         label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["state"].choices = [("", _("All states")), *State.choices]
         self.fields["category"].empty_label = _("All categories")
         self.fields["centre"].empty_label = _("All centres")
 
     def apply(self, qs):
-        if not self.is_valid():
+        if not self.is_bound:
             return qs
+        if not self.is_valid():
+            return qs.none()  # the errors say why; a half-applied filter would mislead
         data = self.cleaned_data
         if data.get("q"):
-            term = data["q"].strip()
-            parties = Party.objects.filter(dispute=OuterRef("pk")).filter(
-                Q(payer__name__icontains=term) | Q(payer__id_number=normalise(term))
-            )
-            qs = qs.filter(Q(number__icontains=term) | Q(Exists(parties)))
+            qs = self._search(qs, data["q"].strip())
         if data.get("state"):
             qs = qs.filter(state=data["state"])
         if data.get("category"):
@@ -316,6 +340,27 @@ class CaseFilterForm(forms.Form):
         if data.get("received_to"):
             qs = qs.filter(received_at__date__lte=data["received_to"])
         return qs
+
+    def _search(self, qs, term):
+        number = access.searched_number(term)
+        if number is None:  # a name or a case number (or a part of one)
+            parties = Party.objects.filter(dispute=OuterRef("pk"), payer__name__icontains=term)
+            return qs.filter(Q(number__icontains=term) | Q(Exists(parties)))
+        try:
+            access.number_search(user=self.user, number=number)
+        except DisputeError as exc:
+            self.add_error("q", exc.message)
+            return qs.none()
+        payers = Payer.objects.alias(
+            bare_phone=Replace(Replace("phone", Value("-")), Value(" "))
+        ).filter(Q(id_number=number) | Q(bare_phone=number))
+        return qs.filter(Exists(Party.objects.filter(dispute=OuterRef("pk"), payer__in=payers)))
+
+
+class CaseNumberSearchForm(forms.Form):
+    """A search by case number alone (the supervisors' forms page)."""
+
+    number = search_field(_("Case number"))
 
 
 class GrantForm(forms.Form):

@@ -648,13 +648,16 @@ class DisputeGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class AccessLog(models.Model):
-    """Who looked at what: case pages, downloads, exports and full-number reveals. Append-only."""
+    """Who looked at what: case pages, downloads, exports, full-number reveals and searches by
+    a payer's number (refused ones too). Append-only; numbers in it are stored masked."""
 
     class Kind(models.TextChoices):
         VIEW = "view", _("Viewed the case")
         DOWNLOAD = "download", _("Downloaded a document")
         EXPORT = "export", _("Exported a list")
         REVEAL = "reveal", _("Showed a number in full")
+        SEARCH = "search", _("Searched by a payer's number")
+        SEARCH_REFUSED = "refused", _("Number search refused (daily limit)")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     user = models.ForeignKey(

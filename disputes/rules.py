@@ -120,6 +120,15 @@ def may_reveal(dispute, user) -> bool:
     return staff_of(user) is not None
 
 
+def may_search_by_number(user) -> bool:
+    """Who may search the cases by a payer's number: whoever may ask to see one in full (a
+    search that finds a case tells whose number it is)."""
+    roles = roles_of(user)
+    if Role.CYBERSPACE in roles and not (roles - {Role.CYBERSPACE}):
+        return False
+    return getattr(user, "is_superuser", False) or staff_of(user) is not None
+
+
 def may_grant(dispute, user) -> bool:
     """The owning centre's coordinator and the county's leading-group office share a case."""
     return can_coordinate(dispute, user) or (

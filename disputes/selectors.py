@@ -5,8 +5,8 @@ import hmac
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from departments.models import Department, Role, roles_of, staff_of
-from disputes.models import Dispute, DisputeGroupObjectPermission, State
+from departments.models import Department, Role, Staff, roles_of, staff_of
+from disputes.models import AccessLog, Dispute, DisputeGroupObjectPermission, State
 
 
 def visibility_filter(user) -> Q | None:
@@ -48,6 +48,39 @@ def visibility_filter(user) -> Q | None:
     if Role.GRID_MEDIATOR in roles:
         q |= Q(reported_by_id=user.pk)
     return q
+
+
+def visible_access_log(user) -> QuerySet[AccessLog]:
+    """The access-log entries a supervisor oversees (superusers: all; anyone else: none).
+
+    An entry about a case is seen with the case: by the supervisors who see that case (the
+    rule above). An entry about no case (a search, an export, a reveal in the admin) is seen by
+    the supervisors of the county its author works in: through the author's centre, their own
+    area, or their department's; the author of an installation-wide unit (a department serving
+    every county, an administrator) works in every county, so every supervisor sees it.
+    """
+    if getattr(user, "is_superuser", False):
+        return AccessLog.objects.all()
+    staff = staff_of(user)
+    if staff is None or Role.SUPERVISOR not in roles_of(user):
+        return AccessLog.objects.none()
+    about_visible_case = Q(Exists(visible_disputes(user).filter(pk=OuterRef("dispute_id"))))
+    if not staff.jurisdiction_id:
+        return AccessLog.objects.filter(about_visible_case)
+    county = staff.jurisdiction.path
+    authors = Staff.objects.filter(user_id=OuterRef("user_id"))
+    of_this_county = authors.filter(
+        Q(centre__jurisdiction__path__startswith=county)
+        | Q(jurisdiction__path__startswith=county)
+        | Q(department__jurisdiction__path__startswith=county)
+    )
+    of_some_county = authors.filter(
+        Q(centre__isnull=False)
+        | Q(jurisdiction__isnull=False)
+        | Q(department__jurisdiction__isnull=False)
+    )
+    by_this_county = Q(Exists(of_this_county)) | ~Q(Exists(of_some_county))
+    return AccessLog.objects.filter(about_visible_case | (Q(dispute__isnull=True) & by_this_county))
 
 
 def granted_to(user):

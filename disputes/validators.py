@@ -2,6 +2,7 @@
 (GB 32100), phone numbers, and the masks used where numbers are shown in part."""
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -121,3 +122,55 @@ def mask_phone(value: str) -> str:
     if len(value) <= 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# -- numbers as people type them --------------------------------------------------------------
+
+_DASHES = dict.fromkeys(map(ord, " -\u00a0\u2010\u2011\u2012\u2013\u2014\u2212\u3000"))
+
+
+def _ascii_digits(value: str) -> str:
+    """Each decimal digit (full-width, Arabic-Indic, ...) as its ASCII digit; the rest as is."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
+
+
+def normalise_number(value: str) -> str:
+    """A number as typed (full-width or other digit forms, spaces, hyphens, lower-case x) in the
+    form it is stored: NFKC, ASCII digits, no separators, upper case."""
+    value = _ascii_digits(unicodedata.normalize("NFKC", value or ""))
+    return value.translate(_DASHES).strip().upper()
+
+
+# An identity number or a credit code (18 characters, digits 3 to 8), a mobile, a landline; in
+# free text, separated from what surrounds it by anything but a letter or a digit.
+_NUMBER_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    r"[0-9A-Za-z]{2}(?:[ -]?\d){6}(?:[ -]?[0-9A-Za-z]){10}"
+    r"|1(?:[ -]?\d){10}"
+    r"|0\d{2,3}[ -]?\d{7,8}"
+    r")(?![0-9A-Za-z])"
+)
+
+
+def mask_number(value: str) -> str:
+    """A normalised identity number, credit code or phone, masked as it is in lists."""
+    return mask_id(value) if len(value) == 18 else mask_phone(value)
+
+
+def mask_numbers(text: str) -> str:
+    """``text`` with every identity number, credit code and phone in it masked, in whatever
+    digit form it was typed; everything else (case numbers, names, punctuation) unchanged."""
+    if not text:
+        return text or ""
+    # Look at the text with ASCII digits and letters, character for character, so that the
+    # spans found are the spans of the original.
+    view = "".join(
+        chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in _ascii_digits(text)
+    )
+    out, last = [], 0
+    for match in _NUMBER_IN_TEXT.finditer(view):
+        out.append(text[last : match.start()])
+        out.append(mask_number(normalise_number(match.group())))
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)

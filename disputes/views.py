@@ -48,7 +48,7 @@ def paginate(request, queryset, size=PAGE_SIZE):
 @login_required
 @require_GET
 def dispute_list(request):
-    form = CaseFilterForm(request.GET or None)
+    form = CaseFilterForm(request.GET or None, user=request.user)
     qs = (
         form.apply(visible_disputes(request.user))
         .with_list_relations()
@@ -306,15 +306,22 @@ EXPORT_LIMIT = 50_000
 @require_GET
 def dispute_export(request):
     """The filtered list as CSV (UTF-8 with BOM, for spreadsheet programs), numbers masked."""
-    form = CaseFilterForm(request.GET or None)
+    form = CaseFilterForm(request.GET or None, user=request.user)
     qs = (
         form.apply(visible_disputes(request.user))
         .with_list_relations()
         .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("payer")))
         .order_by("-received_at", "-pk")
     )
-    access.log_access(
-        user=request.user, kind=AccessLog.Kind.EXPORT, detail=request.GET.urlencode()[:200]
+    if form.errors:  # e.g. a search too long, or past the day's number searches
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("disputes:list")
+    access.log_access(  # the filters as typed (log_access masks any number in them)
+        user=request.user,
+        kind=AccessLog.Kind.EXPORT,
+        detail=" ".join(f"{key}={value}" for key, value in request.GET.items() if value),
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

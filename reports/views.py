@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +13,9 @@ from departments.models import Role, roles_of
 from disputes import rules
 from disputes.access import log_access
 from disputes.exceptions import DisputeError
-from disputes.forms import CaseFilterForm
+from disputes.forms import CaseFilterForm, CaseNumberSearchForm
 from disputes.models import AccessLog, Notification, Party
-from disputes.selectors import get_dispute_for_user, visible_disputes
+from disputes.selectors import get_dispute_for_user, visible_access_log, visible_disputes
 from disputes.views import paginate
 from reports import documents
 from reports.documents import archive
@@ -27,7 +27,7 @@ from routing.deadlines import provisional_years, with_days_late
 @login_required
 @require_GET
 def home(request):
-    form = CaseFilterForm(request.GET or None)
+    form = CaseFilterForm(request.GET or None, user=request.user)
     qs = (
         form.apply(work_queue(request.user))
         .with_list_relations()
@@ -57,11 +57,8 @@ def access_log(request):
     if kind not in AccessLog.Kind.values:
         kind = AccessLog.Kind.REVEAL
     entries = (
-        AccessLog.objects.filter(kind=kind)
-        .filter(
-            Q(dispute__isnull=True)
-            | Q(Exists(visible_disputes(request.user).filter(pk=OuterRef("dispute_id"))))
-        )
+        visible_access_log(request.user)
+        .filter(kind=kind)
         .select_related("user__staff", "dispute")
         .order_by("-at", "-pk")
     )
@@ -140,8 +137,11 @@ def document_list(request):
         raise PermissionDenied(_("Only supervisors use the forms page."))
     kinds = documents.all_kinds()
     qs = visible_disputes(request.user).select_related("centre", "category")
-    number = request.GET.get("number", "").strip()
-    if number:
+    search = CaseNumberSearchForm(request.GET)
+    number = search.cleaned_data["number"].strip() if search.is_valid() else ""
+    if not search.is_valid():
+        qs = qs.none()  # the form's error says why
+    elif number:
         qs = qs.filter(number__icontains=number)
     chosen = request.GET.get("kind", "")
     qs = qs.annotate(**{f"has_{k.key}": k.exists() for k in kinds})
@@ -163,5 +163,12 @@ def document_list(request):
     return render(
         request,
         "reports/documents.html",
-        {"page": page, "rows": rows, "kinds": kinds, "kind": chosen, "number": number},
+        {
+            "page": page,
+            "rows": rows,
+            "kinds": kinds,
+            "kind": chosen,
+            "number": number,
+            "search": search,
+        },
     )
