@@ -67,6 +67,14 @@ def visible_disputes(user) -> QuerySet[Dispute]:
     return Dispute.objects.filter(q)
 
 
+def duplicates_seen_by(user, duplicates: QuerySet[Dispute]) -> tuple[list[Dispute], bool]:
+    """The likely duplicates ``user`` may see, and whether there are others they may not (of
+    which the intake says only that they exist: no number, centre or count)."""
+    q = visibility_filter(user)
+    seen = list(duplicates.filter(q)) if q is not None else []
+    return seen, duplicates.count() > len(seen)
+
+
 def get_dispute_for_user(user, number: str) -> Dispute:
     """The case if the user may see it; otherwise 404, never revealing that it exists."""
     try:

@@ -36,6 +36,7 @@ from disputes.forms import (
 from disputes.models import AccessLog, Attachment, Party, Payer, TimelineEntry
 from disputes.sections import sections_for
 from disputes.selectors import (
+    duplicates_seen_by,
     get_dispute_for_user,
     payer_seen_at_intake,
     public_case,
@@ -74,7 +75,7 @@ def dispute_create(request):
     if centre is None:
         raise PermissionDenied(_("Only clerks, coordinators and grid mediators register cases."))
     jurisdictions = _jurisdictions_for(centre)
-    duplicates = []
+    duplicates, duplicates_elsewhere = [], False
     if request.method == "POST":
         formset = PayerFormSet(request.POST, prefix="payer")
         form = DisputeForm(request.POST, request.FILES, jurisdictions=jurisdictions)
@@ -82,13 +83,14 @@ def dispute_create(request):
         category = form.cleaned_data.get("category")
         if formset.is_valid() and category is not None:
             # From the cleaned numbers: as stored, and never more forms than the formset allows.
-            duplicates = list(
-                services.likely_duplicates(id_numbers=formset.numbers(), category_id=category.pk)
+            duplicates, duplicates_elsewhere = duplicates_seen_by(
+                request.user,
+                services.likely_duplicates(id_numbers=formset.numbers(), category_id=category.pk),
             )
             form.set_duplicates(duplicates)
         if valid:
             data = form.cleaned_data
-            if duplicates and not data["confirm_duplicates"]:
+            if (duplicates or duplicates_elsewhere) and not data["confirm_duplicates"]:
                 form.add_error(
                     "confirm_duplicates",
                     _("This payer already has open cases in this category; check them first."),
@@ -112,7 +114,13 @@ def dispute_create(request):
     return render(
         request,
         "disputes/create.html",
-        {"form": form, "formset": formset, "centre": centre, "duplicates": duplicates},
+        {
+            "form": form,
+            "formset": formset,
+            "centre": centre,
+            "duplicates": duplicates,
+            "duplicates_elsewhere": duplicates_elsewhere,
+        },
     )
 
 

@@ -454,3 +454,30 @@ def test_the_migration_copies_each_payers_contact_details_onto_its_existing_part
         "古魏镇城东社区3号",
         "王五",
     )
+
+
+def test_the_duplicate_warning_names_no_case_of_another_centre(client, world):
+    elsewhere = world.make_dispute()  # centre A's open case of this payer, same category
+    client.force_login(world.clerk_b)
+    payer = employee(1)
+    response = client.post(
+        reverse("disputes:create"), intake_post(world, [payer], jurisdiction=world.town_b.pk)
+    )
+    assert response.status_code == 200
+    assert Dispute.objects.count() == 1
+    page = response.content.decode()
+    assert 'id="duplicates-elsewhere"' in page
+    assert elsewhere.number not in page and world.centre_a.name not in page
+    response = client.post(
+        reverse("disputes:create"),
+        intake_post(
+            world,
+            [payer],
+            jurisdiction=world.town_b.pk,
+            confirm_duplicates="on",
+            link_to=[elsewhere.number],
+        ),
+    )
+    assert response.status_code == 302
+    created = Dispute.objects.exclude(pk=elsewhere.pk).get()
+    assert not created.linked_disputes.exists()
