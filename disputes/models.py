@@ -118,6 +118,7 @@ class Payer(models.Model):
 
     def clean(self) -> None:
         self.id_number = normalise_number(self.id_number)
+        self.phone = normalise_number(self.phone)
         try:
             if self.is_employer:
                 validate_credit_code(self.id_number)

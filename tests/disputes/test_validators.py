@@ -151,3 +151,19 @@ def test_the_test_helpers_make_numbers_that_python_stdnum_accepts():
         assert ric.is_valid(resident_id(serial, "19500101"))
         assert ric.is_valid(resident_id(serial, "20010101"))
         assert uscc.is_valid(credit_code(serial))
+
+
+@pytest.mark.django_db
+def test_a_payer_edited_in_any_form_is_stored_with_its_numbers_normalised():
+    from disputes.models import Payer
+
+    payer = Payer(
+        kind="employee",
+        name="王建国",
+        id_number=resident_id(7).translate(FULL_WIDTH),
+        phone="１３８ ０００１-１１１１",
+    )
+    payer.full_clean()
+    payer.save()
+    payer.refresh_from_db()
+    assert (payer.id_number, payer.phone) == (resident_id(7), "13800011111")
