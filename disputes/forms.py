@@ -4,10 +4,12 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Replace
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Centre, Department, Jurisdiction
@@ -23,7 +25,7 @@ from disputes.models import (
     State,
 )
 from disputes.validators import (
-    normalise,
+    normalise_number,
     validate_credit_code,
     validate_phone,
     validate_resident_id,
@@ -103,24 +105,69 @@ class MonthField(forms.DateField):
         return value
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id outside the database column's range as an invalid choice, before the
+    query (SQLite raises OverflowError on ``pk__in`` with such a value instead of finding
+    nothing)."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        opts = self.queryset.model._meta
+        field = opts.pk if key == "pk" else opts.get_field(key)
+        if isinstance(field, models.IntegerField):
+            low, high = connections[self.queryset.db].ops.integer_field_range(
+                field.get_internal_type()
+            )
+            for item in value if isinstance(value, list | tuple) else [value]:
+                try:
+                    number = int(str(item))
+                except ValueError:
+                    continue  # the parent refuses it as an invalid id
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": item},
+                    )
+        return super()._check_values(value)
+
+
+class UncheckedMultipleChoiceField(forms.MultipleChoiceField):
+    """Values the form's owner checks against a list it computes after validation (the intake's
+    likely duplicates, which depend on the cleaned payers and category)."""
+
+    def valid_value(self, value):
+        return len(value) <= 32
+
+
+class NumberField(forms.CharField):
+    """An identity number, credit code or phone number, cleaned to the one form it is checked
+    and stored in (full-width digits to ASCII, no spaces or hyphens, upper-case X)."""
+
+    def to_python(self, value):
+        return normalise_number(super().to_python(value))
+
+
 class PayerForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Payer kind"), choices=Payer.Kind.choices, initial=Payer.Kind.EMPLOYEE
     )
     name = forms.CharField(label=_("Name"), max_length=100)
-    id_number = forms.CharField(
+    id_number = NumberField(
         label=_("Identity number / credit code"),
-        max_length=20,
+        max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-payer-lookup": "1"}),
     )
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = NumberField(
+        label=_("Phone"), max_length=20, required=False, validators=[validate_phone]
+    )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     contact_person = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     side = forms.ChoiceField(label=_("Side"), choices=Party.Side.choices, initial="applicant")
 
     def clean(self):
         data = super().clean()
-        number = normalise(data.get("id_number", ""))
+        number = data.get("id_number", "")
         if number and data.get("kind"):
             try:
                 if data["kind"] == Payer.Kind.EMPLOYER:
@@ -129,16 +176,14 @@ class PayerForm(forms.Form):
                     validate_resident_id(number)
             except ValidationError as exc:
                 self.add_error("id_number", exc)
-        data["id_number"] = number
-        if data.get("phone"):
-            try:
-                validate_phone(data["phone"])
-            except ValidationError as exc:
-                self.add_error("phone", exc)
         return data
 
 
 class BasePayerFormSet(forms.BaseFormSet):
+    def numbers(self) -> list[str]:
+        """The payers' cleaned identity numbers and credit codes (a valid formset's)."""
+        return [f.cleaned_data["id_number"] for f in self.forms if f.cleaned_data]
+
     def clean(self):
         if any(self.errors):
             return
@@ -149,9 +194,23 @@ class BasePayerFormSet(forms.BaseFormSet):
             raise ValidationError(_("The same payer is listed twice."))
 
 
+MAX_PAYERS = 50
+
+# absolute_max: a posted TOTAL_FORMS beyond it builds no more forms (Django's default would
+# build a thousand more than max_num before refusing).
 PayerFormSet = forms.formset_factory(
-    PayerForm, formset=BasePayerFormSet, extra=0, min_num=1, validate_min=True, max_num=50
+    PayerForm,
+    formset=BasePayerFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_PAYERS,
+    validate_max=True,
+    absolute_max=MAX_PAYERS,
 )
+
+# No case was received before the centres existed.
+EARLIEST_RECEIVED = datetime.date(1990, 1, 1)
 
 
 class DisputeForm(forms.Form):
@@ -169,7 +228,7 @@ class DisputeForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(active=True)
     )
-    insurance_types = forms.ModelMultipleChoiceField(
+    insurance_types = BoundedModelMultipleChoiceField(
         label=_("Insurance types"),
         queryset=InsuranceType.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -193,7 +252,8 @@ class DisputeForm(forms.Form):
         widget=forms.HiddenInput, required=False, min_value=0, initial=0
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
-    link_to = forms.MultipleChoiceField(
+    # Checked by the view against the likely duplicates found for the cleaned payers.
+    link_to = UncheckedMultipleChoiceField(
         label=_("Link to these open cases"), required=False, widget=forms.CheckboxSelectMultiple
     )
     confirm_duplicates = forms.BooleanField(
@@ -201,22 +261,32 @@ class DisputeForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, jurisdictions=None, duplicate_choices=(), **kwargs):
+    def __init__(self, *args, jurisdictions=None, **kwargs):
         super().__init__(*args, **kwargs)
         if jurisdictions is not None:
             self.fields["jurisdiction"].queryset = jurisdictions
-        self.fields["link_to"].choices = list(duplicate_choices)
         if not self.is_bound:
             self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def set_duplicates(self, duplicates) -> None:
+        self.fields["link_to"].choices = [(d.number, d.number) for d in duplicates]
+
+    def clean_received_at(self):
+        received = self.cleaned_data["received_at"]
+        if received.date() < EARLIEST_RECEIVED:
+            raise ValidationError(
+                _("The time received cannot be before %(date)s.")
+                % {"date": date_format(EARLIEST_RECEIVED, "Y年n月j日")}
+            )
+        if received > timezone.now() + datetime.timedelta(minutes=5):
+            raise ValidationError(_("The time received cannot be in the future."))
+        return received
 
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", _("The last month cannot be before the first month."))
-        received = data.get("received_at")
-        if received and received > timezone.now() + datetime.timedelta(minutes=5):
-            self.add_error("received_at", _("The time received cannot be in the future."))
         return data
 
 
@@ -351,10 +421,13 @@ class CaseFilterForm(forms.Form):
         except DisputeError as exc:
             self.add_error("q", exc.message)
             return qs.none()
-        payers = Payer.objects.alias(
-            bare_phone=Replace(Replace("phone", Value("-")), Value(" "))
-        ).filter(Q(id_number=number) | Q(bare_phone=number))
-        return qs.filter(Exists(Party.objects.filter(dispute=OuterRef("pk"), payer__in=payers)))
+        # The phone a case was registered with is the party's (the payer keeps the first).
+        parties = (
+            Party.objects.filter(dispute=OuterRef("pk"))
+            .alias(bare_phone=Replace(Replace("phone", Value("-")), Value(" ")))
+            .filter(Q(payer__id_number=number) | Q(bare_phone=number))
+        )
+        return qs.filter(Exists(parties))
 
 
 class CaseNumberSearchForm(forms.Form):

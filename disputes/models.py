@@ -23,7 +23,7 @@ from disputes.conditions import guard
 from disputes.validators import (
     mask_id,
     mask_phone,
-    normalise,
+    normalise_number,
     validate_credit_code,
     validate_phone,
     validate_resident_id,
@@ -118,7 +118,8 @@ class Payer(models.Model):
         return mask_phone(self.phone)
 
     def clean(self) -> None:
-        self.id_number = normalise(self.id_number)
+        self.id_number = normalise_number(self.id_number)
+        self.phone = normalise_number(self.phone)
         try:
             if self.is_employer:
                 validate_credit_code(self.id_number)
@@ -538,6 +539,11 @@ class Party(models.Model):
     )
     side = models.CharField(_("side"), max_length=12, choices=Side.choices, default=Side.APPLICANT)
     is_representative = models.BooleanField(_("representative"), default=False)
+    # The contact details the case was registered with belong to the case: registering another
+    # case for the same payer (at another centre, say) never changes what this case recorded.
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("party")
@@ -554,6 +560,10 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return str(self.payer)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
 
 
 def attachment_path(instance, filename: str) -> str:
@@ -658,6 +668,7 @@ class AccessLog(models.Model):
         REVEAL = "reveal", _("Showed a number in full")
         SEARCH = "search", _("Searched by a payer's number")
         SEARCH_REFUSED = "refused", _("Number search refused (daily limit)")
+        LOOKUP = "lookup", _("Looked a payer up at intake")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     user = models.ForeignKey(

@@ -6,7 +6,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from departments.models import Department, Role, Staff, roles_of, staff_of
-from disputes.models import AccessLog, Dispute, DisputeGroupObjectPermission, State
+from disputes.models import (
+    OPEN_STATES,
+    AccessLog,
+    Dispute,
+    DisputeGroupObjectPermission,
+    Party,
+    Payer,
+    State,
+)
 
 
 def visibility_filter(user) -> Q | None:
@@ -100,6 +108,14 @@ def visible_disputes(user) -> QuerySet[Dispute]:
     return Dispute.objects.filter(q)
 
 
+def duplicates_seen_by(user, duplicates: QuerySet[Dispute]) -> tuple[list[Dispute], bool]:
+    """The likely duplicates ``user`` may see, and whether there are others they may not (of
+    which the intake says only that they exist: no number, centre or count)."""
+    q = visibility_filter(user)
+    seen = list(duplicates.filter(q)) if q is not None else []
+    return seen, duplicates.count() > len(seen)
+
+
 def get_dispute_for_user(user, number: str) -> Dispute:
     """The case if the user may see it; otherwise 404, never revealing that it exists."""
     try:
@@ -136,3 +152,18 @@ def public_case(number: str, code: str) -> Dispute | None:
     if not hmac.compare_digest(expected.encode(), (code or "").strip().upper().encode()):
         return None
     return case
+
+
+def payer_seen_at_intake(user, *, centre, id_number: str) -> tuple[Party | None, int, bool]:
+    """What the intake's payer lookup may tell ``user`` registering at ``centre``.
+
+    Only a payer on a case the user already sees at that centre is described: the party row of
+    the latest such case (its contact details as registered) and how many of those cases are
+    open. Otherwise the third value says whether the number is known at all, and nothing more.
+    """
+    cases = visible_disputes(user).filter(centre=centre)
+    seen = Party.objects.filter(payer__id_number=id_number, dispute__in=cases)
+    latest = seen.select_related("payer").order_by("-dispute__received_at", "-pk").first()
+    if latest is None:
+        return None, 0, Payer.objects.filter(id_number=id_number).exists()
+    return latest, seen.filter(dispute__state__in=OPEN_STATES).count(), True

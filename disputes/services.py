@@ -34,7 +34,7 @@ from disputes.models import (
     TimelineEntry,
 )
 from disputes.signals import case_registered
-from disputes.validators import normalise
+from disputes.validators import normalise_number
 
 
 def next_number(*, centre: Centre, series: str, year: int | None = None) -> int:
@@ -177,25 +177,21 @@ class PayerData:
 
 
 def payer_find_or_create(data: PayerData) -> tuple[Payer, bool]:
-    """The same payer is found again by identity number; new details fill empty fields only."""
-    number = normalise(data.id_number)
+    """The same payer is found again by identity number and left as it is.
+
+    What a registration says about how to reach the payer is recorded on its own case (the
+    party's phone, address and contact person): it never rewrites what other cases, perhaps
+    of other centres, recorded.
+    """
+    number = normalise_number(data.id_number)
     existing = Payer.objects.filter(id_number=number).first()
     if existing is not None:
-        changed = []
-        for field in ("phone", "address", "contact_person"):
-            new = getattr(data, field)
-            if new and new != getattr(existing, field):
-                setattr(existing, field, new)
-                changed.append(field)
-        if changed:
-            existing.full_clean()
-            existing.save(update_fields=changed)
         return existing, False
     payer = Payer(
         kind=data.kind,
         name=data.name.strip(),
         id_number=number,
-        phone=data.phone.strip(),
+        phone=normalise_number(data.phone),
         address=data.address.strip(),
         contact_person=data.contact_person.strip(),
         jurisdiction_id=data.jurisdiction_id,
@@ -212,7 +208,7 @@ def payer_find_or_create(data: PayerData) -> tuple[Payer, bool]:
 
 def likely_duplicates(*, id_numbers: Iterable[str], category_id: int, exclude_pk=None):
     """Open cases of the same payer(s) in the same category."""
-    numbers = [normalise(n) for n in id_numbers if n]
+    numbers = [normalise_number(n) for n in id_numbers if n]
     qs = Dispute.objects.filter(
         state__in=OPEN_STATES,
         category_id=category_id,
@@ -259,7 +255,7 @@ def dispute_register(
     representatives = [p for p in parties if p.is_representative]
     if len(representatives) > 1:
         raise DisputeError(_("Only one payer can be the representative."))
-    numbers = [normalise(p.payer.id_number) for p in parties]
+    numbers = [normalise_number(p.payer.id_number) for p in parties]
     if len(set(numbers)) != len(numbers):
         raise DisputeError(_("The same payer is listed twice."))
     if period_start and period_end and period_start > period_end:
@@ -300,12 +296,23 @@ def dispute_register(
                     _("Payer %(n)d: %(errors)s")
                     % {"n": index + 1, "errors": "；".join(exc.messages)}
                 ) from exc
-            Party.objects.create(
+            row = Party(
                 dispute=dispute,
                 payer=payer,
                 side=party.side,
                 is_representative=party.is_representative or (len(parties) == 1),
+                phone=normalise_number(party.payer.phone),
+                address=party.payer.address.strip(),
+                contact_person=party.payer.contact_person.strip(),
             )
+            try:
+                row.clean_fields(exclude=["dispute", "payer"])
+            except ValidationError as exc:
+                raise DisputeError(
+                    _("Payer %(n)d: %(errors)s")
+                    % {"n": index + 1, "errors": "；".join(exc.messages)}
+                ) from exc
+            row.save()
         if link_to:
             dispute.linked_disputes.add(*link_to)
         for upload in attachments:

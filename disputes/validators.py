@@ -7,37 +7,45 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum import numdb
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidComponent
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-_ID_PATTERN = re.compile(r"^[1-9]\d{16}[\dX]$")
-_PROVINCES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-    "65", "71", "81", "82",
-}  # fmt: skip
-
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# re.ASCII: \d alone also matches Arabic-Indic and other decimal digits.
+_ID_PATTERN = re.compile(r"^[1-9][0-9]{16}[0-9X]$", re.ASCII)
+_USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.ASCII)
+# Positions 3 and 4 of a credit code: a province, or 10 for a registration by a national body.
+_NATIONAL_REGISTRATION = "10"
+# Spaces and the dashes people type between groups of digits (NFKC keeps most dashes as they are).
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 
 
-def normalise(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
+def normalise_number(value: str) -> str:
+    """The one form a typed identity number, credit code or phone number is checked and stored in.
+
+    NFKC turns full-width digits and letters (１４０８３０…, ｘ) and the ideographic space into
+    ASCII; spaces and hyphens are dropped and letters upper-cased. Digits of other scripts
+    (Arabic-Indic ٠١٢…) are left as they are, so that the validators refuse them.
+    """
+    value = unicodedata.normalize("NFKC", value or "")
+    return _SEPARATORS.sub("", value).upper()
 
 
 def id_check_digit(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
+    return ric.calc_check_digit(first17 + "0")
 
 
 def uscc_check_char(first17: str) -> str:
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return _USCC_CHARS[(31 - total % 31) % 31]
+    return uscc.calc_check_digit(first17 + "0")
+
+
+def _province_known(code: str) -> bool:
+    return any(props.get("province") for _part, props in numdb.get("cn/loc").info(code))
 
 
 def validate_resident_id(value: str) -> None:
-    value = normalise(value)
+    """GB 11643 through python-stdnum (check digit; a county code in use at the birth date)."""
+    value = normalise_number(value)
     if len(value) != 18:
         raise ValidationError(
             _("A resident identity number has 18 characters; this one has %(n)d."),
@@ -49,21 +57,31 @@ def validate_resident_id(value: str) -> None:
             _("A resident identity number is 17 digits followed by a digit or X."),
             code="id_format",
         )
-    if value[:2] not in _PROVINCES:
+    if not _province_known(value[:2]):
         raise ValidationError(
             _("The identity number does not start with a valid province code."),
             code="id_region",
         )
     try:
-        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
+        birth = ric.get_birth_date(value)
+    except InvalidComponent:
         birth = None
     if birth is None or birth.year < 1900 or birth > date.today():  # noqa: DTZ011
         raise ValidationError(
             _("The date of birth in the identity number (digits 7 to 14) is not a real date."),
             code="id_birth",
         )
-    if id_check_digit(value[:17]) != value[17]:
+    try:
+        ric.get_birth_place(value)
+    except InvalidComponent:
+        raise ValidationError(
+            _(
+                "The region code of the identity number (digits 1 to 6) is not a county that "
+                "existed in the year of birth."
+            ),
+            code="id_region",
+        ) from None
+    if ric.calc_check_digit(value) != value[17]:
         raise ValidationError(
             _("The check digit of the identity number is wrong; please check the number."),
             code="id_check",
@@ -71,7 +89,8 @@ def validate_resident_id(value: str) -> None:
 
 
 def validate_credit_code(value: str) -> None:
-    value = normalise(value)
+    """GB 32100 through python-stdnum (check character), and a known province in its region."""
+    value = normalise_number(value)
     if len(value) != 18:
         raise ValidationError(
             _("A unified social credit code has 18 characters; this one has %(n)d."),
@@ -86,7 +105,16 @@ def validate_credit_code(value: str) -> None:
             ),
             code="uscc_format",
         )
-    if uscc_check_char(value[:17]) != value[17]:
+    region = value[2:8]
+    if region[:2] != _NATIONAL_REGISTRATION and not _province_known(region[:2]):
+        raise ValidationError(
+            _(
+                "The region code of the unified social credit code (positions 3 to 8) "
+                "is not a valid administrative division."
+            ),
+            code="uscc_region",
+        )
+    if uscc.calc_check_digit(value) != value[17]:
         raise ValidationError(
             _("The check character of the unified social credit code is wrong; please check it."),
             code="uscc_check",
@@ -98,7 +126,7 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 def validate_phone(value: str) -> None:
-    value = (value or "").strip().replace(" ", "")
+    value = normalise_number(value)
     if not (_MOBILE.match(value) or _LANDLINE.match(value)):
         raise ValidationError(
             _("Enter an 11-digit mobile number or a landline with its area code."),
@@ -126,19 +154,10 @@ def mask_phone(value: str) -> str:
 
 # -- numbers as people type them --------------------------------------------------------------
 
-_DASHES = dict.fromkeys(map(ord, " -\u00a0\u2010\u2011\u2012\u2013\u2014\u2212\u3000"))
-
 
 def _ascii_digits(value: str) -> str:
     """Each decimal digit (full-width, Arabic-Indic, ...) as its ASCII digit; the rest as is."""
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
-
-
-def normalise_number(value: str) -> str:
-    """A number as typed (full-width or other digit forms, spaces, hyphens, lower-case x) in the
-    form it is stored: NFKC, ASCII digits, no separators, upper case."""
-    value = _ascii_digits(unicodedata.normalize("NFKC", value or ""))
-    return value.translate(_DASHES).strip().upper()
 
 
 # An identity number or a credit code (18 characters, digits 3 to 8), a mobile, a landline; in

@@ -34,9 +34,16 @@ from disputes.forms import (
     ReplyForm,
     WithdrawForm,
 )
-from disputes.models import OPEN_STATES, AccessLog, Attachment, Party, Payer, TimelineEntry
+from disputes.models import AccessLog, Attachment, Party, Payer, TimelineEntry
 from disputes.sections import sections_for
-from disputes.selectors import get_dispute_for_user, public_case, visible_disputes
+from disputes.selectors import (
+    duplicates_seen_by,
+    get_dispute_for_user,
+    payer_seen_at_intake,
+    public_case,
+    visible_disputes,
+)
+from disputes.validators import mask_id, normalise_number
 
 PAGE_SIZE = 25
 
@@ -69,27 +76,22 @@ def dispute_create(request):
     if centre is None:
         raise PermissionDenied(_("Only clerks, coordinators and grid mediators register cases."))
     jurisdictions = _jurisdictions_for(centre)
-    duplicates = []
+    duplicates, duplicates_elsewhere = [], False
     if request.method == "POST":
         formset = PayerFormSet(request.POST, prefix="payer")
-        numbers = [
-            request.POST.get(f"payer-{i}-id_number", "")
-            for i in range(int(request.POST.get("payer-TOTAL_FORMS", 0) or 0))
-        ]
-        category_id = request.POST.get("category") or None
-        if category_id and category_id.isdigit():
-            duplicates = list(
-                services.likely_duplicates(id_numbers=numbers, category_id=int(category_id))
+        form = DisputeForm(request.POST, request.FILES, jurisdictions=jurisdictions)
+        valid = form.is_valid() & formset.is_valid()  # both, so every error shows at once
+        category = form.cleaned_data.get("category")
+        if formset.is_valid() and category is not None:
+            # From the cleaned numbers: as stored, and never more forms than the formset allows.
+            duplicates, duplicates_elsewhere = duplicates_seen_by(
+                request.user,
+                services.likely_duplicates(id_numbers=formset.numbers(), category_id=category.pk),
             )
-        form = DisputeForm(
-            request.POST,
-            request.FILES,
-            jurisdictions=jurisdictions,
-            duplicate_choices=[(d.number, d.number) for d in duplicates],
-        )
-        if form.is_valid() and formset.is_valid():
+            form.set_duplicates(duplicates)
+        if valid:
             data = form.cleaned_data
-            if duplicates and not data["confirm_duplicates"]:
+            if (duplicates or duplicates_elsewhere) and not data["confirm_duplicates"]:
                 form.add_error(
                     "confirm_duplicates",
                     _("This payer already has open cases in this category; check them first."),
@@ -113,7 +115,13 @@ def dispute_create(request):
     return render(
         request,
         "disputes/create.html",
-        {"form": form, "formset": formset, "centre": centre, "duplicates": duplicates},
+        {
+            "form": form,
+            "formset": formset,
+            "centre": centre,
+            "duplicates": duplicates,
+            "duplicates_elsewhere": duplicates_elsewhere,
+        },
     )
 
 
@@ -164,22 +172,34 @@ def _register(request, centre, form, formset, duplicates):
 @login_required
 @require_GET
 def payer_lookup(request):
-    """Find a registered payer by identity number while a clerk fills in the intake form."""
-    if rules.intake_centre(request.user) is None:
+    """Find a payer by identity number while a clerk fills in the intake form.
+
+    Prefills only what the asker already sees (the payer on a case of their own centre that is
+    visible to them); elsewhere it says at most that the payer is known. Every lookup is logged.
+    """
+    centre = rules.intake_centre(request.user)
+    if centre is None:
         raise PermissionDenied
-    number = request.GET.get("id_number", "").strip().upper()
-    payer = Payer.objects.filter(id_number=number).first() if len(number) == 18 else None
-    if payer is None:
+    number = normalise_number(request.GET.get("id_number", ""))[:32]
+    if len(number) != 18:
         return JsonResponse({"found": False})
+    party, open_cases, known = payer_seen_at_intake(request.user, centre=centre, id_number=number)
+    access.log_access(
+        user=request.user,
+        kind=AccessLog.Kind.LOOKUP,
+        detail=mask_id(number),
+    )
+    if party is None:
+        return JsonResponse({"found": False, "known_elsewhere": known})
     return JsonResponse(
         {
             "found": True,
-            "kind": payer.kind,
-            "name": payer.name,
-            "phone": payer.masked_phone,
-            "address": payer.address,
-            "contact_person": payer.contact_person,
-            "open_cases": payer.parties.filter(dispute__state__in=OPEN_STATES).count(),
+            "kind": party.payer.kind,
+            "name": party.payer.name,
+            "phone": party.masked_phone,
+            "address": party.address,
+            "contact_person": party.contact_person,
+            "open_cases": open_cases,
         }
     )
 

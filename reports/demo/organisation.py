@@ -15,7 +15,10 @@ DEFAULT_SEED = 20240816  # the date of 芮城县's notice on the joint handling 
 
 # -- the demo county ---------------------------------------------------------------------
 
-COUNTY = {"code": "140830", "name": "芮城县"}
+# 芮城县 has had code 140830 since 运城 became a prefecture-level city in 2000; identity numbers
+# of people born before then carry its former code 142723 (GB 11643 keeps the code in force at
+# the time of birth, and the validators check it).
+COUNTY = {"code": "140830", "former_code": "142723", "renumbered": 2000, "name": "芮城县"}
 TOWNS = [
     {
         "code": "140830100",

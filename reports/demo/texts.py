@@ -482,7 +482,8 @@ class PayerMaker:
             age_days = self.rng.randint(min_age * 365 + 5, max_age * 365)
             birth = self.today - datetime.timedelta(days=age_days)
             sequence = self.rng.randrange(0, 500) * 2 + (1 if male else 0)  # odd: male
-            first17 = f"{COUNTY['code']}{birth:%Y%m%d}{sequence:03d}"
+            region = COUNTY["code"] if birth.year >= COUNTY["renumbered"] else COUNTY["former_code"]
+            first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
             number = first17 + id_check_digit(first17)
             if number not in self.used:
                 self.used.add(number)

@@ -53,7 +53,8 @@
   });
 
   function lookup(input) {
-    const value = input.value.trim().toUpperCase();
+    // The server normalises (full-width digits, spaces); this only saves a request per keystroke.
+    const value = input.value.normalize("NFKC").replace(/[\s-]+/g, "").toUpperCase();
     const row = input.closest(".payer-row");
     const result = row.querySelector(".lookup-result");
     result.textContent = "";
@@ -61,7 +62,11 @@
     fetch(config.lookupUrl + "?id_number=" + encodeURIComponent(value), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : { found: false }; })
       .then(function (data) {
-        if (!data.found) return;
+        if (!data.found) {
+          // Known only on cases the user does not see: nothing of it is shown or filled in.
+          if (data.known_elsewhere) result.textContent = config.knownElsewhere;
+          return;
+        }
         const set = function (field, val) {
           const el = row.querySelector("[name$='-" + field + "']");
           if (el && !el.value && val) el.value = val;

@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from disputes.models import Dispute, Payer, State
+from disputes.models import AccessLog, Dispute, Party, Payer, State
+from disputes.services import PartyData, PayerData
+from disputes.validators import mask_id
 from tests.conftest import credit_code, resident_id
 
 pytestmark = pytest.mark.django_db
@@ -148,12 +150,15 @@ def test_the_intake_form_needs_a_login(client, world):
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
-def test_payer_lookup_returns_a_registered_payer_with_the_phone_masked(client, world):
+def test_payer_lookup_prefills_a_payer_of_the_askers_own_centre_with_the_phone_masked(
+    client, world
+):
     world.make_dispute()
-    client.force_login(world.clerk_b)
+    client.force_login(world.clerk)
     number = resident_id(1)
     data = client.get(reverse("disputes:payer_lookup"), {"id_number": number}).json()
     assert data["found"] is True and data["phone"] == "139****5678"
+    assert data["name"] == "申请人" and data["open_cases"] == 1
     assert client.get(reverse("disputes:payer_lookup"), {"id_number": "x"}).json() == {
         "found": False
     }
@@ -178,3 +183,301 @@ def test_attachments_are_checked_for_type_and_content(client, world):
         reverse("disputes:attachment_download", args=[dispute.number, attachment.pk])
     )
     assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+
+
+# -- numbers in other digit forms (issue 10, item 8) ---------------------------------------
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_a_full_width_identity_number_finds_the_existing_payer_not_a_twin(client, world):
+    client.force_login(world.clerk)
+    client.post(reverse("disputes:create"), intake_post(world, [employee(3)]))
+    typed = employee(
+        3, id_number=resident_id(3).translate(FULL_WIDTH), phone="１３８ ０００１ ２２２２"
+    )
+    response = client.post(
+        reverse("disputes:create"), intake_post(world, [typed], category=world.category_refund.pk)
+    )
+    assert response.status_code == 302
+    assert list(Payer.objects.values_list("id_number", flat=True)) == [resident_id(3)]
+    second = Dispute.objects.get(category=world.category_refund)
+    assert second.parties.get().phone == "13800012222"
+
+
+def test_arabic_indic_digits_in_a_credit_code_get_a_chinese_message_not_a_500(client, world):
+    client.force_login(world.clerk)
+    code = credit_code(5)
+    employer = {
+        "kind": "employer",
+        "name": "某公司",
+        "id_number": code[:2] + code[2:8].translate(ARABIC_INDIC) + code[8:],
+        "side": "applicant",
+    }
+    response = client.post(reverse("disputes:create"), intake_post(world, [employer]))
+    assert response.status_code == 200
+    assert Dispute.objects.count() == 0 and Payer.objects.count() == 0
+    assert "统一社会信用代码由数字" in response.content.decode()
+
+
+def test_arabic_indic_digits_in_an_identity_number_are_refused(client, world):
+    client.force_login(world.clerk)
+    number = resident_id(4)  # digits 3 to 17 in another script, the rest in ASCII
+    typed = employee(4, id_number=number[:2] + number[2:17].translate(ARABIC_INDIC) + number[17])
+    response = client.post(reverse("disputes:create"), intake_post(world, [typed]))
+    assert response.status_code == 200
+    assert Dispute.objects.count() == 0 and Payer.objects.count() == 0
+
+
+def test_the_duplicate_warning_matches_a_number_typed_in_full_width(client, world):
+    client.force_login(world.clerk)
+    client.post(reverse("disputes:create"), intake_post(world, [employee(6)]))
+    first = Dispute.objects.get()
+    typed = employee(6, id_number=resident_id(6)[:17].translate(FULL_WIDTH) + resident_id(6)[17])
+    response = client.post(reverse("disputes:create"), intake_post(world, [typed]))
+    assert response.status_code == 200
+    assert Dispute.objects.count() == 1
+    page = response.content.decode()
+    assert 'id="duplicates"' in page and first.number in page
+
+
+# -- malformed input is refused with a message, never a 500 (issue 10, items 11 and 24) ---
+
+HUGE_ID = str(2**70)
+
+
+@pytest.mark.parametrize("total", ["abc", "", "-1", "1e3"])
+def test_a_malformed_payer_form_count_is_refused_not_a_500(client, world, total):
+    client.force_login(world.clerk)
+    data = intake_post(world, [employee(1)], **{"payer-TOTAL_FORMS": total})
+    response = client.post(reverse("disputes:create"), data)
+    assert response.status_code == 200
+    assert Dispute.objects.count() == 0
+
+
+@pytest.mark.parametrize("total", ["1000000", "1000000000"])
+def test_a_huge_payer_form_count_builds_no_more_forms_than_the_formset_allows(client, world, total):
+    client.force_login(world.clerk)
+    data = intake_post(world, [employee(1)], **{"payer-TOTAL_FORMS": total})
+    response = client.post(reverse("disputes:create"), data)
+    assert response.status_code == 200
+    assert Dispute.objects.count() == 0
+    formset = response.context["formset"]
+    assert formset.total_form_count() <= 50
+    assert formset.non_form_errors()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"category": HUGE_ID},
+        {"category": str(2**63)},
+        {"insurance_types": [HUGE_ID]},
+        {"insurance_types": [str(2**63)]},
+        {"channel": HUGE_ID},
+        {"jurisdiction": HUGE_ID},
+    ],
+)
+def test_ids_too_large_for_the_database_are_refused_not_a_500(client, world, overrides):
+    client.force_login(world.clerk)
+    response = client.post(
+        reverse("disputes:create"), intake_post(world, [employee(1)], **overrides)
+    )
+    assert response.status_code == 200
+    assert Dispute.objects.count() == 0
+    assert "选择一个有效的选项" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("received", "message"),
+    [
+        ("0001-01-01T00:00", "1990年1月1日"),
+        ("1989-12-31T23:59", "1990年1月1日"),
+        ("9999-12-31T23:59", "不能晚于当前时间"),
+    ],
+)
+def test_a_received_date_out_of_bounds_is_refused_not_a_500(client, world, received, message):
+    client.force_login(world.clerk)
+    response = client.post(
+        reverse("disputes:create"), intake_post(world, [employee(1)], received_at=received)
+    )
+    assert response.status_code == 200
+    assert Dispute.objects.count() == 0
+    assert message in response.content.decode()
+
+
+def test_a_link_to_a_case_that_is_not_a_likely_duplicate_is_ignored(client, world):
+    other = world.make_dispute(centre=world.centre_b, actor=world.clerk_b)
+    client.force_login(world.clerk)
+    response = client.post(
+        reverse("disputes:create"),
+        intake_post(world, [employee(9)], link_to=[other.number]),
+    )
+    assert response.status_code == 302
+    created = Dispute.objects.exclude(pk=other.pk).get()
+    assert not created.linked_disputes.exists()
+
+
+def test_huge_co_department_ids_in_the_classify_form_are_refused_not_a_500(client, world):
+    dispute = world.make_dispute()
+    client.force_login(world.clerk)
+    response = client.post(
+        reverse("routing:classify", args=[dispute.number]),
+        {
+            "classification": "general",
+            "lead_department": world.tax.pk,
+            "co_departments": [HUGE_ID],
+            "expected_state": dispute.state,
+        },
+    )
+    assert response.status_code == 200
+    dispute.refresh_from_db()
+    assert dispute.state == State.REGISTERED
+
+
+# -- the payer lookup tells only what the asker already sees (issue 10, item 2) ----------
+
+
+def lookup(client, number):
+    response = client.get(reverse("disputes:payer_lookup"), {"id_number": number})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_payer_lookup_tells_a_clerk_of_another_centre_only_that_the_payer_is_known(client, world):
+    world.make_dispute(
+        payers=[
+            PartyData(
+                payer=PayerData(
+                    kind="employee",
+                    name="申请人",
+                    id_number=resident_id(1),
+                    phone="13912345678",
+                    address="古魏镇城东社区3号",
+                    contact_person="王五",
+                )
+            )
+        ]
+    )
+    client.force_login(world.clerk_b)
+    data = lookup(client, resident_id(1))
+    assert data == {"found": False, "known_elsewhere": True}
+    assert lookup(client, resident_id(2)) == {"found": False, "known_elsewhere": False}
+
+
+def test_payer_lookup_tells_a_grid_mediator_nothing_of_cases_they_did_not_report(client, world):
+    world.make_dispute()
+    client.force_login(world.mediator)
+    assert lookup(client, resident_id(1)) == {"found": False, "known_elsewhere": True}
+
+
+def test_payer_lookup_prefills_for_a_mediator_a_payer_they_reported(client, world):
+    client.force_login(world.mediator)
+    client.post(
+        reverse("disputes:create"),
+        intake_post(world, [employee(8, address="城东社区5号")], jurisdiction=world.village_a.pk),
+    )
+    data = lookup(client, resident_id(8))
+    assert data["found"] is True and data["address"] == "城东社区5号"
+
+
+def test_every_payer_lookup_is_logged_with_the_number_masked(client, world):
+    world.make_dispute()
+    client.force_login(world.clerk_b)
+    lookup(client, resident_id(1))
+    client.force_login(world.clerk)
+    lookup(client, resident_id(1).translate(FULL_WIDTH))
+    entries = list(AccessLog.objects.filter(kind=AccessLog.Kind.LOOKUP).order_by("id"))
+    assert [e.user for e in entries] == [world.clerk_b, world.clerk]
+    assert all(e.detail == mask_id(resident_id(1)) for e in entries)
+    assert all(resident_id(1) not in e.detail for e in entries)
+
+
+# -- a registration never rewrites another case's contact details (issue 10, item 7) -----
+
+
+def test_registering_a_known_payer_elsewhere_leaves_the_first_cases_contact_details(client, world):
+    client.force_login(world.clerk)
+    first_payer = employee(3, phone="13800001111", address="古魏镇城东社区3号", contact_person="")
+    client.post(reverse("disputes:create"), intake_post(world, [first_payer]))
+    first = Dispute.objects.get()
+
+    client.force_login(world.clerk_b)
+    other = employee(3, phone="13999998888", address="风陵渡镇某村", contact_person="张三")
+    response = client.post(
+        reverse("disputes:create"),
+        intake_post(world, [other], jurisdiction=world.town_b.pk, confirm_duplicates="on"),
+    )
+    assert response.status_code == 302
+    second = Dispute.objects.exclude(pk=first.pk).get()
+
+    assert Payer.objects.count() == 1
+    party = first.parties.get()
+    assert (party.phone, party.address, party.contact_person) == (
+        "13800001111",
+        "古魏镇城东社区3号",
+        "",
+    )
+    party = second.parties.get()
+    assert (party.phone, party.address, party.contact_person) == (
+        "13999998888",
+        "风陵渡镇某村",
+        "张三",
+    )
+    client.force_login(world.clerk)
+    page = client.get(reverse("disputes:detail", args=[first.number])).content.decode()
+    assert "古魏镇城东社区3号" in page and "13800001111" in page
+    assert "风陵渡镇某村" not in page and "13999998888" not in page and "张三" not in page
+    payer = Payer.objects.get()
+    assert (payer.phone, payer.address) == ("13800001111", "古魏镇城东社区3号")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_copies_each_payers_contact_details_onto_its_existing_parties(world):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("disputes", "0006_access_log_searches")]
+    after = [("disputes", "0007_party_contact_details")]
+    world.make_dispute()
+    Payer.objects.update(phone="13912345678", address="古魏镇城东社区3号", contact_person="王五")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    party = Party.objects.get()
+    assert (party.phone, party.address, party.contact_person) == (
+        "13912345678",
+        "古魏镇城东社区3号",
+        "王五",
+    )
+
+
+def test_the_duplicate_warning_names_no_case_of_another_centre(client, world):
+    elsewhere = world.make_dispute()  # centre A's open case of this payer, same category
+    client.force_login(world.clerk_b)
+    payer = employee(1)
+    response = client.post(
+        reverse("disputes:create"), intake_post(world, [payer], jurisdiction=world.town_b.pk)
+    )
+    assert response.status_code == 200
+    assert Dispute.objects.count() == 1
+    page = response.content.decode()
+    assert 'id="duplicates-elsewhere"' in page
+    assert elsewhere.number not in page and world.centre_a.name not in page
+    response = client.post(
+        reverse("disputes:create"),
+        intake_post(
+            world,
+            [payer],
+            jurisdiction=world.town_b.pk,
+            confirm_duplicates="on",
+            link_to=[elsewhere.number],
+        ),
+    )
+    assert response.status_code == 302
+    created = Dispute.objects.exclude(pk=elsewhere.pk).get()
+    assert not created.linked_disputes.exists()
