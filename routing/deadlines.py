@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import ROLE_GROUP_NAMES, Centre, Department, Role
+from disputes.formats import chinese_date
 from disputes.models import Classification, Dispute, State
 from disputes.notifications import notify
 from routing.models import (
@@ -368,7 +369,7 @@ def _record_notice(deadline: Deadline, kind: str) -> bool:
 
 
 def _due_text(deadline: Deadline) -> str:
-    return timezone.localtime(deadline.due_at).strftime("%Y-%m-%d")
+    return chinese_date(deadline.due_at)
 
 
 def _remind(pk: int, now, cache: dict | None = None) -> bool:

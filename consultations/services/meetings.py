@@ -32,6 +32,7 @@ from consultations.models import (
 from departments.models import ROLE_GROUP_NAMES, Department, Role, Staff, roles_of, staff_of
 from disputes.access import VIEW
 from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.formats import chinese_date, chinese_datetime
 from disputes.models import OPEN_STATES, Dispute, State
 from disputes.notifications import notify
 from disputes.selectors import visible_disputes
@@ -71,7 +72,7 @@ def _case_names(meeting: Meeting) -> str:
 
 
 def _local(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return chinese_datetime(moment)
 
 
 # -- preparing -----------------------------------------------------------------------------
@@ -639,7 +640,7 @@ def _carry_out(item: AgendaItem, *, actor, minutes_number: str) -> None:
                 message=_("Case %(number)s: by %(due)s, %(task)s (%(minutes)s).")
                 % {
                     "number": dispute.number,
-                    "due": task.due_date.isoformat(),
+                    "due": chinese_date(task.due_date),
                     "task": task.description[:120],
                     "minutes": minutes_number,
                 },
