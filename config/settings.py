@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "guardian",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, with a Chinese name in the admin
     "departments",
     "disputes",
     "routing",

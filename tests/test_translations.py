@@ -88,3 +88,21 @@ def test_no_message_hides_behind_an_alias_makemessages_does_not_see():
                         if a.asname and a.asname not in _SEEN_BY_MAKEMESSAGES
                     ]
     assert hidden == []
+
+
+@pytest.mark.django_db
+def test_the_axes_administration_reads_chinese(client, django_user_model):
+    """django-axes ships no zh-hans catalogue: its labels come from ours."""
+    admin_user = django_user_model.objects.create_superuser("root", password="pw-Secret-123")
+    client.force_login(admin_user)
+    index = client.get("/admin/").content.decode()
+    assert "登录防护" in index and "登录尝试" in index and "登录失败记录" in index
+    assert "Axes" not in index and "Access attempts" not in index
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="clerk", ip_address="10.0.0.9", user_agent="x", failures_since_start=1
+    )
+    listing = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "尝试时间" in listing and "IP地址" in listing and "已锁定" in listing
+    assert "Attempt Time" not in listing and "Locked Out" not in listing
