@@ -20,7 +20,12 @@ from disputes.views import paginate
 from reports import documents
 from reports.documents import archive
 from reports.documents.access import may_download
-from reports.selectors import overdue_deadlines, sees_calendar_warning, work_queue
+from reports.selectors import (
+    only_follows,
+    overdue_deadlines,
+    sees_calendar_warning,
+    work_queue,
+)
 from routing.deadlines import provisional_years, with_days_late
 
 
@@ -41,6 +46,7 @@ def home(request):
             "form": form,
             "page": page,
             "can_register": rules.intake_centre(request.user) is not None,
+            "only_follows": only_follows(request.user),
             "overdue": with_days_late(overdue_deadlines(request.user)[:50]),
             "provisional_years": provisional_years() if sees_calendar_warning(request.user) else [],
         },
