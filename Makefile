@@ -70,9 +70,9 @@ messages: venv
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
-run: deps venv messages migrate
-	$(BIN)/python manage.py load_reference_data
-	$(BIN)/python manage.py load_demo
+# scripts/run.sh migrates, loads the reference and demo data and collects the static files itself,
+# with the settings it runs the centre with (DEBUG off unless DEBUG=true).
+run: deps venv messages
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 test: deps venv messages

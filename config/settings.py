@@ -24,6 +24,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"  # a Chinese 403 page, like the others
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,7 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "guardian",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, with a Chinese name in the admin
     "departments",
     "disputes",
     "routing",

@@ -57,6 +57,9 @@ class ReturnForm(ActionForm):
 class DeclineForm(ActionForm):
     reason = forms.CharField(
         label=_("Why the matter is not this department's duty"),
+        help_text=_(
+            "Say why the matter is not your department's duty; the coordinator passes it on."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -83,7 +86,12 @@ class ReassignForm(ActionForm):
 class DisciplineForm(ActionForm):
     task = forms.ModelChoiceField(label=_("Refusing department"), queryset=None)
     reason = forms.CharField(
-        label=_("Why the refusal has no good reason"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Why the refusal has no good reason"),
+        help_text=_(
+            "The clue that a department refused its duty without good reason goes to the "
+            "discipline commission, which may then read the case."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, tasks, **kwargs):

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from consultations import rules as meeting_rules
@@ -149,7 +148,6 @@ class ReturnView(CaseActionView):
 class DeclineView(CaseActionView):
     action_key = "decline"
     form_class = DeclineForm
-    intro = _lazy("Say why the matter is not your department's duty; the coordinator passes it on.")
 
     def perform(self, form, *, expected_state):
         services.task_decline(
@@ -188,10 +186,6 @@ class DisciplineView(CaseActionView):
     action_key = "discipline"
     form_class = DisciplineForm
     template_name = "consultations/consolidate.html"
-    intro = _lazy(
-        "The clue that a department refused its duty without good reason goes to the "
-        "discipline commission, which may then read the case."
-    )
 
     def get_form_kwargs(self):
         return {"tasks": services.refusing_tasks(self.dispute)}

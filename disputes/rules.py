@@ -94,13 +94,32 @@ def is_leading_group(dispute, user) -> bool:
     )
 
 
+def reported_case(dispute, user) -> bool:
+    """The grid mediator who registered the case in the village (``reported_by``).
+
+    They typed the payers' numbers and hand the payer the receipt with its query code.
+    """
+    return (
+        dispute.reported_by_id is not None
+        and dispute.reported_by_id == getattr(user, "pk", None)
+        and Role.GRID_MEDIATOR in roles_of(user)
+    )
+
+
 def handles_case(dispute, user) -> bool:
     """Whether the user works on the case (and so reads the payers' numbers in full).
 
-    The owning centre's clerks and coordinators, officers of the assigned departments, and the
-    leading group once the case is escalated. Supervisors, the cyberspace office, grid
-    mediators and holders of a mere view grant read the numbers masked.
+    Those who work on it (``works_on_case``) and the grid mediator who reported it, who typed
+    the numbers and hands the payer the receipt with the query code. Supervisors, the
+    cyberspace office, other grid mediators and holders of a mere view grant read the numbers
+    masked.
     """
+    return works_on_case(dispute, user) or reported_case(dispute, user)
+
+
+def works_on_case(dispute, user) -> bool:
+    """The owning centre's clerks and coordinators, officers of the assigned departments, and
+    the leading group once the case is escalated."""
     if can_handle_at_centre(dispute, user):
         return True
     staff = staff_of(user)

@@ -28,6 +28,8 @@ def documents_section(request, dispute):
     if frozen:
         # The frozen file is what the case has now; each is checked against its hash.
         for doc in frozen:
+            if not may_download(dispute, request.user, doc.kind):
+                continue
             items.append(
                 {
                     "title": doc.title,
@@ -38,6 +40,8 @@ def documents_section(request, dispute):
             )
     else:
         for kind in all_kinds():
+            if not may_download(dispute, request.user, kind.key):
+                continue
             # A kind with parts offers each of them (one query); the others ask their check.
             if kind.has_parts:
                 parts = list(kind.parts(dispute))

@@ -57,6 +57,17 @@ def awaiting_action_filter(user) -> Q | None:
     return q
 
 
+# Roles that follow cases without a step of their own in the workflow: their queue is the open
+# cases they may see, not work awaiting them.
+FOLLOWING_ROLES = frozenset({Role.SUPERVISOR, Role.CYBERSPACE, Role.GRID_MEDIATOR})
+
+
+def only_follows(user) -> bool:
+    """Whether the user's home page lists cases they follow rather than cases awaiting them."""
+    roles = roles_of(user)
+    return bool(roles) and roles <= FOLLOWING_ROLES
+
+
 def work_queue(user) -> QuerySet[Dispute]:
     """Visible cases awaiting the user's action, oldest first."""
     q = awaiting_action_filter(user)

@@ -20,7 +20,12 @@ from disputes.views import paginate
 from reports import documents
 from reports.documents import archive
 from reports.documents.access import may_download
-from reports.selectors import overdue_deadlines, sees_calendar_warning, work_queue
+from reports.selectors import (
+    only_follows,
+    overdue_deadlines,
+    sees_calendar_warning,
+    work_queue,
+)
 from routing.deadlines import provisional_years, with_days_late
 
 
@@ -41,6 +46,7 @@ def home(request):
             "form": form,
             "page": page,
             "can_register": rules.intake_centre(request.user) is not None,
+            "only_follows": only_follows(request.user),
             "overdue": with_days_late(overdue_deadlines(request.user)[:50]),
             "provisional_years": provisional_years() if sees_calendar_warning(request.user) else [],
         },
@@ -100,7 +106,7 @@ def document(request, number, kind, part=""):
     frozen archive once the case file is frozen (checked against its hash), otherwise rendered
     now. Not visible → 404; visible but not among those who take paper away → 403; logged."""
     dispute = get_dispute_for_user(request.user, number)
-    if not may_download(dispute, request.user):
+    if not may_download(dispute, request.user, kind):
         raise PermissionDenied(_("Only the people handling the case and supervisors download it."))
     try:
         doc_kind = documents.get_kind(kind)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from departments import clock
 from departments.models import ROLE_GROUP_NAMES, Centre, Department, Role
+from disputes.formats import chinese_date
 from disputes.models import OPEN_STATES, Classification, Dispute, State
 from disputes.notifications import notify
 from disputes.services import timeline_add
@@ -441,7 +442,7 @@ def _record_notice(deadline: Deadline, kind: str) -> bool:
 
 
 def _due_text(deadline: Deadline) -> str:
-    return timezone.localtime(deadline.due_at).strftime("%Y-%m-%d")
+    return chinese_date(deadline.due_at)
 
 
 def _remind(pk: int, now, cache: dict | None = None) -> bool:

@@ -3,6 +3,11 @@
 # Django development server, and stays until one of them ends. Ctrl-C (or SIGTERM to this script)
 # stops both.
 # Called by `make run` after set-up; HOST and PORT choose the address (default 127.0.0.1:8000).
+#
+# A centre uses what this starts, so it runs with DEBUG off (no debug pages with the settings and
+# the payers' data in them) unless asked: `DEBUG=true make run`. With DEBUG off Django needs a
+# SECRET_KEY (one is generated into var/secret_key on the first run and reused, so sessions
+# survive a restart) and collected static files (served by WhiteNoise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +15,33 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 BIN=.venv/bin
 mkdir -p var
+
+export DEBUG=${DEBUG:-false}
+# The development server speaks plain http: cookies marked Secure would never be sent back, and
+# the log-in form would fail its CSRF check. Set SECURE_COOKIES=true behind an https proxy.
+export SECURE_COOKIES=${SECURE_COOKIES:-false}
+if [ -z "${SECRET_KEY:-}" ]; then
+    if [ ! -s var/secret_key ]; then
+        (umask 077 && "$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))' \
+            > var/secret_key)
+        echo "run: generated a secret key in var/secret_key (keep it; delete it to log everyone out)"
+    fi
+    SECRET_KEY=$(cat var/secret_key)
+    export SECRET_KEY
+fi
+if [ -z "${ALLOWED_HOSTS:-}" ] && [ "$HOST" != 127.0.0.1 ] && [ "$HOST" != localhost ]; then
+    if [ "$HOST" = 0.0.0.0 ] || [ "$HOST" = "::" ]; then
+        echo "run: listening on every address; set ALLOWED_HOSTS to the names or addresses" \
+            "the centre's browsers use (only localhost is allowed now)" >&2
+    else
+        export ALLOWED_HOSTS="localhost,127.0.0.1,[::1],$HOST"
+    fi
+fi
+
+"$BIN/python" manage.py migrate --noinput
+"$BIN/python" manage.py load_reference_data
+"$BIN/python" manage.py load_demo
+"$BIN/python" manage.py collectstatic --noinput --verbosity 0
 
 worker=""
 server=""

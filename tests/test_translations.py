@@ -63,3 +63,46 @@ def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
     ours = polib.pofile(str(LOCALE / "django.po"))
     known = {(e.msgctxt, e.msgid) for e in ours if not e.obsolete}
     assert sorted(e.msgid for e in fresh if (e.msgctxt, e.msgid) not in known) == []
+
+
+# The names makemessages (xgettext with Django's keywords) reads messages from.
+_SEEN_BY_MAKEMESSAGES = {
+    "_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext",
+    "pgettext_lazy", "npgettext", "npgettext_lazy",
+}  # fmt: skip
+
+
+def test_no_message_hides_behind_an_alias_makemessages_does_not_see():
+    """``gettext_lazy as _lazy`` compiles, but its messages never reach the catalogue."""
+    import ast
+
+    root = LOCALE.parent.parent.parent
+    hidden = []
+    for name in SOURCE_DIRS:
+        for path in (root / name).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                    hidden += [
+                        f"{path.relative_to(root)}: {a.name} as {a.asname}"
+                        for a in node.names
+                        if a.asname and a.asname not in _SEEN_BY_MAKEMESSAGES
+                    ]
+    assert hidden == []
+
+
+@pytest.mark.django_db
+def test_the_axes_administration_reads_chinese(client, django_user_model):
+    """django-axes ships no zh-hans catalogue: its labels come from ours."""
+    admin_user = django_user_model.objects.create_superuser("root", password="pw-Secret-123")
+    client.force_login(admin_user)
+    index = client.get("/admin/").content.decode()
+    assert "登录防护" in index and "登录尝试" in index and "登录失败记录" in index
+    assert "Axes" not in index and "Access attempts" not in index
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="clerk", ip_address="10.0.0.9", user_agent="x", failures_since_start=1
+    )
+    listing = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "尝试时间" in listing and "IP地址" in listing and "已锁定" in listing
+    assert "Attempt Time" not in listing and "Locked Out" not in listing

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -33,6 +32,7 @@ from departments import clock
 from departments.models import ROLE_GROUP_NAMES, Department, Role, Staff, roles_of, staff_of
 from disputes.access import VIEW
 from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.formats import chinese_date, chinese_datetime
 from disputes.models import OPEN_STATES, Dispute, State
 from disputes.notifications import notify
 from disputes.selectors import visible_disputes
@@ -72,7 +72,7 @@ def _case_names(meeting: Meeting) -> str:
 
 
 def _local(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return chinese_datetime(moment)
 
 
 # -- preparing -----------------------------------------------------------------------------
@@ -669,7 +669,7 @@ def _carry_out(item: AgendaItem, *, actor, minutes_number: str) -> None:
                 message=_("Case %(number)s: by %(due)s, %(task)s (%(minutes)s).")
                 % {
                     "number": dispute.number,
-                    "due": task.due_date.isoformat(),
+                    "due": chinese_date(task.due_date),
                     "task": task.description[:120],
                     "minutes": minutes_number,
                 },

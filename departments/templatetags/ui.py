@@ -80,3 +80,9 @@ def choice_input(choice):
     """One radio button or checkbox of a choice list, in Bootstrap dress."""
     choice.data["attrs"] = {**choice.data.get("attrs", {}), "class": "form-check-input"}
     return choice.tag()
+
+
+@register.filter
+def has_data(form) -> bool:
+    """Whether a bound form was given any non-empty value (e.g. a filter is set)."""
+    return bool(form.is_bound and any(form.data.get(name) for name in form.fields))

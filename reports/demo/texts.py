@@ -516,7 +516,8 @@ class PayerMaker:
             name=self.person_name(male),
             id_number=self.resident_id(male, min_age=min_age, max_age=max_age),
             phone=self.mobile(),
-            address=f"山西省芮城县{place_name}{self.rng.randint(1, 180)}号",
+            # place_name is the full label, county first (organisation.py: labels).
+            address=f"山西省{place_name}{self.rng.randint(1, 180)}号",
             jurisdiction_id=place.pk,
         )
 

@@ -4,10 +4,11 @@ Capital numerals (大写金额) are what a form uses so that an amount cannot be
 a stroke: 12345.67 → 壹万贰仟叁佰肆拾伍元陆角柒分; whole yuan end with 整.
 """
 
-import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
+from disputes.formats import chinese_date, chinese_datetime
+
+__all__ = ["capital_yuan", "chinese_date", "chinese_datetime", "plain_yuan", "to_decimal"]
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ["", "拾", "佰", "仟"]  # within a group of four digits
@@ -72,21 +73,3 @@ def capital_yuan(value) -> str:
 def plain_yuan(value) -> str:
     """12345.6 → 12,345.60 (two decimals, thousands separated)."""
     return f"{to_decimal(value):,.2f}"
-
-
-def chinese_date(value) -> str:
-    """2026-11-21 (a date or an aware datetime, read in local time) → 2026年11月21日."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def chinese_datetime(value) -> str:
-    """An aware datetime → 2026年11月21日 14:05 (local time)."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{chinese_date(local)} {local:%H:%M}"

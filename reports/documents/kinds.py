@@ -151,8 +151,18 @@ def joint_check(dispute) -> None:
         )
 
 
+def _sheet_numbers(dispute) -> dict[int, int]:
+    """Each department task's sheet number in the case: 1, 2, ... in the order the work was
+    given (withdrawn tasks keep theirs), so a sheet's number never changes once printed."""
+    pks = DepartmentTask.objects.filter(dispute=dispute).order_by("pk").values_list("pk", flat=True)
+    return {pk: n for n, pk in enumerate(pks, start=1)}
+
+
 def joint_context(dispute, *, department=None, **opts) -> dict:
     tasks = list(_tasks(dispute))
+    numbers = _sheet_numbers(dispute)
+    for task in tasks:
+        task.sheet_number = numbers[task.pk]
     if department is not None:
         tasks = [t for t in tasks if t.department_id == department.pk]
         if not tasks:
@@ -309,6 +319,10 @@ def reply_context(dispute, *, party=None, **opts) -> dict:
     return {
         **common_context(dispute),
         "addressees": parties,
+        # The other party did not raise the matter: its notice names who did.
+        "applicants": "、".join(
+            p.payer.name for p in _parties(dispute) if p.side == Party.Side.APPLICANT
+        ),
         "departments": departments,
         "routes": [(route.label, ROUTE_EXPLANATIONS[route]) for route in ObjectionRoute],
         "employment_dispute": any(p.payer.is_employer for p in _parties(dispute))

@@ -95,6 +95,17 @@ def test_the_decline_page_records_the_refusal(client, world):
     assert DepartmentTask.objects.get(dispute=d, department=world.hr).status == "declined"
 
 
+def test_the_decline_and_discipline_pages_explain_themselves_in_chinese(client, world):
+    d = scenarios.joint_handling(world)
+    login(client, world.officer_hr)
+    page = text(client.get(reverse("consultations:decline", args=[d.number])))
+    assert "不属于本部门职责的理由" in page and "the coordinator passes it on" not in page
+    d = scenarios.declined_by_hr(world)
+    login(client, world.coordinator)
+    page = text(client.get(reverse("consultations:discipline", args=[d.number])))
+    assert "移送纪检监察机关" in page and "discipline commission" not in page
+
+
 def test_the_reassign_page_moves_the_part_to_another_department(client, world):
     d = scenarios.declined_by_hr(world)
     login(client, world.coordinator)

@@ -140,6 +140,17 @@ def test_every_demo_payer_has_a_valid_identity_number_or_credit_code_and_phone()
             pytest.fail(f"{payer.id_number}: {exc}")
 
 
+def test_demo_addresses_name_the_county_once():
+    load_demo(cases=200)
+
+    addresses = list(Payer.objects.values_list("address", flat=True))
+    assert len(addresses) > 200
+    assert [a for a in addresses if "芮城县芮城县" in a] == []
+    assert all(a.startswith("山西省芮城县") for a in addresses), addresses[:5]
+    people = Payer.objects.exclude(kind=Payer.Kind.EMPLOYER).values_list("address", flat=True)
+    assert any("镇" in a for a in people)  # the town (and village) follow the county
+
+
 def test_adding_500_cases_gives_500_new_numbers_and_advances_the_counters():
     _run()
     before = Dispute.objects.count()

@@ -52,11 +52,13 @@ def test_those_who_only_see_the_case_take_no_paper_away(client, world):
     assert client.get(reverse("disputes:detail", args=[flagged.number])).status_code == 200
     assert client.get(url(flagged, "receipt")).status_code == 403
 
-    reported = scenarios.registered(world, actor=world.mediator, reported_by=world.mediator)
+    # The grid mediator who reported a case takes away the payer's receipt and nothing else.
+    reported = scenarios.referred(world, actor=world.mediator, reported_by=world.mediator)
     client.force_login(world.mediator)
     assert client.get(reverse("disputes:detail", args=[reported.number])).status_code == 200
-    assert client.get(url(reported, "receipt")).status_code == 403
+    assert client.get(url(reported, "referral_sheet")).status_code == 403
     assert not AccessLog.objects.filter(kind=AccessLog.Kind.DOWNLOAD).exists()
+    assert client.get(url(reported, "receipt")).status_code == 200
 
 
 def test_a_case_out_of_sight_is_not_found(client, world):

@@ -130,6 +130,27 @@ def test_referral_sheet_has_exactly_the_fields_of_the_form(world, thursday):
         assert expected in text, expected
 
 
+def test_referral_sheet_keeps_its_labels_phones_and_times_on_one_line(world, thursday):
+    d = scenarios.referred(world)
+    referral = d.referral
+    referral.receiver_phone = "0359-30212345"  # a landline with its extension: the longest
+    referral.contact_phone = "0359-30256789"
+    referral.contact_email = "zhongxin-gw@example.cn"
+    referral.save()
+    lines = [line.strip() for line in read("referral_sheet", d).text.splitlines()]
+    for piece in [
+        "反映内容摘要",
+        "受理人信息",
+        "0359-30212345",
+        "受理时间",
+        "2026年11月19日 10:00",
+        "报送意见",
+        "电话：0359-30256789",
+        "电子邮箱：zhongxin-gw@example.cn",
+    ]:
+        assert any(piece in line for line in lines), (piece, lines)
+
+
 def test_referral_sheet_is_refused_for_a_case_never_referred(world):
     d = world.make_dispute()
     with pytest.raises(DocumentUnavailable) as exc:
@@ -144,6 +165,9 @@ def test_joint_handling_sheet_goes_to_each_department_with_its_deadline(world, t
     both = read("joint_handling_sheet", d)
     assert both.pages == 2  # one sheet per department, the lead first
     assert both.flat.index("送达单位芮城县税务局") < both.flat.index("送达单位芮城县人社局")
+    # Numbered in the case in the order the work was given, not by the departments' codes.
+    assert f"编号：{d.number}-1" in both.flat and f"编号：{d.number}-2" in both.flat
+    assert "TAX" not in both.flat and "HRSS" not in both.flat
 
     hr = read("joint_handling_sheet", d, department=world.hr)
     text = hr.flat
@@ -151,7 +175,7 @@ def test_joint_handling_sheet_goes_to_each_department_with_its_deadline(world, t
     due = timezone.localtime(tasks["hrss"].deadline.due_at)
     for expected in [
         "联办单",
-        f"编号：{d.number}-HRSS",
+        f"编号：{d.number}-2",  # the lead's work was given first
         "送达单位芮城县人社局",
         "承办类型协办部门",
         "牵头部门芮城县税务局",
@@ -200,6 +224,10 @@ def test_reply_notice_goes_to_both_parties_with_the_routes_of_objection(world, t
     # Page 1 is the employee's notice, page 2 the employer's.
     first, second = (p.replace("\n", "").replace(" ", "") for p in doc.text.split("共 2 页", 1))
     assert "李明：" in first and "芮城县宏达建材有限公司：" in second
+    # The employee raised the matter; the employer is told who did, not that it did.
+    assert "你（单位）于2026年11月19日反映的缴费基数争议事项" in first
+    assert "李明于2026年11月19日反映的涉及你（单位）的缴费基数争议事项" in second
+    assert "你（单位）于2026年11月19日反映的" not in second
     text = doc.flat
     for expected in [
         "社会保险费征缴争议处理意见告知书",

@@ -144,3 +144,19 @@ def test_the_case_page_has_a_query_budget(client, world, django_assert_max_num_q
     with django_assert_max_num_queries(30):
         response = client.get(reverse("disputes:detail", args=[d.number]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "cyber", "mediator"])
+def test_roles_that_only_follow_cases_are_not_told_the_cases_await_them(client, world, persona):
+    world.make_dispute(is_public_opinion_risk=True)
+    client.force_login(getattr(world, persona))
+    page = client.get(reverse("reports:home")).content.decode()
+    assert "我关注的在办案件" in page
+    assert "待我办理的案件" not in page
+
+
+@pytest.mark.parametrize("persona", ["clerk", "officer_tax", "leader", "lgo"])
+def test_roles_with_work_of_their_own_read_cases_awaiting_them(client, world, persona):
+    client.force_login(getattr(world, persona))
+    page = client.get(reverse("reports:home")).content.decode()
+    assert "待我办理的案件" in page and "我关注的在办案件" not in page
