@@ -5,7 +5,14 @@ relations (owning centre, assigned departments, county) and the user's roles; th
 back the visibility selector in ``disputes.selectors``.
 """
 
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
 from departments.models import Centre, Department, Role, roles_of, staff_of
+from disputes.validators import mask_id, mask_phone
 
 
 def _in_county(staff, dispute) -> bool:
@@ -112,12 +119,116 @@ def handles_case(dispute, user) -> bool:
     return dispute.escalated_at is not None and is_leading_group(dispute, user)
 
 
+def _reads_no_numbers(user) -> bool:
+    """The cyberspace office watches public opinion: it reads what a case is about and where,
+    never who can be reached how (no number in any form, no phone, no street address)."""
+    return not user.is_superuser and Role.CYBERSPACE in roles_of(user)
+
+
 def may_reveal(dispute, user) -> bool:
     """Who may ask to see a masked number in full (a logged action). Never the cyberspace office."""
-    roles = roles_of(user)
-    if Role.CYBERSPACE in roles and not (roles - {Role.CYBERSPACE}):
+    if _reads_no_numbers(user):
         return False
     return staff_of(user) is not None
+
+
+# -- how payers' numbers, phones and addresses show ------------------------------------------
+
+
+class Disclosure(StrEnum):
+    FULL = "full"  # the people handling the case
+    MASKED = "masked"  # other readers: 1408**********1234, 139****5678; may reveal (logged)
+    HIDDEN = "hidden"  # the cyberspace office: not at all, in no form
+
+
+# Numbers as they may appear in free text (a claim, a note): an identity number, a credit
+# code, a mobile or a landline, not run together with other digits or letters.
+_NUMBER_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    r"[1-9]\d{16}[\dXx]"  # resident identity number
+    r"|[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}"  # unified social credit code
+    r")(?![0-9A-Za-z])"
+)
+_PHONE_IN_TEXT = re.compile(r"(?<![0-9])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9])")
+
+
+@dataclass(frozen=True)
+class NumberDisplay:
+    """How one user reads the payers' numbers, phones and addresses of one case (or of the
+    cases in a list or an export, ``dispute=None``). Every page, export and document shows
+    these details through it (the template filters in ``disputes.templatetags.cases``), so
+    the rule lives here and nowhere else."""
+
+    level: Disclosure
+    can_reveal: bool = False
+    revealed: frozenset = frozenset()
+
+    @property
+    def full(self) -> bool:
+        return self.level == Disclosure.FULL
+
+    @property
+    def hidden(self) -> bool:
+        return self.level == Disclosure.HIDDEN
+
+    def for_payer(self, payer_id) -> "NumberDisplay":
+        """The display for one payer: a number the user revealed shows in full."""
+        if self.level == Disclosure.MASKED and payer_id in self.revealed:
+            return replace(self, level=Disclosure.FULL)
+        return self
+
+    def number(self, value: str) -> str:
+        """An identity number or credit code."""
+        if self.full:
+            return value or ""
+        return "" if self.hidden else mask_id(value or "")
+
+    def phone(self, value: str) -> str:
+        if self.full:
+            return value or ""
+        return "" if self.hidden else mask_phone(value or "")
+
+    def address(self, value: str) -> str:
+        """A street address: the cyberspace office reads the case's jurisdiction instead."""
+        return "" if self.hidden else value or ""
+
+    def contact(self, value: str) -> str:
+        """A contact person's name: who to call is no concern of a reader who may not call."""
+        return "" if self.hidden else value or ""
+
+    def text(self, value: str) -> str:
+        """Free text (a claim, a note) with any number typed into it shown like the fields."""
+        if self.full or not value:
+            return value or ""
+        if self.hidden:
+            withheld = _("(number withheld)")
+            value = _NUMBER_IN_TEXT.sub(withheld, value)
+            return _PHONE_IN_TEXT.sub(withheld, value)
+        value = _NUMBER_IN_TEXT.sub(lambda m: mask_id(m.group(0)), value)
+        return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), value)
+
+
+HIDDEN = NumberDisplay(Disclosure.HIDDEN)
+# Paper leaves the system (to the payers, the departments, the records room): masked always.
+ON_PAPER = NumberDisplay(Disclosure.MASKED)
+
+
+def number_display(dispute, user, *, revealed=()) -> NumberDisplay:
+    """How ``user`` reads the payers' details of ``dispute``; ``None``: a list or an export.
+
+    The people handling the case read them in full on its page; everyone else, and every list
+    and export, masked (``revealed``: the payers whose numbers the user asked to see in full,
+    a logged action); the cyberspace office not at all.
+    """
+    if dispute is not None and handles_case(dispute, user):
+        return NumberDisplay(Disclosure.FULL)
+    if _reads_no_numbers(user):
+        return HIDDEN
+    return NumberDisplay(
+        Disclosure.MASKED,
+        can_reveal=dispute is not None and may_reveal(dispute, user),
+        revealed=frozenset(revealed),
+    )
 
 
 def may_grant(dispute, user) -> bool:

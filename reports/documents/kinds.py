@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consultations.models import AgendaItem, Attendance, DepartmentTask, Meeting, Minutes
+from disputes import rules
 from disputes.models import Classification, ObjectionRoute, Party, State
 from reports.documents.formats import chinese_date
 from reports.documents.registry import DocumentKind, DocumentUnavailable, Part, register
@@ -43,6 +44,7 @@ def common_context(dispute) -> dict:
         "county": county,
         "centre": dispute.centre,
         "parties": _parties(dispute),
+        "numbers": rules.ON_PAPER,
         "insurance_types": list(dispute.insurance_types.all()),
         "printed_on": timezone.localdate(),
     }
