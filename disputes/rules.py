@@ -46,12 +46,43 @@ def is_department_officer(user, department_id) -> bool:
     )
 
 
-def can_dispatch(dispute, user) -> bool:
-    """The government office dispatches referred cases (12345 hotline mechanism)."""
+def referral_area(user) -> str | None:
+    """The jurisdiction path whose referred cases this user's government office receives.
+
+    Referrals go to the government office of the case's county (12345 hotline mechanism): the
+    office serves the subtree of its department's jurisdiction. An office that names no
+    jurisdiction receives nothing (an installation serving several counties must not send one
+    county's referrals to another's office); the reference data leave it to the administrator
+    and the demo sets it to the county.
+    """
     staff = staff_of(user)
     if staff is None or staff.department_id is None or Role.OFFICER not in roles_of(user):
-        return False
-    return staff.department.kind == Department.Kind.GOVERNMENT_OFFICE
+        return None
+    department = staff.department
+    if department.kind != Department.Kind.GOVERNMENT_OFFICE or department.jurisdiction_id is None:
+        return None
+    return department.jurisdiction.path
+
+
+def _in_area(area: str | None, dispute) -> bool:
+    return area is not None and dispute.jurisdiction.path.startswith(area)
+
+
+def can_dispatch(dispute, user) -> bool:
+    """The government office of the case's area dispatches it (12345 hotline mechanism)."""
+    return _in_area(referral_area(user), dispute)
+
+
+def follows_referral(dispute, user) -> bool:
+    """The government office that received a referral follows the case from then on.
+
+    It dispatched the case to an undertaking department and must see the department's
+    feedback come in, answer the 12345 ticket and keep the referral sheet addressed to it; a
+    case it once held never turns into a 404 behind its inbox. (The same bound as the
+    visibility selector's: referred, in the office's area.)
+    """
+    referred = dispute.referred_at is not None or dispute.state == "referred"
+    return referred and _in_area(referral_area(user), dispute)
 
 
 def can_consolidate(dispute, user) -> bool:

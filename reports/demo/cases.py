@@ -665,8 +665,8 @@ def _redate(dispute_id: int, since: datetime.datetime, moment: datetime.datetime
         (
             Dispute,
             {"pk": dispute_id},
-            ("created_at", "classified_at", "escalated_at", "replied_at", "closed_at",
-             "archived_at", "updated_at"),
+            ("created_at", "classified_at", "referred_at", "escalated_at", "replied_at",
+             "closed_at", "archived_at", "updated_at"),
         ),
         (Payer, {"parties__dispute_id": dispute_id}, ("created_at",)),
         (DepartmentTask, {"dispute_id": dispute_id}, ("opened_at", "answered_at")),

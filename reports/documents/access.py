@@ -3,15 +3,28 @@
 from departments.models import Role, roles_of
 from disputes import rules
 
+# The paper addressed to the government office that received a referral.
+REFERRAL_PAPER = frozenset({"referral_sheet"})
 
-def may_download(dispute, user) -> bool:
-    """The people handling the case and the supervisors (the case visible to them already).
 
-    Whoever else sees the case — the cyberspace office, a grid mediator, a unit holding a mere
-    view grant — reads it on screen but takes no paper away (403).
+def downloadable_kinds(dispute, user) -> frozenset[str] | None:
+    """The kinds of document ``user`` takes away of the case: None for every kind.
+
+    The people handling the case and the supervisors take every document (the case visible to
+    them already); the government office that received a referral takes the referral sheet
+    addressed to it. Whoever else sees the case — the cyberspace office, a grid mediator, a
+    unit holding a mere view grant — reads it on screen but takes no paper away (403).
     """
-    if user.is_superuser:
+    if user.is_superuser or Role.SUPERVISOR in roles_of(user) or rules.handles_case(dispute, user):
+        return None
+    if rules.follows_referral(dispute, user):
+        return REFERRAL_PAPER
+    return frozenset()
+
+
+def may_download(dispute, user, kind: str | None = None) -> bool:
+    """Whether ``user`` takes away the document ``kind`` (None: any document) of the case."""
+    kinds = downloadable_kinds(dispute, user)
+    if kinds is None:
         return True
-    if Role.SUPERVISOR in roles_of(user):
-        return True
-    return rules.handles_case(dispute, user)
+    return bool(kinds) if kind is None else kind in kinds
