@@ -5,6 +5,7 @@ This app is the ground floor: it imports no other app of the project.
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -215,6 +216,18 @@ class Department(models.Model):
             self.group, _created = Group.objects.get_or_create(name=f"部门：{self.code}")
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        # Referrals reach the government office of the case's area only (disputes.rules).
+        if self.kind == self.Kind.GOVERNMENT_OFFICE and self.jurisdiction_id is None:
+            raise ValidationError(
+                {
+                    "jurisdiction": _(
+                        "A government office receives the referred cases of its area: "
+                        "choose the county it serves."
+                    )
+                }
+            )
+
 
 class Staff(models.Model):
     """Where a user works. Roles are the user's groups (see ``Role``)."""
@@ -328,7 +341,9 @@ def staff_of(user) -> Staff | None:
     cached = getattr(user, "_staff_cache", None)
     if cached is None:
         cached = (
-            Staff.objects.select_related("centre__jurisdiction", "department", "jurisdiction")
+            Staff.objects.select_related(
+                "centre__jurisdiction", "department__jurisdiction", "jurisdiction"
+            )
             .filter(user_id=user.pk)
             .first()
         ) or _NO_STAFF

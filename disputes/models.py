@@ -282,6 +282,8 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         _("state"), max_length=20, choices=State.choices, default=State.REGISTERED, protected=True
     )
     classified_at = models.DateTimeField(_("classified at"), null=True, blank=True, editable=False)
+    # Set once by refer(): the case stays with the government office that received it.
+    referred_at = models.DateTimeField(_("referred at"), null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True, editable=False)
     escalation_reason = models.TextField(_("reason for escalation"), blank=True, editable=False)
     handling_opinion = models.TextField(_("handling opinion"), blank=True, editable=False)
@@ -396,7 +398,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         custom={"action": "disputes.case.referred", "label": _("Refer")},
     )
     def refer(self):
-        pass
+        self.referred_at = clock.now()
 
     @transition(
         field=state,

@@ -5,7 +5,13 @@ relations (owning centre, assigned departments, county) and the user's roles; th
 back the visibility selector in ``disputes.selectors``.
 """
 
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
 from departments.models import Centre, Department, Role, roles_of, staff_of
+from disputes.validators import mask_id, mask_numbers, mask_phone
 
 
 def _in_county(staff, dispute) -> bool:
@@ -39,12 +45,43 @@ def is_department_officer(user, department_id) -> bool:
     )
 
 
-def can_dispatch(dispute, user) -> bool:
-    """The government office dispatches referred cases (12345 hotline mechanism)."""
+def referral_area(user) -> str | None:
+    """The jurisdiction path whose referred cases this user's government office receives.
+
+    Referrals go to the government office of the case's county (12345 hotline mechanism): the
+    office serves the subtree of its department's jurisdiction. An office that names no
+    jurisdiction receives nothing (an installation serving several counties must not send one
+    county's referrals to another's office); the reference data leave it to the administrator
+    and the demo sets it to the county.
+    """
     staff = staff_of(user)
     if staff is None or staff.department_id is None or Role.OFFICER not in roles_of(user):
-        return False
-    return staff.department.kind == Department.Kind.GOVERNMENT_OFFICE
+        return None
+    department = staff.department
+    if department.kind != Department.Kind.GOVERNMENT_OFFICE or department.jurisdiction_id is None:
+        return None
+    return department.jurisdiction.path
+
+
+def _in_area(area: str | None, dispute) -> bool:
+    return area is not None and dispute.jurisdiction.path.startswith(area)
+
+
+def can_dispatch(dispute, user) -> bool:
+    """The government office of the case's area dispatches it (12345 hotline mechanism)."""
+    return _in_area(referral_area(user), dispute)
+
+
+def follows_referral(dispute, user) -> bool:
+    """The government office that received a referral follows the case from then on.
+
+    It dispatched the case to an undertaking department and must see the department's
+    feedback come in, answer the 12345 ticket and keep the referral sheet addressed to it; a
+    case it once held never turns into a 404 behind its inbox. (The same bound as the
+    visibility selector's: referred, in the office's area.)
+    """
+    referred = dispute.referred_at is not None or dispute.state == "referred"
+    return referred and _in_area(referral_area(user), dispute)
 
 
 def can_consolidate(dispute, user) -> bool:
@@ -131,10 +168,15 @@ def works_on_case(dispute, user) -> bool:
     return dispute.escalated_at is not None and is_leading_group(dispute, user)
 
 
+def _reads_no_numbers(user) -> bool:
+    """The cyberspace office watches public opinion: it reads what a case is about and where,
+    never who can be reached how (no number in any form, no phone, no street address)."""
+    return not user.is_superuser and Role.CYBERSPACE in roles_of(user)
+
+
 def may_reveal(dispute, user) -> bool:
     """Who may ask to see a masked number in full (a logged action). Never the cyberspace office."""
-    roles = roles_of(user)
-    if Role.CYBERSPACE in roles and not (roles - {Role.CYBERSPACE}):
+    if _reads_no_numbers(user):
         return False
     return staff_of(user) is not None
 
@@ -142,10 +184,94 @@ def may_reveal(dispute, user) -> bool:
 def may_search_by_number(user) -> bool:
     """Who may search the cases by a payer's number: whoever may ask to see one in full (a
     search that finds a case tells whose number it is)."""
-    roles = roles_of(user)
-    if Role.CYBERSPACE in roles and not (roles - {Role.CYBERSPACE}):
+    if _reads_no_numbers(user):
         return False
     return getattr(user, "is_superuser", False) or staff_of(user) is not None
+
+
+# -- how payers' numbers, phones and addresses show ------------------------------------------
+
+
+class Disclosure(StrEnum):
+    FULL = "full"  # the people handling the case
+    MASKED = "masked"  # other readers: 1408**********1234, 139****5678; may reveal (logged)
+    HIDDEN = "hidden"  # the cyberspace office: not at all, in no form
+
+
+@dataclass(frozen=True)
+class NumberDisplay:
+    """How one user reads the payers' numbers, phones and addresses of one case (or of the
+    cases in a list or an export, ``dispute=None``). Every page, export and document shows
+    these details through it (the template filters in ``disputes.templatetags.cases``), so
+    the rule lives here and nowhere else."""
+
+    level: Disclosure
+    can_reveal: bool = False
+    revealed: frozenset = frozenset()
+
+    @property
+    def full(self) -> bool:
+        return self.level == Disclosure.FULL
+
+    @property
+    def hidden(self) -> bool:
+        return self.level == Disclosure.HIDDEN
+
+    def for_payer(self, payer_id) -> "NumberDisplay":
+        """The display for one payer: a number the user revealed shows in full."""
+        if self.level == Disclosure.MASKED and payer_id in self.revealed:
+            return replace(self, level=Disclosure.FULL)
+        return self
+
+    def number(self, value: str) -> str:
+        """An identity number or credit code."""
+        if self.full:
+            return value or ""
+        return "" if self.hidden else mask_id(value or "")
+
+    def phone(self, value: str) -> str:
+        if self.full:
+            return value or ""
+        return "" if self.hidden else mask_phone(value or "")
+
+    def address(self, value: str) -> str:
+        """A street address: the cyberspace office reads the case's jurisdiction instead."""
+        return "" if self.hidden else value or ""
+
+    def contact(self, value: str) -> str:
+        """A contact person's name: who to call is no concern of a reader who may not call."""
+        return "" if self.hidden else value or ""
+
+    def text(self, value: str) -> str:
+        """Free text (a claim, a note) with any number typed into it shown like the fields."""
+        if self.full or not value:
+            return value or ""
+        if self.hidden:
+            return mask_numbers(value, withheld=_("(number withheld)"))
+        return mask_numbers(value)
+
+
+HIDDEN = NumberDisplay(Disclosure.HIDDEN)
+# Paper leaves the system (to the payers, the departments, the records room): masked always.
+ON_PAPER = NumberDisplay(Disclosure.MASKED)
+
+
+def number_display(dispute, user, *, revealed=()) -> NumberDisplay:
+    """How ``user`` reads the payers' details of ``dispute``; ``None``: a list or an export.
+
+    The people handling the case read them in full on its page; everyone else, and every list
+    and export, masked (``revealed``: the payers whose numbers the user asked to see in full,
+    a logged action); the cyberspace office not at all.
+    """
+    if dispute is not None and handles_case(dispute, user):
+        return NumberDisplay(Disclosure.FULL)
+    if _reads_no_numbers(user):
+        return HIDDEN
+    return NumberDisplay(
+        Disclosure.MASKED,
+        can_reveal=dispute is not None and may_reveal(dispute, user),
+        revealed=frozenset(revealed),
+    )
 
 
 def may_grant(dispute, user) -> bool:

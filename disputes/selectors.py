@@ -5,7 +5,7 @@ import hmac
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from departments.models import Department, Role, Staff, roles_of, staff_of
+from departments.models import Role, Staff, roles_of, staff_of
 from disputes.models import (
     OPEN_STATES,
     AccessLog,
@@ -15,6 +15,7 @@ from disputes.models import (
     Payer,
     State,
 )
+from disputes.rules import referral_area
 
 
 def visibility_filter(user) -> Q | None:
@@ -43,8 +44,14 @@ def visibility_filter(user) -> Q | None:
             dispute_id=OuterRef("pk"), department_id=staff.department_id
         )
         q |= Q(lead_department_id=staff.department_id) | Q(Exists(co))
-        if staff.department.kind == Department.Kind.GOVERNMENT_OFFICE:
-            q |= Q(state=State.REFERRED)
+    # The government office: the cases referred in its area, from the referral on
+    # (rules.follows_referral).
+    area = referral_area(user)
+    if area is not None:
+        q |= Q(
+            Q(referred_at__isnull=False) | Q(state=State.REFERRED),
+            jurisdiction__path__startswith=area,
+        )
     county = staff.jurisdiction.path if staff.jurisdiction_id else None
     if county:
         if roles & {Role.SUPERVISOR}:

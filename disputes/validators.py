@@ -176,9 +176,10 @@ def mask_number(value: str) -> str:
     return mask_id(value) if len(value) == 18 else mask_phone(value)
 
 
-def mask_numbers(text: str) -> str:
+def mask_numbers(text: str, *, withheld: str | None = None) -> str:
     """``text`` with every identity number, credit code and phone in it masked, in whatever
-    digit form it was typed; everything else (case numbers, names, punctuation) unchanged."""
+    digit form it was typed; everything else (case numbers, names, punctuation) unchanged.
+    With ``withheld``, each number is replaced by that text instead of its masked form."""
     if not text:
         return text or ""
     # Look at the text with ASCII digits and letters, character for character, so that the
@@ -189,7 +190,9 @@ def mask_numbers(text: str) -> str:
     out, last = [], 0
     for match in _NUMBER_IN_TEXT.finditer(view):
         out.append(text[last : match.start()])
-        out.append(mask_number(normalise_number(match.group())))
+        out.append(
+            withheld if withheld is not None else mask_number(normalise_number(match.group()))
+        )
         last = match.end()
     out.append(text[last:])
     return "".join(out)

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
@@ -16,8 +14,8 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from departments.http import client_address
-from departments.models import Jurisdiction, Role, roles_of
-from disputes import access, rules, services
+from departments.models import Jurisdiction
+from disputes import access, rules, services, spreadsheet
 from disputes.actions import CaseAction, actions_for, get_action
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.forms import (
@@ -210,9 +208,9 @@ def dispute_detail(request, number):
     dispute = get_dispute_for_user(request.user, number)
     access.log_access(user=request.user, kind=AccessLog.Kind.VIEW, dispute=dispute)
     user = request.user
-    numbers = NumberPolicy.for_case(request, dispute)
+    numbers = rules.number_display(dispute, user, revealed=access.revealed_payers(request, dispute))
     parties = [
-        (party, numbers.shows_in_full(party.payer_id))
+        (party, numbers.for_payer(party.payer_id))
         for party in dispute.parties.select_related("payer")
     ]
     context = {
@@ -231,31 +229,6 @@ def dispute_detail(request, number):
         "sections": sections_for(request, dispute),
     }
     return render(request, "disputes/detail.html", context)
-
-
-class NumberPolicy:
-    """How the payers' identity and phone numbers show on a case page for this user."""
-
-    def __init__(self, *, full: bool, hidden: bool, can_reveal: bool, revealed: set[int]):
-        self.full = full
-        self.hidden = hidden
-        self.can_reveal = can_reveal
-        self.revealed = revealed
-
-    @classmethod
-    def for_case(cls, request, dispute):
-        user = request.user
-        roles = roles_of(user)
-        only_cyberspace = roles == {Role.CYBERSPACE}
-        return cls(
-            full=rules.handles_case(dispute, user),
-            hidden=only_cyberspace,
-            can_reveal=rules.may_reveal(dispute, user),
-            revealed=access.revealed_payers(request, dispute),
-        )
-
-    def shows_in_full(self, payer_id: int) -> bool:
-        return not self.hidden and (self.full or payer_id in self.revealed)
 
 
 @login_required
@@ -325,7 +298,8 @@ EXPORT_LIMIT = 50_000
 @login_required
 @require_GET
 def dispute_export(request):
-    """The filtered list as CSV (UTF-8 with BOM, for spreadsheet programs), numbers masked."""
+    """The filtered list as CSV (UTF-8 with BOM, for spreadsheet programs), numbers masked
+    (``rules.number_display``), every cell as text (``spreadsheet.writer``)."""
     form = CaseFilterForm(request.GET or None, user=request.user)
     qs = (
         form.apply(visible_disputes(request.user))
@@ -347,7 +321,8 @@ def dispute_export(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)
+    numbers = rules.number_display(None, request.user)
     writer.writerow(
         [
             _("Case number"),
@@ -371,11 +346,16 @@ def dispute_export(request):
                 d.get_state_display(),
                 d.get_classification_display(),
                 d.lead_department.name if d.lead_department else "",
-                "；".join(f"{p.payer.name}（{p.payer.masked_id_number}）" for p in d.parties.all()),
+                "；".join(_payer_cell(p.payer, numbers) for p in d.parties.all()),
                 f"{d.amount:.2f}" if d.amount is not None else "",
             ]
         )
     return response
+
+
+def _payer_cell(payer, numbers) -> str:
+    number = numbers.number(payer.id_number)
+    return f"{payer.name}（{number}）" if number else payer.name
 
 
 @login_required

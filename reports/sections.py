@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from disputes.models import State
-from reports.documents.access import may_download
+from reports.documents.access import downloadable_kinds
 from reports.documents.registry import all_kinds
 from reports.models import ArchivedDocument
 
@@ -17,7 +17,8 @@ def document_url(dispute, kind: str, part: str = "") -> str:
 
 
 def documents_section(request, dispute):
-    if not may_download(dispute, request.user):
+    kinds = downloadable_kinds(dispute, request.user)  # None: every kind
+    if kinds is not None and not kinds:
         return None
     frozen = (
         list(ArchivedDocument.objects.filter(dispute=dispute).order_by("position", "pk"))
@@ -28,7 +29,7 @@ def documents_section(request, dispute):
     if frozen:
         # The frozen file is what the case has now; each is checked against its hash.
         for doc in frozen:
-            if not may_download(dispute, request.user, doc.kind):
+            if kinds is not None and doc.kind not in kinds:
                 continue
             items.append(
                 {
@@ -40,7 +41,7 @@ def documents_section(request, dispute):
             )
     else:
         for kind in all_kinds():
-            if not may_download(dispute, request.user, kind.key):
+            if kinds is not None and kind.key not in kinds:
                 continue
             # A kind with parts offers each of them (one query); the others ask their check.
             if kind.has_parts:

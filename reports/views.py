@@ -106,12 +106,12 @@ def document(request, number, kind, part=""):
     frozen archive once the case file is frozen (checked against its hash), otherwise rendered
     now. Not visible → 404; visible but not among those who take paper away → 403; logged."""
     dispute = get_dispute_for_user(request.user, number)
-    if not may_download(dispute, request.user, kind):
-        raise PermissionDenied(_("Only the people handling the case and supervisors download it."))
     try:
         doc_kind = documents.get_kind(kind)
     except documents.UnknownDocument as exc:
         raise Http404(exc.message) from exc
+    if not may_download(dispute, request.user, kind):
+        raise PermissionDenied(_("Only the people handling the case and supervisors download it."))
     if part and not doc_kind.has_parts:
         raise Http404("This kind has no parts")
     frozen = archive.frozen_document(dispute, kind, part)

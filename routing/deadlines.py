@@ -259,8 +259,18 @@ def lgo_centre_for(dispute: Dispute) -> Centre | None:
     ).first()
 
 
-def government_office() -> Department | None:
-    return Department.objects.filter(kind=Department.Kind.GOVERNMENT_OFFICE, active=True).first()
+def government_office_for(dispute: Dispute) -> Department | None:
+    """The government office serving the case's area (the nearest one above it), which
+    receives its referral: the same bound as ``disputes.rules.referral_area``."""
+    paths = dispute.jurisdiction.path.split("/")
+    ancestors = ["/".join(paths[: i + 1]) + "/" for i in range(len(paths) - 1)]
+    return (
+        Department.objects.filter(
+            kind=Department.Kind.GOVERNMENT_OFFICE, active=True, jurisdiction__path__in=ancestors
+        )
+        .order_by("-jurisdiction__path", "pk")
+        .first()
+    )
 
 
 def _users_with_role(role: Role):
@@ -399,7 +409,7 @@ def _opened_by(dispute: Dispute, name: str, target: str):
     if name == "transfer":
         yield Stage.TRANSFER_ACCEPTANCE, None, dispute.centre, None
     elif name == "refer":
-        yield Stage.REFERRAL_DISPATCH, government_office(), None, None
+        yield Stage.REFERRAL_DISPATCH, government_office_for(dispute), None, None
     elif name == "dispatch":
         referral = Referral.objects.filter(dispute=dispute).first()
         due = referral.report_back_by if referral else None

@@ -117,7 +117,10 @@ def world(db):
     w.hr = Department.objects.create(name="芮城县人社局", code="hrss", kind="hrss")
     w.medical = Department.objects.create(name="芮城县医保局", code="medical", kind="medical")
     w.gov = Department.objects.create(
-        name="芮城县政府办", code="government_office", kind="government_office"
+        name="芮城县政府办",
+        code="government_office",
+        kind="government_office",
+        jurisdiction=w.county,
     )
     w.category = Category.objects.create(code="contribution_base", name="缴费基数")
     w.category_refund = Category.objects.create(code="refund", name="退(抵)费")

@@ -361,6 +361,8 @@ class CaseGenerator:
                 if event == "classify_major":
                     case.escalated_at = at
                     case.escalation_reason = "涉及金额较大、政策性强，按重大疑难事项上报。"
+            elif event == "refer":
+                case.referred_at = at
             elif event == "on_spot":
                 case.classification = Classification.SIMPLE
                 case.classified_at = case.closed_at = at

@@ -24,6 +24,7 @@ from consultations.models import (
     Minutes,
     PolicyIssue,
 )
+from disputes import rules
 from disputes.models import Classification, ObjectionRoute, Party, State
 from reports.documents.formats import chinese_date
 from reports.documents.registry import DocumentKind, DocumentUnavailable, Part, register
@@ -50,6 +51,7 @@ def common_context(dispute) -> dict:
         "county": county,
         "centre": dispute.centre,
         "parties": _parties(dispute),
+        "numbers": rules.ON_PAPER,
         "insurance_types": list(dispute.insurance_types.all()),
         "printed_on": timezone.localdate(),
     }

@@ -45,5 +45,11 @@ def test_the_cyberspace_office_sees_only_the_flagged_case(world, page, login):
     login("cyber")
     page.goto("/cases/")
     assert flagged.number in page.content() and plain.number not in page.content()
+    payer = flagged.parties.get().payer
+    assert payer.masked_id_number not in page.content()  # not even masked
+    page.click(f"text={flagged.number}")
+    page.wait_for_selector("[data-state=registered]")
+    for secret in (payer.id_number, payer.masked_id_number, payer.phone, payer.masked_phone):
+        assert secret not in page.content()
     response = page.goto(f"/cases/{plain.number}/")
     assert response.status == 404

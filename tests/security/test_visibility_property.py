@@ -1,11 +1,13 @@
 """Lists, counts and case pages agree with the visibility rules, on random assignments.
 
 The oracle below restates the rules of who sees what in plain Python, independently of the
-selector's query; hypothesis draws random cases (centres, departments, flags, escalation,
-grants, states) and every persona's list, count and case pages must match it.
+selector's query; hypothesis draws random cases (centres, counties, departments, flags,
+escalation, referral, grants, states) and every persona's list, count and case pages must
+match it. Two government offices, of two counties, each receive their own county's referrals.
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,13 +15,14 @@ from guardian.shortcuts import assign_perm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from departments.models import Role, roles_of
+from departments.models import Department, Role, Staff, role_group, roles_of
 from disputes.models import Dispute, State
 from disputes.selectors import visible_disputes
 
 PERSONAS = [
     "outsider", "clerk", "coordinator", "clerk_b", "officer_tax", "officer_hr",
-    "officer_medical", "officer_gov", "lgo", "leader", "supervisor", "mediator", "cyber",
+    "officer_medical", "officer_gov", "officer_gov_yj", "lgo", "leader", "supervisor",
+    "mediator", "cyber",
 ]  # fmt: skip
 DEPARTMENTS = ["tax", "hr", "medical", "gov"]
 UNITS = ["centre_a", "centre_b", "lgo_centre", *DEPARTMENTS]
@@ -34,6 +37,7 @@ case_spec = st.fixed_dictionaries(
         "co": st.sets(st.sampled_from(DEPARTMENTS), max_size=2),
         "flagged": st.booleans(),
         "escalated": st.booleans(),
+        "referred": st.booleans(),  # referred once (then dispatched, or still waiting)
         "state": st.sampled_from([State.REGISTERED, State.REFERRED, State.JOINT_HANDLING]),
         "grants": st.sets(st.sampled_from(UNITS), max_size=2),
     }
@@ -59,7 +63,12 @@ def oracle(w, user, case, spec) -> bool:
             and (
                 dept.pk == case.lead_department_id
                 or dept.pk in {getattr(w, c).pk for c in spec["co"]}
-                or (dept.kind == "government_office" and case.state == State.REFERRED)
+                or (
+                    dept.kind == "government_office"
+                    and dept.jurisdiction is not None
+                    and case.jurisdiction.path.startswith(dept.jurisdiction.path)
+                    and (spec["referred"] or case.state == State.REFERRED)
+                )
             ),
             Role.SUPERVISOR in roles and in_county,
             bool(roles & {Role.LEADING_GROUP_OFFICE, Role.LEADER})
@@ -70,6 +79,20 @@ def oracle(w, user, case, spec) -> bool:
             bool(unit_groups & granted),
         ]
     )
+
+
+def add_other_county_office(w) -> None:
+    """永济市政府办 and its officer: the government office of the other county."""
+    office = Department.objects.create(
+        name="永济市政府办",
+        code="government_office_yj",
+        kind="government_office",
+        jurisdiction=w.other_county,
+    )
+    user = get_user_model().objects.create_user("off_gov_yj", password="pw-Secret-123")
+    user.groups.add(role_group(Role.OFFICER))
+    Staff.objects.create(user=user, full_name="韩冰", department=office)
+    w.officer_gov_yj = user
 
 
 def build(w, index, spec) -> Dispute:
@@ -88,6 +111,7 @@ def build(w, index, spec) -> Dispute:
         lead_department=getattr(w, spec["lead"]) if spec["lead"] else None,
         is_public_opinion_risk=spec["flagged"],
         escalated_at=timezone.now() if spec["escalated"] else None,
+        referred_at=timezone.now() if spec["referred"] or spec["state"] == State.REFERRED else None,
         state=spec["state"],
     )
     case.co_departments.set([getattr(w, c) for c in spec["co"]])
@@ -105,6 +129,7 @@ def build(w, index, spec) -> Dispute:
 @given(specs=st.lists(case_spec, min_size=1, max_size=8), page_persona=st.sampled_from(PERSONAS))
 def test_lists_counts_and_case_pages_agree_with_the_rules(client, world, specs, page_persona):
     with transaction.atomic():
+        add_other_county_office(world)
         cases = [(build(world, i, spec), spec) for i, spec in enumerate(specs)]
         for persona in PERSONAS:
             user = getattr(world, persona)

@@ -1,0 +1,36 @@
+"""Tables written for spreadsheet programs (CSV), every cell as text.
+
+A spreadsheet runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
+return before one) as a formula: a payer registered as ``=HYPERLINK(...)`` would become a live
+link, or worse, in the office that opens the export. Every export writes its rows through
+``writer`` below, which puts a single quote before such a cell so that it reads as text.
+"""
+
+import csv
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value) -> str:
+    """The cell's text, with a leading quote when a spreadsheet would evaluate it."""
+    text = "" if value is None else str(value)
+    if text.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+class _TextWriter:
+    def __init__(self, out, **kwargs):
+        self._writer = csv.writer(out, **kwargs)
+
+    def writerow(self, row):
+        return self._writer.writerow([text_cell(cell) for cell in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
+
+
+def writer(out, **kwargs) -> _TextWriter:
+    """``csv.writer`` whose every cell is text (see the module's docstring)."""
+    return _TextWriter(out, **kwargs)
