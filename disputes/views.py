@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,7 @@ from disputes.forms import (
 from disputes.models import OPEN_STATES, AccessLog, Attachment, Party, Payer, TimelineEntry
 from disputes.sections import sections_for
 from disputes.selectors import get_dispute_for_user, public_case, visible_disputes
+from disputes.uploads import content_type_of, download_response
 
 PAGE_SIZE = 25
 
@@ -390,7 +391,9 @@ def attachment_download(request, number, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("The file is missing from storage.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return download_response(
+        handle, filename=attachment.name, content_type=content_type_of(attachment.name)
+    )
 
 
 @method_decorator(login_required, name="dispatch")

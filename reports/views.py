@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from disputes.exceptions import DisputeError
 from disputes.forms import CaseFilterForm
 from disputes.models import AccessLog, Notification, Party
 from disputes.selectors import get_dispute_for_user, visible_disputes
+from disputes.uploads import download_response
 from disputes.views import paginate
 from reports import documents
 from reports.documents import archive
@@ -89,13 +90,6 @@ def inbox(request):
 # -- documents (PDF) ---------------------------------------------------------------------------
 
 
-def _pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def document(request, number, kind, part=""):
@@ -129,7 +123,9 @@ def document(request, number, kind, part=""):
         detail=title + (_(" (archived)") if frozen is not None else ""),
     )
     suffix = f"-{part}" if part else ""
-    return _pdf_response(data, f"{dispute.number}-{kind}{suffix}.pdf")
+    return download_response(
+        data, filename=f"{dispute.number}-{kind}{suffix}.pdf", content_type="application/pdf"
+    )
 
 
 @login_required
