@@ -227,6 +227,30 @@ def integrity_report(queryset=None):
         yield doc, doc.verify()
 
 
-def unfrozen_archived_cases():
-    """Archived cases with no frozen document yet (the task pending or failed)."""
-    return Dispute.objects.filter(state=State.ARCHIVED).exclude(archived_documents__isnull=False)
+def expected_documents(dispute: Dispute) -> list[tuple[str, str]]:
+    """(kind, part) of every document the frozen file of the case must hold, the cover first."""
+    keys = [
+        (kind.key, part.key if part is not None else "") for kind, part in documents_of(dispute)
+    ]
+    return [(COVER, ""), *keys]
+
+
+def missing_documents(dispute: Dispute) -> list[tuple[str, str]]:
+    """What the frozen file of an archived case lacks: all of it when the freezing task never
+    ran, the rest when it died midway (or a row was removed)."""
+    frozen = set(ArchivedDocument.objects.filter(dispute=dispute).values_list("kind", "part"))
+    return [key for key in expected_documents(dispute) if key not in frozen]
+
+
+def incomplete_archived_cases():
+    """(case, missing (kind, part) keys) of each archived case whose frozen file is incomplete,
+    by case id: what ``verify_archive`` reports and ``verify_archive --freeze`` completes."""
+    cases = (
+        Dispute.objects.filter(state=State.ARCHIVED)
+        .select_related("centre", "jurisdiction", "category")
+        .order_by("pk")
+    )
+    for dispute in cases.iterator(chunk_size=200):
+        missing = missing_documents(dispute)
+        if missing:
+            yield dispute, missing
