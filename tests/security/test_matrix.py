@@ -138,6 +138,10 @@ MATRIX = {
     "reports:document": (
         "get", scenarios.joint_handling, lambda w, d: {"kind": "receipt"}, None, JOINT_SEEN
     ),
+    "reports:document_reissue": (
+        "post", scenarios.joint_handling, lambda w, d: {"kind": "receipt"}, None,
+        seen_but(403, clerk=302, coordinator=302),
+    ),
     "reports:document_part": (
         "get", scenarios.joint_handling,
         lambda w, d: {"kind": "joint_handling_sheet", "part": w.hr.code}, None, JOINT_SEEN,
