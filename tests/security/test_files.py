@@ -200,3 +200,15 @@ def test_a_document_pdf_is_served_as_a_sandboxed_download(client, world):
     response = client.get(reverse("reports:document", args=[d.number, "receipt"]))
     _assert_download_headers(response, f"{d.number}-receipt")
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_media_root_inside_the_static_files_fails_the_system_check(settings, tmp_path):
+    from disputes.checks import check_media_not_served
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assert check_media_not_served() == []
+    settings.MEDIA_ROOT = tmp_path / "static" / "media"
+    errors = check_media_not_served()
+    assert [e.id for e in errors] == ["disputes.E001"]
+    assert "MEDIA_ROOT" in errors[0].msg and "静态文件" in errors[0].msg
