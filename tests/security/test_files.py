@@ -212,3 +212,16 @@ def test_a_media_root_inside_the_static_files_fails_the_system_check(settings, t
     errors = check_media_not_served()
     assert [e.id for e in errors] == ["disputes.E001"]
     assert "MEDIA_ROOT" in errors[0].msg and "静态文件" in errors[0].msg
+
+
+def test_the_intake_form_refuses_a_disguised_attachment_and_registers_nothing(client, world):
+    from disputes.models import Dispute
+    from tests.disputes.test_intake import employee, intake_post
+
+    client.force_login(world.clerk)
+    data = intake_post(world, [employee(1)])
+    data["attachments"] = [SimpleUploadedFile("工资表.pdf", POLYGLOT_PDF)]
+    response = client.post(reverse("disputes:create"), data)
+    assert response.status_code == 200
+    assert "“工资表.pdf”含有网页代码" in response.content.decode()
+    assert not Dispute.objects.exists()
