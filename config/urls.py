@@ -1,9 +1,10 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from disputes.views import public_status
 
+# Nothing under MEDIA_ROOT has a URL, in any mode: attachments and archived documents leave the
+# system only through the views that check the case's visibility (disputes.uploads).
 urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("departments.urls")),
@@ -13,11 +14,6 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"

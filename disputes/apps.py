@@ -7,6 +7,7 @@ class DisputesConfig(AppConfig):
     verbose_name = _("Disputes")
 
     def ready(self) -> None:
+        from disputes import checks  # noqa: F401  (the check registers itself)
         from disputes.actions import CaseAction, register
 
         register(

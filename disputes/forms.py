@@ -1,13 +1,10 @@
 import datetime
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Replace
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -24,54 +21,13 @@ from disputes.models import (
     Payer,
     State,
 )
+from disputes.uploads import validate_upload
 from disputes.validators import (
     normalise_number,
     validate_credit_code,
     validate_phone,
     validate_resident_id,
 )
-
-# Magic numbers of the binary types we accept: a renamed executable is refused.
-_SIGNATURES = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "doc": (b"\xd0\xcf\x11\xe0",),
-    "xls": (b"\xd0\xcf\x11\xe0",),
-}
-
-
-def validate_upload(upload) -> None:
-    extension = Path(upload.name).suffix.lower().lstrip(".")
-    allowed = settings.ATTACHMENT_EXTENSIONS
-    if extension not in allowed:
-        raise ValidationError(
-            _("“%(name)s”: files of this type are not accepted (allowed: %(allowed)s).")
-            % {"name": upload.name, "allowed": "、".join(allowed)}
-        )
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is %(size)s; the limit is %(limit)s.")
-            % {
-                "name": upload.name,
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
-            }
-        )
-    if upload.size == 0:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": upload.name})
-    signatures = _SIGNATURES.get(extension)
-    if signatures:
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(signatures):
-            raise ValidationError(
-                _("“%(name)s” does not look like a .%(ext)s file.")
-                % {"name": upload.name, "ext": extension}
-            )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

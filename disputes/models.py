@@ -569,8 +569,11 @@ class Party(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
+    """A generated name: what the payer called the file is data (``name``), never a path."""
+    from disputes.uploads import stored_name
+
     now = timezone.localtime()
-    return f"attachments/{now:%Y/%m}/{filename}"
+    return f"attachments/{now:%Y/%m}/{stored_name(filename)}"
 
 
 class Attachment(models.Model):

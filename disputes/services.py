@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -34,6 +35,7 @@ from disputes.models import (
     TimelineEntry,
 )
 from disputes.signals import case_registered
+from disputes.uploads import validate_upload
 from disputes.validators import normalise_number
 
 
@@ -329,10 +331,16 @@ def dispute_register(
 
 
 def attachment_add(*, dispute: Dispute, actor, upload, description: str = "") -> Attachment:
+    """Store an upload with the case, under a generated name, once its content is checked
+    (``disputes.uploads``: the forms check it first, to show the message beside the field)."""
+    try:
+        validate_upload(upload)
+    except ValidationError as exc:
+        raise DisputeError("；".join(exc.messages)) from exc
     attachment = Attachment(
         dispute=dispute,
         file=upload,
-        name=upload.name[:200],
+        name=Path(upload.name).name[:200],
         size=upload.size,
         description=description,
         uploaded_by=actor,

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +41,7 @@ from disputes.selectors import (
     public_case,
     visible_disputes,
 )
+from disputes.uploads import content_type_of, download_response
 from disputes.validators import mask_id, normalise_number
 
 PAGE_SIZE = 25
@@ -398,7 +399,9 @@ def attachment_download(request, number, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("The file is missing from storage.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return download_response(
+        handle, filename=attachment.name, content_type=content_type_of(attachment.name)
+    )
 
 
 @method_decorator(login_required, name="dispatch")

@@ -18,4 +18,9 @@ class ReportsConfig(AppConfig):
 
         post_transition.connect(handlers.on_transition, sender=Dispute)
         register(CaseSection("documents", "reports/_documents.html", documents_section, 3, "side"))
-        register_labels({"reports.archive.frozen": _("Case file frozen in the archive")})
+        register_labels(
+            {
+                "reports.archive.frozen": _("Case file frozen in the archive"),
+                "reports.document.issued": _("Document issued"),
+            }
+        )

@@ -1,4 +1,5 @@
-"""The frozen case file: each document rendered once at archiving, stored with its hash."""
+"""Frozen documents: each rendered once (at archiving, or at issue for the receipt) and
+stored with its hash."""
 
 import hashlib
 
@@ -15,7 +16,8 @@ def archive_path(instance: "ArchivedDocument", filename: str) -> str:
 
 
 class ArchivedDocument(models.Model):
-    """One document of an archived case, as it was rendered at archiving. Never re-rendered.
+    """One document of a case as it was rendered at archiving, or at issue for a document
+    handed out (the receipt: each copy issued is one row). Never re-rendered.
 
     ``sha256`` is the hash of the stored bytes: ``verify`` tells an intact file from an
     altered or missing one (``manage.py verify_archive``, the case page, every download).
@@ -34,6 +36,8 @@ class ArchivedDocument(models.Model):
     part = models.CharField(_("part"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position in the file"), default=0)
+    # A document handed out at issue (the receipt) is frozen then; a re-issue is a new copy.
+    copy = models.PositiveSmallIntegerField(_("copy number"), default=1)
     file = models.FileField(_("file"), upload_to=archive_path, max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     pages = models.PositiveIntegerField(_("pages"))
@@ -45,7 +49,9 @@ class ArchivedDocument(models.Model):
         verbose_name_plural = _("archived documents")
         ordering = ["dispute", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["dispute", "kind", "part"], name="archived_once")
+            models.UniqueConstraint(
+                fields=["dispute", "kind", "part", "copy"], name="archived_once"
+            )
         ]
 
     def __str__(self) -> str:

@@ -2,8 +2,10 @@
 
 from django.urls import reverse
 
+from disputes import rules
 from disputes.models import State
 from reports.documents.access import downloadable_kinds
+from reports.documents.archive import COVER
 from reports.documents.registry import all_kinds
 from reports.models import ArchivedDocument
 
@@ -20,11 +22,15 @@ def documents_section(request, dispute):
     kinds = downloadable_kinds(dispute, request.user)  # None: every kind
     if kinds is not None and not kinds:
         return None
-    frozen = (
-        list(ArchivedDocument.objects.filter(dispute=dispute).order_by("position", "pk"))
+    # The case file is frozen once its cover and index is stored (it is frozen last); before
+    # archiving only the documents handed out (the receipt) are stored, served as issued.
+    stored = (
+        list(ArchivedDocument.objects.filter(dispute=dispute).order_by("position", "copy"))
         if dispute.state == State.ARCHIVED
         else []
     )
+    frozen = stored if any(doc.kind == COVER for doc in stored) else []
+    reissue = dispute.state != State.ARCHIVED and rules.can_handle_at_centre(dispute, request.user)
     items = []
     if frozen:
         # The frozen file is what the case has now; each is checked against its hash.
@@ -49,12 +55,16 @@ def documents_section(request, dispute):
             else:
                 parts = [None] if kind.is_available(dispute) else []
             for part in parts:
-                items.append(
-                    {
-                        "title": kind.part_title(part),
-                        "url": document_url(dispute, kind.key, part.key if part else ""),
-                    }
-                )
+                item = {
+                    "title": kind.part_title(part),
+                    "url": document_url(dispute, kind.key, part.key if part else ""),
+                }
+                if kind.frozen_at_issue and reissue:
+                    item["reissue_url"] = reverse(
+                        "reports:document_reissue",
+                        kwargs={"number": dispute.number, "kind": kind.key},
+                    )
+                items.append(item)
     return {
         "items": items,
         "frozen": bool(frozen),

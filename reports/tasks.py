@@ -5,7 +5,9 @@ from celery import shared_task
 from reports.documents import archive
 
 
-@shared_task(ignore_result=True)
+# Acknowledged only once done, and given back to the queue if the worker dies mid-freeze: the
+# freeze is idempotent (it stores only what is missing), so a second run completes the file.
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def freeze_archive(dispute_id: int) -> None:
     """Render and store the case file of an archived case (idempotent: safe to run again)."""
     archive.archive_freeze(dispute_id)

@@ -9,5 +9,11 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<str:number>/<slug:kind>/", views.document, name="document"),
+    # Before the parts: "reissue" is no part's key (a department's code, a meeting's id).
+    path(
+        "documents/<str:number>/<slug:kind>/reissue/",
+        views.document_reissue,
+        name="document_reissue",
+    ),
     path("documents/<str:number>/<slug:kind>/<slug:part>/", views.document, name="document_part"),
 ]

@@ -1,25 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from departments.models import Role, roles_of
 from disputes import rules
 from disputes.access import log_access
 from disputes.exceptions import DisputeError
 from disputes.forms import CaseFilterForm, CaseNumberSearchForm
-from disputes.models import AccessLog, Notification, Party
+from disputes.models import AccessLog, Notification, Party, State
 from disputes.selectors import get_dispute_for_user, visible_access_log, visible_disputes
+from disputes.uploads import download_response
 from disputes.views import paginate
 from reports import documents
 from reports.documents import archive
 from reports.documents.access import may_download
+from reports.models import ArchivedDocument
 from reports.selectors import (
     only_follows,
     overdue_deadlines,
@@ -92,13 +94,6 @@ def inbox(request):
 # -- documents (PDF) ---------------------------------------------------------------------------
 
 
-def _pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def document(request, number, kind, part=""):
@@ -114,8 +109,11 @@ def document(request, number, kind, part=""):
         raise PermissionDenied(_("Only the people handling the case and supervisors download it."))
     if part and not doc_kind.has_parts:
         raise Http404("This kind has no parts")
-    frozen = archive.frozen_document(dispute, kind, part)
     try:
+        frozen = archive.frozen_document(dispute, kind, part)
+        if frozen is None and doc_kind.frozen_at_issue:
+            # Handed out: rendered once, at its first issue, and served from storage after.
+            frozen = archive.document_issue(dispute=dispute, kind=doc_kind, actor=request.user)
         if frozen is not None:
             data, title = archive.read_frozen(frozen), frozen.title
         else:
@@ -125,14 +123,40 @@ def document(request, number, kind, part=""):
     except DisputeError as exc:  # no such document (yet), or an altered archive
         messages.error(request, exc.message)
         return redirect("disputes:detail", number=dispute.number)
+    archived = frozen is not None and dispute.state == State.ARCHIVED
     log_access(
         user=request.user,
         kind=AccessLog.Kind.DOWNLOAD,
         dispute=dispute,
-        detail=title + (_(" (archived)") if frozen is not None else ""),
+        detail=title + (_(" (archived)") if archived else ""),
     )
     suffix = f"-{part}" if part else ""
-    return _pdf_response(data, f"{dispute.number}-{kind}{suffix}.pdf")
+    return download_response(
+        data, filename=f"{dispute.number}-{kind}{suffix}.pdf", content_type="application/pdf"
+    )
+
+
+@login_required
+@require_POST
+def document_reissue(request, number, kind):
+    """A new, numbered copy of a document handed out (the receipt): the owning centre gives
+    it when the payer needs one again; the copies issued before stay as they were."""
+    dispute = get_dispute_for_user(request.user, number)
+    if not rules.can_handle_at_centre(dispute, request.user):
+        raise PermissionDenied(_("Only the owning centre issues a new copy."))
+    try:
+        doc_kind = documents.get_kind(kind)
+    except documents.UnknownDocument as exc:
+        raise Http404(exc.message) from exc
+    if not doc_kind.frozen_at_issue:
+        raise Http404("This kind is not issued")
+    try:
+        doc = archive.document_issue(dispute=dispute, kind=doc_kind, actor=request.user, again=True)
+    except DisputeError as exc:
+        messages.error(request, exc.message)
+        return redirect("disputes:detail", number=dispute.number)
+    messages.success(request, _("%(title)s issued.") % {"title": doc.title})
+    return redirect("reports:document", number=dispute.number, kind=kind)
 
 
 @login_required
@@ -153,7 +177,11 @@ def document_list(request):
     qs = qs.annotate(**{f"has_{k.key}": k.exists() for k in kinds})
     if chosen in {k.key for k in kinds}:
         qs = qs.filter(**{f"has_{chosen}": True})
-    qs = qs.annotate(frozen=Count("archived_documents")).order_by("-received_at", "-pk")
+    # Frozen in the archive: its cover and index is stored (it is frozen last). A receipt
+    # frozen at issue alone does not make a case file.
+    qs = qs.annotate(
+        frozen=Exists(ArchivedDocument.objects.filter(dispute=OuterRef("pk"), kind=archive.COVER))
+    ).order_by("-received_at", "-pk")
     page = paginate(request, qs)
     rows = [
         (

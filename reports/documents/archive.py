@@ -4,6 +4,9 @@ When a case is archived (``reports.handlers`` → ``reports.tasks.freeze_archive
 documents is rendered once, stored with its SHA-256 and page count, and from then on served
 from storage: a later change of a template does not alter what was archived. The cover and
 index is rendered last, from the frozen page counts.
+
+A document handed out (the receipt) is frozen the same way when it is first issued
+(``document_issue``), and the archive files that issued copy rather than a new rendering.
 """
 
 import hashlib
@@ -119,9 +122,9 @@ def file_entries(dispute: Dispute) -> list[Entry]:
     return entries + attachment_entries(dispute)
 
 
-def _entry(dispute, kind, part, pages) -> Entry:
+def _entry(dispute, kind, part, pages, title: str | None = None) -> Entry:
     return Entry(
-        title=kind.part_title(part),
+        title=title or kind.part_title(part),
         issuer=_issuer(dispute, kind, part),
         date=_date(dispute, kind, part),
         pages=pages,
@@ -130,14 +133,24 @@ def _entry(dispute, kind, part, pages) -> Entry:
     )
 
 
-def _store(dispute, kind, part, rendered: Rendered, position: int) -> ArchivedDocument:
+def _copy_title(kind, part, copy: int) -> str:
+    title = kind.part_title(part)
+    return title if copy == 1 else _("%(title)s (copy %(copy)d)") % {"title": title, "copy": copy}
+
+
+def _store(dispute, kind, part, rendered: Rendered, position: int, copy: int = 1):
+    """Store one rendering with its hash; (document, True) when stored, or (the one another
+    worker stored first, False)."""
     key = part.key if part is not None else ""
     suffix = f"-{key}" if key else ""
+    if copy > 1:
+        suffix += f"-copy{copy}"
     doc = ArchivedDocument(
         dispute=dispute,
         kind=kind.key,
         part=key,
-        title=kind.part_title(part),
+        copy=copy,
+        title=_copy_title(kind, part, copy),
         position=position,
         sha256=hashlib.sha256(rendered.pdf).hexdigest(),
         pages=rendered.pages,
@@ -150,7 +163,44 @@ def _store(dispute, kind, part, rendered: Rendered, position: int) -> ArchivedDo
     except IntegrityError:
         # Another worker froze it in the meantime: theirs stands, ours goes.
         doc.file.delete(save=False)
-        return ArchivedDocument.objects.get(dispute=dispute, kind=kind.key, part=key)
+        return ArchivedDocument.objects.get(
+            dispute=dispute, kind=kind.key, part=key, copy=copy
+        ), False
+    return doc, True
+
+
+def _position(dispute, kind) -> int:
+    for position, (each, part) in enumerate(documents_of(dispute), start=1):
+        if each.key == kind.key and part is None:
+            return position
+    return 0
+
+
+def document_issue(*, dispute: Dispute, kind, actor, again: bool = False) -> ArchivedDocument:
+    """The copy of a document handed out (``kind.frozen_at_issue``: the receipt).
+
+    The first issue renders it once and freezes it with its hash; every later download serves
+    that stored copy, so what the payer holds never changes. ``again`` (a re-issue) renders a
+    new copy, numbered in the document and the record. Both leave a timeline row.
+    """
+    latest = frozen_document(dispute, kind.key)
+    if latest is not None and not again:
+        return latest
+    if again and dispute.state == State.ARCHIVED:
+        raise DisputeError(
+            _("Case %(number)s is archived: its file is frozen and no new copy is issued.")
+            % {"number": dispute.number}
+        )
+    copy = latest.copy + 1 if latest is not None else 1
+    rendered = render(kind.key, dispute, copy=copy)
+    doc, stored = _store(dispute, kind, None, rendered, _position(dispute, kind), copy=copy)
+    if stored:
+        timeline_add(
+            dispute=dispute,
+            actor=actor,
+            action="reports.document.issued",
+            data={"document": doc.title, "copy": doc.copy, "sha256": doc.sha256},
+        )
     return doc
 
 
@@ -166,20 +216,27 @@ def archive_freeze(dispute_id: int) -> list[ArchivedDocument]:
     if dispute.state != State.ARCHIVED:
         log.warning("not freezing %s: it is %s, not archived", dispute.number, dispute.state)
         return []
-    existing = {(d.kind, d.part): d for d in ArchivedDocument.objects.filter(dispute=dispute)}
+    existing: dict[tuple[str, str], list[ArchivedDocument]] = {}
+    for doc in ArchivedDocument.objects.filter(dispute=dispute).order_by("copy"):
+        existing.setdefault((doc.kind, doc.part), []).append(doc)
     frozen = []
     entries = []
     for position, (kind, part) in enumerate(documents_of(dispute), start=1):
-        doc = existing.get((kind.key, part.key if part is not None else ""))
-        if doc is None:
+        # A document handed out is filed as it was issued (each copy), never re-rendered.
+        docs = existing.get((kind.key, part.key if part is not None else ""))
+        if not docs:
             rendered = render(kind.key, dispute, **_options(part))
-            doc = _store(dispute, kind, part, rendered, position)
-            frozen.append(doc)
-        entries.append(_entry(dispute, kind, part, doc.pages))
+            doc, stored = _store(dispute, kind, part, rendered, position)
+            if stored:
+                frozen.append(doc)
+            docs = [doc]
+        entries += [_entry(dispute, kind, part, doc.pages, title=doc.title) for doc in docs]
     entries += attachment_entries(dispute)
     if (COVER, "") not in existing:
         cover = get_kind(COVER)
-        frozen.append(_store(dispute, cover, None, render(COVER, dispute, entries=entries), 0))
+        doc, stored = _store(dispute, cover, None, render(COVER, dispute, entries=entries), 0)
+        if stored:
+            frozen.append(doc)
     if frozen:
         timeline_add(
             dispute=dispute,
@@ -194,7 +251,12 @@ def archive_freeze(dispute_id: int) -> list[ArchivedDocument]:
 
 
 def frozen_document(dispute: Dispute, kind: str, part: str = "") -> ArchivedDocument | None:
-    return ArchivedDocument.objects.filter(dispute=dispute, kind=kind, part=part).first()
+    """The stored copy of a document (the latest issued, for one handed out more than once)."""
+    return (
+        ArchivedDocument.objects.filter(dispute=dispute, kind=kind, part=part)
+        .order_by("-copy")
+        .first()
+    )
 
 
 def read_frozen(doc: ArchivedDocument) -> bytes:
@@ -227,6 +289,30 @@ def integrity_report(queryset=None):
         yield doc, doc.verify()
 
 
-def unfrozen_archived_cases():
-    """Archived cases with no frozen document yet (the task pending or failed)."""
-    return Dispute.objects.filter(state=State.ARCHIVED).exclude(archived_documents__isnull=False)
+def expected_documents(dispute: Dispute) -> list[tuple[str, str]]:
+    """(kind, part) of every document the frozen file of the case must hold, the cover first."""
+    keys = [
+        (kind.key, part.key if part is not None else "") for kind, part in documents_of(dispute)
+    ]
+    return [(COVER, ""), *keys]
+
+
+def missing_documents(dispute: Dispute) -> list[tuple[str, str]]:
+    """What the frozen file of an archived case lacks: all of it when the freezing task never
+    ran, the rest when it died midway (or a row was removed)."""
+    frozen = set(ArchivedDocument.objects.filter(dispute=dispute).values_list("kind", "part"))
+    return [key for key in expected_documents(dispute) if key not in frozen]
+
+
+def incomplete_archived_cases():
+    """(case, missing (kind, part) keys) of each archived case whose frozen file is incomplete,
+    by case id: what ``verify_archive`` reports and ``verify_archive --freeze`` completes."""
+    cases = (
+        Dispute.objects.filter(state=State.ARCHIVED)
+        .select_related("centre", "jurisdiction", "category")
+        .order_by("pk")
+    )
+    for dispute in cases.iterator(chunk_size=200):
+        missing = missing_documents(dispute)
+        if missing:
+            yield dispute, missing

@@ -76,12 +76,14 @@ def _reply_limit(dispute) -> tuple[int, object]:
     return policy_days(stage, dispute.category_id), None
 
 
-def receipt_context(dispute, **opts) -> dict:
+def receipt_context(dispute, *, copy: int = 1, **opts) -> dict:
     days, due = _reply_limit(dispute)
     return {
         **common_context(dispute),
+        "copy": copy,
         "receiver": _staff_name(dispute.first_responder),
-        "attachments": list(dispute.attachments.all()),
+        # What the payer handed in: the departments' supporting files are no materials received.
+        "attachments": list(dispute.attachments.filter(opinions__isnull=True)),
         "reply_days": days,
         "reply_due": due,
         "simple": dispute.classification == Classification.SIMPLE,
@@ -403,6 +405,7 @@ register(
         check=receipt_check,
         exists=lambda: Value(True),
         order=10,
+        frozen_at_issue=True,
     ),
     DocumentKind(
         key="referral_sheet",

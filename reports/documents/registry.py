@@ -45,6 +45,9 @@ class DocumentKind:
     parts: Callable[[object], Iterable[Part]] | None = None
     # Part of the frozen case file (the cover and index itself is rendered last, apart).
     archived: bool = True
+    # Handed out to the payer: rendered once at its first issue and frozen then (served from
+    # storage afterwards, and filed as issued); a re-issue is a new, numbered copy.
+    frozen_at_issue: bool = False
     # exists() -> a boolean expression over a Dispute queryset (OuterRef("pk") is the case):
     # lists annotate it to offer the document without one query per case and kind.
     exists: Callable[[], object] | None = None

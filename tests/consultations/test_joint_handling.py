@@ -18,6 +18,7 @@ from disputes.models import Notification, State
 from disputes.selectors import visible_disputes
 from routing.models import Deadline
 from tests import scenarios
+from tests.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def action_keys(d, user):
 
 
 def pdf(name="核定表.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 x", "application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(), "application/pdf")
 
 
 def test_an_opinion_carries_its_attachments_into_the_case_file(world):

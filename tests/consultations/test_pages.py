@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +19,7 @@ from consultations.models import (
 )
 from disputes.models import State
 from tests import scenarios
+from tests.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_the_opinion_form_takes_attachments(client, world):
             "basis": "",
             "proposal": "补缴",
             "amount_confirmed": "8800.00",
-            "attachments": [SimpleUploadedFile("认定书.pdf", b"%PDF-1.4 x", "application/pdf")],
+            "attachments": [pdf_upload("认定书.pdf")],
         },
     )
 

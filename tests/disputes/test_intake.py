@@ -8,6 +8,7 @@ from disputes.models import AccessLog, Dispute, Party, Payer, State
 from disputes.services import PartyData, PayerData
 from disputes.validators import mask_id
 from tests.conftest import credit_code, resident_id
+from tests.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -175,14 +176,16 @@ def test_attachments_are_checked_for_type_and_content(client, world):
     exe = SimpleUploadedFile("tool.exe", b"MZ", content_type="application/octet-stream")
     client.post(url, {"files": [exe]})
     assert dispute.attachments.count() == 0
-    good = SimpleUploadedFile("工资表.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    good = pdf_upload("工资表.pdf")
+    content = good.read()
+    good.seek(0)
     client.post(url, {"files": [good], "description": "工资表"})
     attachment = dispute.attachments.get()
-    assert attachment.name == "工资表.pdf" and attachment.size == len(b"%PDF-1.4 test")
+    assert attachment.name == "工资表.pdf" and attachment.size == len(content)
     download = client.get(
         reverse("disputes:attachment_download", args=[dispute.number, attachment.pk])
     )
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert b"".join(download.streaming_content) == content
 
 
 # -- numbers in other digit forms (issue 10, item 8) ---------------------------------------

@@ -170,7 +170,9 @@ def test_verify_archive_lists_archived_cases_never_frozen_and_can_freeze_them(wo
     d = scenarios.closed(world)
     d = services.dispute_archive(dispute=d, actor=world.clerk)  # the task never ran
     err = StringIO()
-    call_command("verify_archive", stdout=StringIO(), stderr=err)
+    with pytest.raises(CommandError) as exc:  # an unfrozen file is a fault: non-zero exit
+        call_command("verify_archive", stdout=StringIO(), stderr=err)
+    assert "1件已归档案件缺少固化文书" in str(exc.value)
     assert f"未固化：案件{d.number}" in err.getvalue()
     out = StringIO()
     call_command("verify_archive", "--freeze", stdout=out, stderr=StringIO())
@@ -205,3 +207,58 @@ def test_the_admin_shows_the_archive_read_only(world, client, django_capture_on_
     assert change.status_code == 403
     doc.refresh_from_db()
     assert doc.verify() == ArchivedDocument.Integrity.INTACT
+
+
+def test_a_freeze_killed_midway_is_reported_and_completed_by_verify_archive(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    d = scenarios.closed(world)
+    real_render = archive.render
+    calls = []
+
+    def dies_after_the_first(*args, **kwargs):
+        if calls:
+            raise SystemExit("worker killed")  # what a killed worker leaves behind
+        calls.append(args)
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(archive, "render", dies_after_the_first)
+    with pytest.raises(SystemExit), django_capture_on_commit_callbacks(execute=True):
+        d = services.dispute_archive(dispute=d, actor=world.clerk)
+    monkeypatch.setattr(archive, "render", real_render)
+    d.refresh_from_db()
+    assert d.state == "archived"
+    assert ArchivedDocument.objects.filter(dispute=d).count() == 1  # one of five
+
+    err = StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("verify_archive", stdout=StringIO(), stderr=err)
+    assert "1件已归档案件缺少固化文书" in str(exc.value)
+    assert f"未完整固化：案件{d.number}已归档，但案卷中有4份文书尚未固化" in err.getvalue()
+    assert "卷内目录" in err.getvalue() and "处理意见告知书" in err.getvalue()
+
+    out = StringIO()
+    call_command("verify_archive", "--freeze", stdout=out, stderr=StringIO())
+    assert f"已固化案件{d.number}：4份文书。" in out.getvalue()
+    assert "已核验5份归档文书，0份被改动或丢失。" in out.getvalue()
+    assert archive.missing_documents(d) == []
+    call_command("verify_archive", stdout=StringIO(), stderr=StringIO())  # passes now
+
+
+def test_the_freezing_task_is_acknowledged_late_and_given_back_when_its_worker_dies():
+    from reports.tasks import freeze_archive
+
+    assert freeze_archive.acks_late is True
+    assert freeze_archive.reject_on_worker_lost is True
+
+
+def test_the_freezing_task_run_twice_stores_each_document_once(
+    world, django_capture_on_commit_callbacks
+):
+    from reports.tasks import freeze_archive
+
+    d = archived(world, django_capture_on_commit_callbacks)
+    before = dict(ArchivedDocument.objects.filter(dispute=d).values_list("pk", "sha256"))
+    freeze_archive.delay(d.pk)  # redelivered after a lost worker
+    assert dict(ArchivedDocument.objects.filter(dispute=d).values_list("pk", "sha256")) == before
+    assert TimelineEntry.objects.filter(dispute=d, action="reports.archive.frozen").count() == 1

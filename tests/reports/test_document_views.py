@@ -147,3 +147,116 @@ def test_supervisors_find_the_forms_page_in_the_menu(client, world):
     assert reverse("reports:documents") in client.get(reverse("reports:home")).content.decode()
     client.force_login(world.clerk)
     assert reverse("reports:documents") not in client.get(reverse("reports:home")).content.decode()
+
+
+# -- the receipt is frozen at issue -------------------------------------------------------------
+
+
+def test_the_receipt_is_rendered_once_at_its_first_issue_and_never_changes(
+    client, world, monkeypatch
+):
+    import hashlib
+    import sys
+
+    from consultations import services as consultation_services
+    from reports.models import ArchivedDocument
+    from tests.files import pdf_upload
+
+    d = scenarios.joint_handling(world)
+    assert not ArchivedDocument.objects.filter(dispute=d).exists()  # nothing rendered yet
+    client.force_login(world.clerk)
+    first = client.get(url(d, "receipt")).content
+    issued = ArchivedDocument.objects.get(dispute=d, kind="receipt")
+    assert (issued.copy, issued.sha256) == (1, hashlib.sha256(first).hexdigest())
+    assert d.timeline.filter(action="reports.document.issued", actor=world.clerk).count() == 1
+
+    # Afterwards a department adds its files and the templates change: the receipt stays.
+    task = d.department_tasks.get(department=world.hr)
+    consultation_services.opinion_give(
+        task=task,
+        actor=world.officer_hr,
+        finding="经核实",
+        basis="",
+        proposal="补缴",
+        attachments=[pdf_upload("社保局核定表.pdf")],
+    )
+    render_module = sys.modules["reports.documents.render"]
+    original = render_module.render_to_string
+    monkeypatch.setattr(
+        render_module,
+        "render_to_string",
+        lambda *a, **kw: original(*a, **kw).replace("受理回执", "受理回执（新版）"),
+    )
+    for user in (world.clerk, world.officer_tax, world.supervisor):
+        client.force_login(user)
+        assert client.get(url(d, "receipt")).content == first
+    assert ArchivedDocument.objects.filter(dispute=d, kind="receipt").count() == 1
+    assert "社保局核定表" not in pdf.read(first).flat
+
+
+def test_the_departments_files_are_no_materials_received(world):
+    from consultations import services as consultation_services
+    from disputes.services import attachment_add
+    from reports.documents import render_pdf
+    from tests.files import pdf_upload
+
+    d = scenarios.joint_handling(world)
+    attachment_add(dispute=d, actor=world.clerk, upload=pdf_upload("工资流水.pdf"))
+    consultation_services.opinion_give(
+        task=d.department_tasks.get(department=world.hr),
+        actor=world.officer_hr,
+        finding="经核实",
+        basis="",
+        proposal="补缴",
+        attachments=[pdf_upload("社保局核定表.pdf")],
+    )
+    text = pdf.read(render_pdf("receipt", d)).flat
+    assert "工资流水.pdf" in text and "社保局核定表" not in text
+
+
+def test_a_reissue_is_a_new_numbered_copy_and_the_first_stays_on_record(client, world):
+    from reports.models import ArchivedDocument
+
+    d = scenarios.joint_handling(world)
+    client.force_login(world.clerk)
+    first = client.get(url(d, "receipt")).content
+    page = client.get(reverse("disputes:detail", args=[d.number])).content.decode()
+    reissue = reverse("reports:document_reissue", args=[d.number, "receipt"])
+    assert reissue in page and "补发一份" in page
+    assert client.get(reissue).status_code == 405
+    response = client.post(reissue)
+    assert response.status_code == 302 and response["Location"] == url(d, "receipt")
+    second = client.get(url(d, "receipt")).content
+    assert second != first
+    assert "第2份" in pdf.read(second).flat and "第2份" not in pdf.read(first).flat
+    copies = list(ArchivedDocument.objects.filter(dispute=d, kind="receipt").order_by("copy"))
+    assert [(c.copy, c.title) for c in copies] == [(1, "受理回执"), (2, "受理回执（第2份）")]
+    assert copies[0].read() == first and copies[1].read() == second
+    entry = d.timeline.filter(action="reports.document.issued").latest("pk")
+    assert entry.data["copy"] == 2 and entry.actor == world.clerk
+    # A department reads the case but gives no receipt.
+    client.force_login(world.officer_tax)
+    assert client.post(reissue).status_code == 403
+
+
+def test_the_archive_files_the_issued_receipt_not_a_new_rendering(
+    client, world, django_capture_on_commit_callbacks
+):
+    from disputes import services
+    from reports.models import ArchivedDocument
+
+    d = scenarios.closed(world)
+    client.force_login(world.clerk)
+    issued = client.get(url(d, "receipt")).content
+    receipt = ArchivedDocument.objects.get(dispute=d, kind="receipt")
+    with django_capture_on_commit_callbacks(execute=True):
+        d = services.dispute_archive(dispute=d, actor=world.clerk)
+    docs = ArchivedDocument.objects.filter(dispute=d)
+    assert docs.count() == 5
+    assert docs.get(kind="receipt").pk == receipt.pk
+    assert client.get(url(d, "receipt")).content == issued
+    assert "受理回执" in pdf.read(docs.get(kind="archive_cover").read()).flat
+    # The file is frozen: no new copy any more.
+    response = client.post(reverse("reports:document_reissue", args=[d.number, "receipt"]))
+    assert response.status_code == 302
+    assert docs.filter(kind="receipt").count() == 1

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from consultations import services as consultation_services
@@ -16,6 +15,7 @@ from reports.documents import DocumentUnavailable, get_kind, render
 from routing import services as routing_services
 from tests import scenarios
 from tests.conftest import credit_code, resident_id
+from tests.files import pdf_upload
 from tests.reports import pdf
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -66,7 +66,7 @@ def test_receipt_tells_the_payer_what_was_received_and_by_when(world, thursday):
     services.attachment_add(
         dispute=d,
         actor=world.clerk,
-        upload=SimpleUploadedFile("工资流水.pdf", b"%PDF-1.4 x", "application/pdf"),
+        upload=pdf_upload("工资流水.pdf"),
     )
     doc = read("receipt", d)
     text = doc.flat

@@ -13,6 +13,7 @@ from disputes.selectors import visible_disputes
 from routing import services as routing_services
 from tests import scenarios
 from tests.conftest import resident_id
+from tests.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -214,15 +215,13 @@ def test_a_reveal_needs_a_reason(client, world):
 
 
 def test_views_downloads_and_exports_are_logged(client, world):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from disputes.services import attachment_add
 
     d = scenarios.registered(world)
     attachment = attachment_add(
         dispute=d,
         actor=world.clerk,
-        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4", "application/pdf"),
+        upload=pdf_upload("a.pdf"),
     )
     client.force_login(world.clerk)
     client.get(detail(d))

@@ -7,11 +7,11 @@ visible (never revealing that the case exists), 405 wrong method.
 """
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from disputes import services
 from tests import scenarios
+from tests.files import pdf_upload
 
 PERSONAS = [
     "anonymous", "outsider", "clerk", "coordinator", "clerk_b", "officer_tax", "officer_hr",
@@ -51,7 +51,7 @@ def payer_of(d):
 
 
 def upload(d):
-    return {"files": [SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x", "application/pdf")]}
+    return {"files": [pdf_upload("证明.pdf")]}
 
 
 def with_attachment(w, **kw):
@@ -59,7 +59,7 @@ def with_attachment(w, **kw):
     services.attachment_add(
         dispute=d,
         actor=w.clerk,
-        upload=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x", "application/pdf"),
+        upload=pdf_upload("证明.pdf"),
     )
     return d
 
@@ -137,6 +137,10 @@ MATRIX = {
     "reports:documents": ("get", None, None, None, row([302] + [403] * 13, supervisor=200)),
     "reports:document": (
         "get", scenarios.joint_handling, lambda w, d: {"kind": "receipt"}, None, JOINT_SEEN
+    ),
+    "reports:document_reissue": (
+        "post", scenarios.joint_handling, lambda w, d: {"kind": "receipt"}, None,
+        seen_but(403, clerk=302, coordinator=302),
     ),
     "reports:document_part": (
         "get", scenarios.joint_handling,
