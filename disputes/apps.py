@@ -7,7 +7,10 @@ class DisputesConfig(AppConfig):
     verbose_name = _("Disputes")
 
     def ready(self) -> None:
+        from disputes import converters
         from disputes.actions import CaseAction, register
+
+        converters.register()
 
         register(
             CaseAction("reply", _("Reply to the payer"), "disputes:reply", 40, transition="reply"),

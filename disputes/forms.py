@@ -26,6 +26,10 @@ from disputes.validators import (
     validate_resident_id,
 )
 
+# Every text field (Django's CharField) refuses NUL characters, which PostgreSQL cannot store,
+# with this message; it is in our catalogue because Django's Chinese one says "empty string".
+NUL_REFUSED = _("Null characters are not allowed.")
+
 # Magic numbers of the binary types we accept: a renamed executable is refused.
 _SIGNATURES = {
     "pdf": (b"%PDF",),
@@ -146,8 +150,17 @@ class BasePayerFormSet(forms.BaseFormSet):
             raise ValidationError(_("The same payer is listed twice."))
 
 
+# A group dispute lists its payers; a posted TOTAL_FORMS never builds more forms than this.
+MAX_PAYERS = 50
 PayerFormSet = forms.formset_factory(
-    PayerForm, formset=BasePayerFormSet, extra=0, min_num=1, validate_min=True, max_num=50
+    PayerForm,
+    formset=BasePayerFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_PAYERS,
+    absolute_max=MAX_PAYERS,
+    validate_max=True,
 )
 
 
@@ -345,3 +358,29 @@ class PublicStatusForm(forms.Form):
         max_length=16,
         help_text=_("The eight characters printed on your acceptance receipt."),
     )
+
+
+class RevealForm(forms.Form):
+    """Ask to see one payer's numbers in full: a party to the case, and why."""
+
+    payer = forms.ModelChoiceField(
+        label=_("Payer"),
+        queryset=Payer.objects.none(),
+        error_messages={"invalid_choice": _("That payer is not a party to this case.")},
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=200,
+        error_messages={"required": _("Say why you need to see the number in full.")},
+    )
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].queryset = Payer.objects.filter(parties__dispute=dispute).distinct()
+        self.fields["payer"].error_messages["required"] = _(
+            "That payer is not a party to this case."
+        )
+
+
+class PayerLookupForm(forms.Form):
+    id_number = forms.CharField(max_length=20)

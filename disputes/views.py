@@ -29,8 +29,10 @@ from disputes.forms import (
     ObjectForm,
     OutcomeForm,
     PayerFormSet,
+    PayerLookupForm,
     PublicStatusForm,
     ReplyForm,
+    RevealForm,
     WithdrawForm,
 )
 from disputes.models import OPEN_STATES, AccessLog, Attachment, Party, Payer, TimelineEntry
@@ -42,6 +44,13 @@ PAGE_SIZE = 25
 
 def paginate(request, queryset, size=PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def message_form_errors(request, form) -> None:
+    """A refused form of a page that redirects back: its errors become messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 @login_required
@@ -166,7 +175,8 @@ def payer_lookup(request):
     """Find a registered payer by identity number while a clerk fills in the intake form."""
     if rules.intake_centre(request.user) is None:
         raise PermissionDenied
-    number = request.GET.get("id_number", "").strip().upper()
+    form = PayerLookupForm(request.GET)
+    number = form.cleaned_data["id_number"].strip().upper() if form.is_valid() else ""
     payer = Payer.objects.filter(id_number=number).first() if len(number) == 18 else None
     if payer is None:
         return JsonResponse({"found": False})
@@ -241,10 +251,14 @@ class NumberPolicy:
 @require_POST
 def reveal_number(request, number):
     dispute = get_dispute_for_user(request.user, number)
-    payer = get_object_or_404(Payer, pk=request.POST.get("payer") or 0)
+    form = RevealForm(request.POST, dispute=dispute)
+    if not form.is_valid():
+        message_form_errors(request, form)
+        return redirect("disputes:detail", number=dispute.number)
+    payer = form.cleaned_data["payer"]
     try:
         access.reveal(
-            request=request, dispute=dispute, payer=payer, reason=request.POST.get("reason", "")
+            request=request, dispute=dispute, payer=payer, reason=form.cleaned_data["reason"]
         )
     except ActionNotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
@@ -410,6 +424,7 @@ class CaseActionView(View):
         if not request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
         self.dispute = get_dispute_for_user(request.user, number)
+        self.load()
         self.action: CaseAction = get_action(self.action_key)
         if not self.action.is_permitted(self.dispute, request.user):
             raise PermissionDenied(_("You are not allowed to take this action on this case."))
@@ -423,6 +438,10 @@ class CaseActionView(View):
             )
             return redirect("disputes:detail", number=self.dispute.number)
         return super().dispatch(request, *args, **kwargs)
+
+    def load(self) -> None:
+        """Load what the action works on besides the case; raise Http404 when the case has
+        no such thing (a court report on a case never sent to the court)."""
 
     def get_form_kwargs(self):
         return {}

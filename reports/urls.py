@@ -8,6 +8,6 @@ urlpatterns = [
     path("access-log/", views.access_log, name="access_log"),
     path("inbox/", views.inbox, name="inbox"),
     path("documents/", views.document_list, name="documents"),
-    path("documents/<str:number>/<slug:kind>/", views.document, name="document"),
-    path("documents/<str:number>/<slug:kind>/<slug:part>/", views.document, name="document_part"),
+    path("documents/<case:number>/<slug:kind>/", views.document, name="document"),
+    path("documents/<case:number>/<slug:kind>/<slug:part>/", views.document, name="document_part"),
 ]

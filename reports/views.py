@@ -20,6 +20,7 @@ from disputes.views import paginate
 from reports import documents
 from reports.documents import archive
 from reports.documents.access import may_download
+from reports.forms import DocumentFilterForm, MarkReadForm
 from reports.selectors import overdue_deadlines, sees_calendar_warning, work_queue
 from routing.deadlines import provisional_years, with_days_late
 
@@ -77,9 +78,13 @@ def inbox(request):
     """The user's notifications; POST marks one (``id``) or all as read."""
     mine = Notification.objects.filter(user=request.user)
     if request.method == "POST":
+        form = MarkReadForm(request.POST, notifications=mine)
+        if not form.is_valid():
+            messages.error(request, _("That message is not in your inbox."))
+            return redirect("reports:inbox")
         unread = mine.filter(read_at__isnull=True)
-        if request.POST.get("id"):
-            unread = unread.filter(pk=request.POST["id"])
+        if form.cleaned_data["id"] is not None:
+            unread = unread.filter(pk=form.cleaned_data["id"].pk)
         unread.update(read_at=timezone.now())
         return redirect("reports:inbox")
     page = paginate(request, mine.select_related("dispute"), 30)
@@ -140,12 +145,14 @@ def document_list(request):
         raise PermissionDenied(_("Only supervisors use the forms page."))
     kinds = documents.all_kinds()
     qs = visible_disputes(request.user).select_related("centre", "category")
-    number = request.GET.get("number", "").strip()
+    form = DocumentFilterForm(request.GET, kinds=kinds)
+    filters = form.cleaned_data if form.is_valid() else {}
+    number = filters.get("number", "").strip()
     if number:
         qs = qs.filter(number__icontains=number)
-    chosen = request.GET.get("kind", "")
+    chosen = filters.get("kind", "")
     qs = qs.annotate(**{f"has_{k.key}": k.exists() for k in kinds})
-    if chosen in {k.key for k in kinds}:
+    if chosen:
         qs = qs.filter(**{f"has_{chosen}": True})
     qs = qs.annotate(frozen=Count("archived_documents")).order_by("-received_at", "-pk")
     page = paginate(request, qs)
