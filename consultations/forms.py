@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import AgendaItem, Meeting, PolicyIssue
 from departments.models import Department
-from disputes.forms import ActionForm, MultipleFileField
+from disputes.forms import ActionForm, BoundedModelMultipleChoiceField, MultipleFileField
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -116,7 +116,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{staff.full_name}（{where}）" if where else staff.full_name
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(BoundedModelMultipleChoiceField):
     label_from_instance = PersonChoiceField.label_from_instance
 
 
@@ -128,7 +128,7 @@ class MeetingForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=200)
     host = PersonChoiceField(label=_("Host"), queryset=None)
-    departments = forms.ModelMultipleChoiceField(
+    departments = BoundedModelMultipleChoiceField(
         label=_("Invited departments"),
         queryset=Department.objects.filter(active=True),
         required=False,
@@ -277,7 +277,7 @@ class IssueForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PolicyIssue.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
-    disputes = forms.ModelMultipleChoiceField(
+    disputes = BoundedModelMultipleChoiceField(
         label=_("Cases that raised it"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 

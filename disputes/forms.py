@@ -4,6 +4,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -71,6 +72,35 @@ def validate_upload(upload) -> None:
                 _("“%(name)s” does not look like a .%(ext)s file.")
                 % {"name": upload.name, "ext": extension}
             )
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, but an id that the database's integer column cannot hold is an invalid
+    choice like any other, not a database error (SQLite overflows on such an ``IN`` list)."""
+
+    def _check_values(self, value):
+        field = (
+            self.queryset.model._meta.get_field(self.to_field_name)
+            if self.to_field_name
+            else self.queryset.model._meta.pk
+        )
+        if isinstance(value, list | tuple) and isinstance(
+            field, models.IntegerField | models.AutoField
+        ):
+            ops = connections[self.queryset.db].ops
+            low, high = ops.integer_field_range(field.get_internal_type())
+            for pk in value:
+                try:
+                    number = int(str(pk).strip())
+                except ValueError:
+                    continue  # Django's own check refuses it
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

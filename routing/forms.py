@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Centre, Department
-from disputes.forms import ActionForm
+from disputes.forms import ActionForm, BoundedModelMultipleChoiceField
 from disputes.models import Classification
 
 
@@ -16,7 +16,7 @@ class ClassifyForm(ActionForm):
         queryset=Department.objects.filter(active=True),
         required=False,
     )
-    co_departments = forms.ModelMultipleChoiceField(
+    co_departments = BoundedModelMultipleChoiceField(
         label=_("Co-handling departments"),
         queryset=Department.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,

@@ -242,3 +242,44 @@ def test_an_attendance_note_with_a_nul_character_keeps_the_meeting_planned(world
     assert meeting.status == meeting.Status.PLANNED
     assert Dispute.objects.get(pk=d.pk).state == d.state
     assert TimelineEntry.objects.filter(dispute=d).count() == timeline
+
+
+TOO_BIG = "9223372036854775808"  # one past the largest 64-bit integer
+
+
+@pytest.mark.django_db
+def test_a_meeting_inviting_a_department_id_past_64_bits_is_refused_as_a_form_error(
+    world, fresh_client
+):
+    from consultations.models import Meeting
+
+    fresh_client.force_login(world.lgo)
+    response = fresh_client.post(
+        reverse("consultations:meeting_create"),
+        {
+            "kind": "major",
+            "title": "会商",
+            "held_at": "2026-12-09T09:00",
+            "place": "会议室",
+            "host": world.leader.pk,
+            "departments": [world.tax.pk, TOO_BIG],
+            "people": [TOO_BIG],
+        },
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"departments", "people"}
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_classification_naming_a_co_department_id_past_64_bits_is_refused(world, fresh_client):
+    d = scenarios.registered(world)
+    fresh_client.force_login(world.clerk)
+    response = fresh_client.post(
+        reverse("routing:classify", args=[d.number]),
+        {"classification": "general", "lead_department": world.tax.pk, "co_departments": TOO_BIG},
+    )
+    assert response.status_code == 200
+    assert "co_departments" in response.context["form"].errors
+    d.refresh_from_db()
+    assert d.state == "registered"
