@@ -283,3 +283,15 @@ def test_a_classification_naming_a_co_department_id_past_64_bits_is_refused(worl
     assert "co_departments" in response.context["form"].errors
     d.refresh_from_db()
     assert d.state == "registered"
+
+
+@pytest.mark.django_db
+def test_an_over_long_username_is_refused_by_the_login_form(world, fresh_client):
+    from axes.models import AccessAttempt
+
+    response = fresh_client.post(
+        reverse("accounts:login"), {"username": "王" * 300, "password": "pw-Secret-123"}
+    )
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
+    assert not AccessAttempt.objects.filter(username__startswith="王王").exists()
