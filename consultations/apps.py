@@ -3,20 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _pending_court(dispute):
-    # Asked only when the case has one (one query for the flags), then kept for the page.
-    from consultations.selectors import consultation_flags
+    from consultations.selectors import pending_court_enforcement
 
-    if not consultation_flags(dispute).get("court_pending"):
-        return None
-    if not hasattr(dispute, "_pending_court"):
-        from consultations.models import CourtEnforcement
-
-        dispute._pending_court = (
-            CourtEnforcement.objects.filter(dispute=dispute, status=CourtEnforcement.Status.PENDING)
-            .select_related("item__meeting__office__jurisdiction")
-            .first()
-        )
-    return dispute._pending_court
+    return pending_court_enforcement(dispute)
 
 
 class ConsultationsConfig(AppConfig):

@@ -157,6 +157,30 @@ class MeetingForm(forms.Form):
             del self.fields["kind"]
 
 
+class AttendanceForm(forms.Form):
+    """Who was there: for each invited row, ``present-<pk>`` (a tick) and ``note-<pk>``."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            self.fields[f"present-{row.pk}"] = forms.BooleanField(required=False)
+            self.fields[f"note-{row.pk}"] = forms.CharField(max_length=100, required=False)
+
+    def present(self) -> dict[int, bool]:
+        return {
+            int(name.removeprefix("present-")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("present-")
+        }
+
+    def notes(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("note-")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("note-")
+        }
+
+
 class AgendaAddForm(forms.Form):
     dispute = forms.ModelChoiceField(label=_("Case"), queryset=None)
 
@@ -214,7 +238,16 @@ class TaskForm(forms.Form):
         return due
 
 
-TaskFormSet = forms.formset_factory(TaskForm, extra=2, can_delete=True)
+# A decision gives a few departments a task each; a posted TOTAL_FORMS never builds more forms.
+MAX_TASKS = 20
+TaskFormSet = forms.formset_factory(
+    TaskForm,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_TASKS,
+    absolute_max=MAX_TASKS,
+    validate_max=True,
+)
 
 
 def default_due(days: int = 14) -> datetime.date:

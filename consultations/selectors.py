@@ -230,6 +230,20 @@ def consultation_flags(dispute) -> dict[str, bool]:
     return flags
 
 
+def pending_court_enforcement(dispute) -> CourtEnforcement | None:
+    """The court enforcement of the case still awaiting the court's report, if any: asked only
+    when the case has one (one query for the flags), then kept on the case for the request."""
+    if not consultation_flags(dispute).get("court_pending"):
+        return None
+    if not hasattr(dispute, "_pending_court"):
+        dispute._pending_court = (
+            CourtEnforcement.objects.filter(dispute=dispute, status=CourtEnforcement.Status.PENDING)
+            .select_related("item__meeting__office__jurisdiction")
+            .first()
+        )
+    return dispute._pending_court
+
+
 def case_consultations(dispute) -> dict | None:
     """What the leading group did with a case, for the case page: meetings, decisions and
     their tasks, court enforcement, policy issues, clues to the discipline commission."""

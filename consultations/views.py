@@ -14,6 +14,7 @@ from consultations import selectors, services
 from consultations.forms import (
     AgendaAddForm,
     ApproveForm,
+    AttendanceForm,
     AttendeeForm,
     CancelMeetingForm,
     ConsolidateForm,
@@ -38,7 +39,7 @@ from departments.http import safe_next
 from departments.models import Role, roles_of, staff_of
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.selectors import visible_disputes
-from disputes.views import CaseActionView, paginate
+from disputes.views import CaseActionView, message_form_errors, paginate
 from routing.deadlines import with_days_late
 
 
@@ -207,13 +208,14 @@ class CourtReportView(CaseActionView):
     action_key = "court_report"
     form_class = CourtReportForm
 
-    def perform(self, form, *, expected_state):
-        from consultations.models import CourtEnforcement
+    def load(self):
+        self.enforcement = selectors.pending_court_enforcement(self.dispute)
+        if self.enforcement is None:
+            raise Http404(_("This case is not awaiting a report from the court."))
 
+    def perform(self, form, *, expected_state):
         services.court_report(
-            enforcement=CourtEnforcement.objects.get(
-                dispute=self.dispute, status=CourtEnforcement.Status.PENDING
-            ),
+            enforcement=self.enforcement,
             actor=self.request.user,
             report=form.cleaned_data["report"],
         )
@@ -479,11 +481,15 @@ def meeting_attendance(request, pk):
         messages.warning(request, _("The meeting is no longer in preparation."))
         return redirect("consultations:meeting", pk=meeting.pk)
     if request.method == "POST":
-        present = {r.pk: request.POST.get(f"present-{r.pk}") == "on" for r in rows}
-        notes = {r.pk: request.POST.get(f"note-{r.pk}", "").strip() for r in rows}
+        form = AttendanceForm(request.POST, rows=rows)
+        if not form.is_valid():
+            message_form_errors(request, form)
+            return render(
+                request, "consultations/attendance.html", {"meeting": meeting, "rows": rows}
+            )
         try:
             services.meeting_record_held(
-                meeting=meeting, actor=request.user, present=present, notes=notes
+                meeting=meeting, actor=request.user, present=form.present(), notes=form.notes()
             )
         except DisputeError as exc:
             messages.error(request, exc.message)

@@ -7,8 +7,13 @@ class DisputesConfig(AppConfig):
     verbose_name = _("Disputes")
 
     def ready(self) -> None:
-        from disputes import checks  # noqa: F401  (the check registers itself)
+        from disputes import (
+            checks,  # noqa: F401  (the check registers itself)
+            converters,
+        )
         from disputes.actions import CaseAction, register
+
+        converters.register()
 
         register(
             CaseAction("reply", _("Reply to the payer"), "disputes:reply", 40, transition="reply"),

@@ -29,6 +29,10 @@ from disputes.validators import (
     validate_resident_id,
 )
 
+# Every text field (Django's CharField) refuses NUL characters, which PostgreSQL cannot store,
+# with this message; it is in our catalogue because Django's Chinese one says "empty string".
+NUL_REFUSED = _("Null characters are not allowed.")
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -386,12 +390,6 @@ class CaseFilterForm(forms.Form):
         return qs.filter(Exists(parties))
 
 
-class CaseNumberSearchForm(forms.Form):
-    """A search by case number alone (the supervisors' forms page)."""
-
-    number = search_field(_("Case number"))
-
-
 class GrantForm(forms.Form):
     """Share a case with a department or a centre (never with one person)."""
 
@@ -419,3 +417,31 @@ class PublicStatusForm(forms.Form):
         max_length=16,
         help_text=_("The eight characters printed on your acceptance receipt."),
     )
+
+
+class RevealForm(forms.Form):
+    """Ask to see one payer's numbers in full: a party to the case, and why."""
+
+    payer = forms.ModelChoiceField(
+        label=_("Payer"),
+        queryset=Payer.objects.none(),
+        error_messages={"invalid_choice": _("That payer is not a party to this case.")},
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=200,
+        error_messages={"required": _("Say why you need to see the number in full.")},
+    )
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].queryset = Payer.objects.filter(parties__dispute=dispute).distinct()
+        self.fields["payer"].error_messages["required"] = _(
+            "That payer is not a party to this case."
+        )
+
+
+class PayerLookupForm(forms.Form):
+    """The identity number typed into the intake form, normalised (NUL and overlong refused)."""
+
+    id_number = NumberField(max_length=40)

@@ -28,11 +28,13 @@ from disputes.forms import (
     ObjectForm,
     OutcomeForm,
     PayerFormSet,
+    PayerLookupForm,
     PublicStatusForm,
     ReplyForm,
+    RevealForm,
     WithdrawForm,
 )
-from disputes.models import AccessLog, Attachment, Party, Payer, TimelineEntry
+from disputes.models import AccessLog, Attachment, Party, TimelineEntry
 from disputes.sections import sections_for
 from disputes.selectors import (
     duplicates_seen_by,
@@ -42,13 +44,20 @@ from disputes.selectors import (
     visible_disputes,
 )
 from disputes.uploads import content_type_of, download_response
-from disputes.validators import mask_id, normalise_number
+from disputes.validators import mask_id
 
 PAGE_SIZE = 25
 
 
 def paginate(request, queryset, size=PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def message_form_errors(request, form) -> None:
+    """A refused form of a page that redirects back: its errors become messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 @login_required
@@ -179,7 +188,8 @@ def payer_lookup(request):
     centre = rules.intake_centre(request.user)
     if centre is None:
         raise PermissionDenied
-    number = normalise_number(request.GET.get("id_number", ""))[:32]
+    form = PayerLookupForm(request.GET)
+    number = form.cleaned_data["id_number"] if form.is_valid() else ""
     if len(number) != 18:
         return JsonResponse({"found": False})
     party, open_cases, known = payer_seen_at_intake(request.user, centre=centre, id_number=number)
@@ -236,10 +246,14 @@ def dispute_detail(request, number):
 @require_POST
 def reveal_number(request, number):
     dispute = get_dispute_for_user(request.user, number)
-    payer = get_object_or_404(Payer, pk=request.POST.get("payer") or 0)
+    form = RevealForm(request.POST, dispute=dispute)
+    if not form.is_valid():
+        message_form_errors(request, form)
+        return redirect("disputes:detail", number=dispute.number)
+    payer = form.cleaned_data["payer"]
     try:
         access.reveal(
-            request=request, dispute=dispute, payer=payer, reason=request.POST.get("reason", "")
+            request=request, dispute=dispute, payer=payer, reason=form.cleaned_data["reason"]
         )
     except ActionNotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
@@ -421,6 +435,7 @@ class CaseActionView(View):
         if not request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
         self.dispute = get_dispute_for_user(request.user, number)
+        self.load()
         self.action: CaseAction = get_action(self.action_key)
         if not self.action.is_permitted(self.dispute, request.user):
             raise PermissionDenied(_("You are not allowed to take this action on this case."))
@@ -434,6 +449,10 @@ class CaseActionView(View):
             )
             return redirect("disputes:detail", number=self.dispute.number)
         return super().dispatch(request, *args, **kwargs)
+
+    def load(self) -> None:
+        """Load what the action works on besides the case; raise Http404 when the case has
+        no such thing (a court report on a case never sent to the court)."""
 
     def get_form_kwargs(self):
         return {}

@@ -8,12 +8,12 @@ urlpatterns = [
     path("access-log/", views.access_log, name="access_log"),
     path("inbox/", views.inbox, name="inbox"),
     path("documents/", views.document_list, name="documents"),
-    path("documents/<str:number>/<slug:kind>/", views.document, name="document"),
+    path("documents/<case:number>/<slug:kind>/", views.document, name="document"),
     # Before the parts: "reissue" is no part's key (a department's code, a meeting's id).
     path(
-        "documents/<str:number>/<slug:kind>/reissue/",
+        "documents/<case:number>/<slug:kind>/reissue/",
         views.document_reissue,
         name="document_reissue",
     ),
-    path("documents/<str:number>/<slug:kind>/<slug:part>/", views.document, name="document_part"),
+    path("documents/<case:number>/<slug:kind>/<slug:part>/", views.document, name="document_part"),
 ]

@@ -13,7 +13,7 @@ from departments.models import Role, roles_of
 from disputes import rules
 from disputes.access import log_access
 from disputes.exceptions import DisputeError
-from disputes.forms import CaseFilterForm, CaseNumberSearchForm
+from disputes.forms import CaseFilterForm
 from disputes.models import AccessLog, Notification, Party, State
 from disputes.selectors import get_dispute_for_user, visible_access_log, visible_disputes
 from disputes.uploads import download_response
@@ -21,6 +21,7 @@ from disputes.views import paginate
 from reports import documents
 from reports.documents import archive
 from reports.documents.access import may_download
+from reports.forms import DocumentFilterForm, MarkReadForm
 from reports.models import ArchivedDocument
 from reports.selectors import (
     only_follows,
@@ -82,9 +83,13 @@ def inbox(request):
     """The user's notifications; POST marks one (``id``) or all as read."""
     mine = Notification.objects.filter(user=request.user)
     if request.method == "POST":
+        form = MarkReadForm(request.POST, notifications=mine)
+        if not form.is_valid():
+            messages.error(request, _("That message is not in your inbox."))
+            return redirect("reports:inbox")
         unread = mine.filter(read_at__isnull=True)
-        if request.POST.get("id"):
-            unread = unread.filter(pk=request.POST["id"])
+        if form.cleaned_data["id"] is not None:
+            unread = unread.filter(pk=form.cleaned_data["id"].pk)
         unread.update(read_at=timezone.now())
         return redirect("reports:inbox")
     page = paginate(request, mine.select_related("dispute"), 30)
@@ -167,15 +172,16 @@ def document_list(request):
         raise PermissionDenied(_("Only supervisors use the forms page."))
     kinds = documents.all_kinds()
     qs = visible_disputes(request.user).select_related("centre", "category")
-    search = CaseNumberSearchForm(request.GET)
-    number = search.cleaned_data["number"].strip() if search.is_valid() else ""
-    if not search.is_valid():
-        qs = qs.none()  # the form's error says why
+    search = DocumentFilterForm(request.GET, kinds=kinds)
+    filters = search.cleaned_data if search.is_valid() else {}
+    number = filters.get("number", "").strip()
+    if search.errors:
+        qs = qs.none()  # the form's errors say why
     elif number:
         qs = qs.filter(number__icontains=number)
-    chosen = request.GET.get("kind", "")
+    chosen = filters.get("kind", "")
     qs = qs.annotate(**{f"has_{k.key}": k.exists() for k in kinds})
-    if chosen in {k.key for k in kinds}:
+    if chosen:
         qs = qs.filter(**{f"has_{chosen}": True})
     # Frozen in the archive: its cover and index is stored (it is frozen last). A receipt
     # frozen at issue alone does not make a case file.

@@ -92,3 +92,10 @@ class ExtensionForm(forms.Form):
         label=_("Extra working days"), min_value=1, max_value=30, initial=3
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("grant", _("Grant")), ("refuse", _("Refuse"))]
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)

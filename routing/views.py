@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.selectors import get_dispute_for_user
-from disputes.views import CaseActionView
+from disputes.views import CaseActionView, message_form_errors
 from routing import services
 from routing.forms import (
     ClassifyForm,
     DispatchForm,
+    ExtensionDecisionForm,
     ExtensionForm,
     PauseForm,
     ReferForm,
@@ -177,12 +178,16 @@ def extension_request(request, pk):
 def extension_decide(request, pk):
     ext = get_object_or_404(ExtensionRequest.objects.select_related("deadline__dispute"), pk=pk)
     dispute = get_dispute_for_user(request.user, ext.deadline.dispute.number)
+    form = ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        message_form_errors(request, form)
+        return redirect("disputes:detail", number=dispute.number)
     try:
         services.extension_decide(
             request=ext,
             actor=request.user,
-            grant=request.POST.get("decision") == "grant",
-            comment=request.POST.get("comment", ""),
+            grant=form.cleaned_data["decision"] == "grant",
+            comment=form.cleaned_data["comment"],
         )
     except ActionNotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
