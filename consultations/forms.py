@@ -80,7 +80,7 @@ class ReassignForm(ActionForm):
             *dispute.co_departments.values_list("pk", flat=True),
         ]
         self.fields["from_department"].queryset = Department.objects.filter(pk__in=assigned)
-        self.fields["to_department"].queryset = Department.objects.filter(active=True)
+        self.fields["to_department"].queryset = Department.objects.serving(dispute.jurisdiction)
 
 
 class DisciplineForm(ActionForm):
@@ -138,7 +138,7 @@ class MeetingForm(forms.Form):
     host = PersonChoiceField(label=_("Host"), queryset=None)
     departments = BoundedModelMultipleChoiceField(
         label=_("Invited departments"),
-        queryset=Department.objects.filter(active=True),
+        queryset=Department.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -149,8 +149,10 @@ class MeetingForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, office, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # The office's county: the departments serving it are the ones it may invite.
+        self.fields["departments"].queryset = Department.objects.serving(office.jurisdiction)
         self.fields["host"].queryset = _people()
         self.fields["people"].queryset = _people()
         if editing:
@@ -195,9 +197,13 @@ class AgendaAddForm(forms.Form):
 class AttendeeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.filter(active=True), required=False
+        label=_("Department"), queryset=Department.objects.none(), required=False
     )
     position = forms.CharField(label=_("Position"), max_length=50, required=False)
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.serving(meeting.office.jurisdiction)
 
 
 class CancelMeetingForm(forms.Form):
@@ -220,15 +226,17 @@ class TaskForm(forms.Form):
         label=_("What is to be done"), widget=forms.Textarea(attrs={"rows": 2})
     )
     department = forms.ModelChoiceField(
-        label=_("Responsible department"), queryset=Department.objects.filter(active=True)
+        label=_("Responsible department"), queryset=Department.objects.none()
     )
     owner = PersonChoiceField(label=_("Responsible person"), queryset=None, required=False)
     due_date = forms.DateField(
         label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dispute, **kwargs):
         super().__init__(*args, **kwargs)
+        # The case on the agenda: the departments serving its area take its tasks.
+        self.fields["department"].queryset = Department.objects.serving(dispute.jurisdiction)
         self.fields["owner"].queryset = _people().filter(staff__department__isnull=False)
 
     def clean_due_date(self):

@@ -295,7 +295,7 @@ def meeting_create(request):
     office = meeting_rules.office_for(request.user)
     if office is None or not meeting_rules.runs_office(request.user, office):
         raise PermissionDenied(_("Only the leading-group office prepares meetings."))
-    form = MeetingForm(request.POST or None, initial={"kind": Meeting.Kind.MAJOR})
+    form = MeetingForm(request.POST or None, initial={"kind": Meeting.Kind.MAJOR}, office=office)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -333,7 +333,7 @@ def meeting_edit(request, pk):
             meeting.invited_people.exclude(pk=meeting.host_id).values_list("pk", flat=True)
         ),
     }
-    form = MeetingForm(request.POST or None, initial=initial, editing=True)
+    form = MeetingForm(request.POST or None, initial=initial, office=meeting.office, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -397,7 +397,7 @@ def meeting_detail(request, pk):
         context["agenda_form"] = AgendaAddForm(
             cases=services.open_cases_for_agenda(meeting, request.user)
         )
-        context["attendee_form"] = AttendeeForm()
+        context["attendee_form"] = AttendeeForm(meeting=meeting)
         context["cancel_form"] = CancelMeetingForm()
     if runs and meeting.status == Meeting.Status.HELD and not (minutes and minutes.is_issued):
         context["issue_form"] = IssueForm(meeting=meeting)
@@ -439,7 +439,7 @@ def agenda_remove(request, pk, item_pk):
 @require_POST
 def attendee_add(request, pk):
     meeting = _meeting(request, pk, run=True)
-    form = AttendeeForm(request.POST)
+    form = AttendeeForm(request.POST, meeting=meeting)
     if not form.is_valid():
         messages.error(request, _("Write the attendee's name."))
         return redirect("consultations:meeting", pk=meeting.pk)
@@ -508,7 +508,7 @@ def item_decision(request, pk, item_pk):
     )
     if request.method == "POST":
         form = DecisionForm(request.POST)
-        formset = TaskFormSet(request.POST, prefix="task")
+        formset = TaskFormSet(request.POST, prefix="task", form_kwargs={"dispute": item.dispute})
         if form.is_valid() and formset.is_valid():
             tasks = [
                 services.TaskData(
@@ -547,7 +547,7 @@ def item_decision(request, pk, item_pk):
             }
             for t in item.tasks.all()
         ]
-        formset = TaskFormSet(prefix="task", initial=initial)
+        formset = TaskFormSet(prefix="task", initial=initial, form_kwargs={"dispute": item.dispute})
     return render(
         request,
         "consultations/decision.html",

@@ -104,6 +104,30 @@ class Jurisdiction(models.Model):
     def subtree(self):
         return Jurisdiction.objects.filter(path__startswith=self.path)
 
+    def lineage_paths(self) -> list[str]:
+        """The paths of this jurisdiction and of every area above it, from the top down."""
+        parts = [p for p in self.path.split("/") if p]
+        return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+    def within(self, other: "Jurisdiction | None") -> bool:
+        """Is this jurisdiction ``other`` or an area under it?"""
+        return other is not None and self.path.startswith(other.path)
+
+
+class CentreQuerySet(models.QuerySet):
+    def serving(self, jurisdiction: Jurisdiction):
+        """Active centres of the county a case in ``jurisdiction`` belongs to, or above it.
+
+        A case is shared with (or handled by) the units of its own county; another county's
+        centres have no part in it. (A transfer is the exception: it moves the case to the
+        competent centre, wherever that is.)
+        """
+        county = jurisdiction.county
+        return self.filter(active=True).filter(
+            Q(jurisdiction__path__startswith=county.path)
+            | Q(jurisdiction__path__in=county.lineage_paths())
+        )
+
 
 class Centre(models.Model):
     class Kind(models.TextChoices):
@@ -147,6 +171,8 @@ class Centre(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
 
+    objects = CentreQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("centre")
         verbose_name_plural = _("centres")
@@ -160,6 +186,26 @@ class Centre(models.Model):
         if self.group_id is None:
             self.group, _created = Group.objects.get_or_create(name=f"中心：{self.code}")
         super().save(*args, **kwargs)
+
+    def serves(self, jurisdiction: Jurisdiction) -> bool:
+        """The same test as ``Centre.objects.serving``, on one centre."""
+        county = jurisdiction.county
+        return self.active and (
+            self.jurisdiction.within(county) or county.within(self.jurisdiction)
+        )
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def serving(self, jurisdiction: Jurisdiction):
+        """Active departments that serve a case in ``jurisdiction``.
+
+        A department serves the whole installation (no jurisdiction) or the subtree of its
+        jurisdiction: it serves a case whose jurisdiction is its own or lies under it. One
+        county's tax bureau never receives another county's case.
+        """
+        return self.filter(active=True).filter(
+            Q(jurisdiction__isnull=True) | Q(jurisdiction__path__in=jurisdiction.lineage_paths())
+        )
 
 
 class Department(models.Model):
@@ -203,6 +249,8 @@ class Department(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
 
+    objects = DepartmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
@@ -215,6 +263,12 @@ class Department(models.Model):
         if self.group_id is None:
             self.group, _created = Group.objects.get_or_create(name=f"部门：{self.code}")
         super().save(*args, **kwargs)
+
+    def serves(self, jurisdiction: Jurisdiction) -> bool:
+        """The same test as ``Department.objects.serving``, on one department."""
+        return self.active and (
+            self.jurisdiction_id is None or jurisdiction.within(self.jurisdiction)
+        )
 
     def clean(self) -> None:
         # Referrals reach the government office of the case's area only (disputes.rules).

@@ -18,7 +18,7 @@ from departments.http import counted
 from disputes import rules
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import AccessLog, Dispute, DisputeGroupObjectPermission, Payer
-from disputes.services import timeline_add
+from disputes.services import require_serving, timeline_add
 from disputes.validators import mask_number, mask_numbers, normalise_number
 
 VIEW = "disputes.view_dispute"
@@ -51,6 +51,7 @@ def access_grant(*, dispute: Dispute, actor, group: Group, reason: str) -> None:
         )
     if unit_of(group) is None:
         raise DisputeError(_("Access is granted to a centre or a department, not to a person."))
+    require_serving([unit_of(group)], dispute.jurisdiction)
     if not reason.strip():
         raise DisputeError(_("Say why the case is shared."))
     with transaction.atomic():

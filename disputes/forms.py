@@ -394,12 +394,18 @@ class GrantForm(forms.Form):
     """Share a case with a department or a centre (never with one person)."""
 
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.filter(active=True), required=False
+        label=_("Department"), queryset=Department.objects.none(), required=False
     )
     centre = forms.ModelChoiceField(
-        label=_("or centre"), queryset=Centre.objects.filter(active=True), required=False
+        label=_("or centre"), queryset=Centre.objects.none(), required=False
     )
     reason = forms.CharField(label=_("Why"), max_length=200)
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The units of the case's own county (and installation-wide departments).
+        self.fields["department"].queryset = Department.objects.serving(dispute.jurisdiction)
+        self.fields["centre"].queryset = Centre.objects.serving(dispute.jurisdiction)
 
     def clean(self):
         data = super().clean()

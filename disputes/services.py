@@ -59,6 +59,21 @@ def format_archive_number(centre: Centre, year: int, seq: int) -> str:
     return f"{centre.code}-DA-{year}-{seq:05d}"
 
 
+def require_serving(units, jurisdiction) -> None:
+    """Refuse a department or centre that does not serve the case's area.
+
+    The forms offer only the units serving the case (``Department.objects.serving``,
+    ``Centre.objects.serving``); the services check again so that a crafted request cannot
+    send one county's case to another county's department.
+    """
+    for unit in units:
+        if unit is not None and not unit.serves(jurisdiction):
+            raise DisputeError(
+                _("%(unit)s does not serve %(area)s, where this matter lies.")
+                % {"unit": unit.name, "area": jurisdiction.full_name}
+            )
+
+
 @clock.settable
 def timeline_add(
     *,

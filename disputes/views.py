@@ -274,7 +274,7 @@ def access_grants(request, number):
     dispute = get_dispute_for_user(request.user, number)
     if not rules.may_grant(dispute, request.user):
         raise PermissionDenied(_("Only the coordinator or the leading-group office shares a case."))
-    form = GrantForm(request.POST or None)
+    form = GrantForm(request.POST or None, dispute=dispute)
     if request.method == "POST" and form.is_valid():
         try:
             access.access_grant(

@@ -12,13 +12,11 @@ class ClassifyForm(ActionForm):
         label=_("Classification"), choices=Classification.choices, widget=forms.RadioSelect
     )
     lead_department = forms.ModelChoiceField(
-        label=_("Lead department"),
-        queryset=Department.objects.filter(active=True),
-        required=False,
+        label=_("Lead department"), queryset=Department.objects.none(), required=False
     )
     co_departments = BoundedModelMultipleChoiceField(
         label=_("Co-handling departments"),
-        queryset=Department.objects.filter(active=True),
+        queryset=Department.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -31,6 +29,12 @@ class ClassifyForm(ActionForm):
             "For a major matter: why it is major or difficult."
         ),
     )
+
+    def __init__(self, *args, jurisdiction, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the departments serving the case's area (never another county's).
+        for name in ("lead_department", "co_departments"):
+            self.fields[name].queryset = Department.objects.serving(jurisdiction)
 
 
 class TransferForm(ActionForm):
@@ -71,12 +75,16 @@ class ReferForm(ActionForm):
 
 class DispatchForm(ActionForm):
     department = forms.ModelChoiceField(
-        label=_("Undertaking department"), queryset=Department.objects.filter(active=True)
+        label=_("Undertaking department"), queryset=Department.objects.none()
     )
     hotline_ticket = forms.CharField(label=_("12345 ticket number"), max_length=40, required=False)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, jurisdiction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.serving(jurisdiction)
 
 
 class PauseForm(ActionForm):

@@ -14,7 +14,7 @@ from disputes.access import drop_unit_grants
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import Classification, Dispute
 from disputes.notifications import notify
-from disputes.services import run_transition, timeline_add
+from disputes.services import require_serving, run_transition, timeline_add
 from routing import deadlines
 from routing.models import (
     CasePause,
@@ -35,21 +35,33 @@ class Proposal:
 
 
 def routing_propose(dispute: Dispute) -> Proposal:
-    """The routing rule that fits the case best, as a proposal the clerk may change."""
+    """The routing rule that fits the case best, as a proposal the clerk may change.
+
+    Only departments serving the case's area are proposed: a rule naming another county's
+    department (an installation-wide rule written for one county, say) proposes the department
+    of the same kind that serves the case, and a rule whose lead has no such counterpart does
+    not apply.
+    """
     county = dispute.jurisdiction.county
     type_ids = list(dispute.insurance_types.values_list("pk", flat=True))
     rules = (
         RoutingRule.objects.filter(category_id=dispute.category_id, active=True)
         .filter(Q(insurance_type__isnull=True) | Q(insurance_type_id__in=type_ids))
         .filter(Q(county__isnull=True) | Q(county=county))
-        .select_related("lead_department", "insurance_type")
-        .prefetch_related("co_departments")
+        .select_related("lead_department__jurisdiction", "insurance_type")
+        .prefetch_related("co_departments__jurisdiction")
     )
+    serving = _serving_by_kind(dispute.jurisdiction)
+
+    def local(department: Department) -> Department | None:
+        if department.serves(dispute.jurisdiction):
+            return department
+        return serving.get(department.kind)
 
     def specificity(rule: RoutingRule) -> tuple[int, int]:
         return (rule.insurance_type_id is not None, rule.county_id is not None)
 
-    rules = list(rules)
+    rules = [r for r in rules if local(r.lead_department) is not None]
     if not rules:
         return Proposal()
     top = max(specificity(r) for r in rules)
@@ -60,20 +72,36 @@ def routing_propose(dispute: Dispute) -> Proposal:
         key=lambda r: (r.insurance_type.sort_order if r.insurance_type else 0, r.pk),
     )
     best = tied[0]
+    lead = local(best.lead_department)
     co: dict[int, Department] = {}
     for rule in tied:
-        for department in [rule.lead_department, *rule.co_departments.all()]:
-            if department.pk != best.lead_department_id:
+        for named in [rule.lead_department, *rule.co_departments.all()]:
+            department = local(named)
+            if department is not None and department.pk != lead.pk:
                 co.setdefault(department.pk, department)
     classification = best.suggested_classification
     if dispute.is_group_dispute or dispute.is_large_arrears or dispute.is_public_opinion_risk:
         classification = Classification.MAJOR
     return Proposal(
-        lead_department=best.lead_department,
+        lead_department=lead,
         co_departments=list(co.values()),
         classification=classification,
         rule=best,
     )
+
+
+def _serving_by_kind(jurisdiction) -> dict[str, Department]:
+    """For each kind, the department serving ``jurisdiction`` most closely (the one of the
+    nearest area, before an installation-wide one)."""
+    found: dict[str, Department] = {}
+    departments = Department.objects.serving(jurisdiction).select_related("jurisdiction")
+    for department in departments:
+        depth = len(department.jurisdiction.path) if department.jurisdiction_id else -1
+        best = found.get(department.kind)
+        best_depth = (len(best.jurisdiction.path) if best.jurisdiction_id else -1) if best else -2
+        if depth > best_depth:
+            found[department.kind] = department
+    return found
 
 
 @clock.settable
@@ -100,8 +128,10 @@ def dispute_classify(
         co_departments = [d for d in co_departments if d.pk != lead_department.pk]
         if classification == Classification.MAJOR and not note.strip():
             raise DisputeError(_("Give the reason why this is a major or difficult matter."))
+    case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
+    require_serving([lead_department, *co_departments], case.jurisdiction)
     return run_transition(
-        dispute=dispute,
+        dispute=case,
         actor=actor,
         name="classify",
         expected_state=expected_state,
@@ -220,6 +250,7 @@ def dispute_dispatch(
     expected_state=None,
 ) -> Dispute:
     case = dispute if isinstance(dispute, Dispute) else Dispute.objects.get(pk=dispute)
+    require_serving([department], case.jurisdiction)
     with transaction.atomic():
         case = run_transition(
             dispute=case,

@@ -30,6 +30,9 @@ class ClassifyView(CaseActionView):
     form_class = ClassifyForm
     template_name = "routing/classify.html"
 
+    def get_form_kwargs(self):
+        return {"jurisdiction": self.dispute.jurisdiction}
+
     def get_initial(self):
         self.proposal = services.routing_propose(self.dispute)
         return {
@@ -113,6 +116,9 @@ class ReferView(CaseActionView):
 class DispatchView(CaseActionView):
     action_key = "dispatch"
     form_class = DispatchForm
+
+    def get_form_kwargs(self):
+        return {"jurisdiction": self.dispute.jurisdiction}
 
     def perform(self, form, *, expected_state):
         data = form.cleaned_data

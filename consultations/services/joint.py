@@ -17,7 +17,7 @@ from disputes.access import VIEW, drop_unit_grants
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import Dispute
 from disputes.notifications import notify
-from disputes.services import attachment_add, run_transition, timeline_add
+from disputes.services import attachment_add, require_serving, run_transition, timeline_add
 from routing.deadlines import close_deadline, officers_of, open_deadline
 from routing.models import Stage
 
@@ -220,6 +220,7 @@ def task_reassign(*, dispute: Dispute, actor, from_department, to_department, re
         raise DisputeError(_("Choose a different department."))
     if not reason.strip():
         raise DisputeError(_("Give the reason for the reassignment."))
+    require_serving([to_department], dispute.jurisdiction)
     with transaction.atomic():
         case = Dispute.objects.select_for_update().get(pk=dispute.pk)
         is_lead = case.lead_department_id == from_department.pk

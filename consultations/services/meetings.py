@@ -36,7 +36,7 @@ from disputes.formats import chinese_date, chinese_datetime
 from disputes.models import OPEN_STATES, Dispute, State
 from disputes.notifications import notify
 from disputes.selectors import visible_disputes
-from disputes.services import run_transition, timeline_add
+from disputes.services import require_serving, run_transition, timeline_add
 from routing.deadlines import close_deadline, close_stages, officers_of, open_deadline
 from routing.models import Stage
 
@@ -169,6 +169,9 @@ def _invite(meeting: Meeting, actor, *, departments, people) -> None:
     """Invite departments and people; a case on the agenda becomes visible to the invited
     departments, and the invited hear of the meeting."""
     departments = [d for d in departments if d is not None]
+    # A meeting belongs to the leading-group office of one county: it invites the departments
+    # serving that county (the caller's transaction rolls back what was saved before this).
+    require_serving(departments, meeting.office.jurisdiction)
     people = list({p.pk: p for p in people if p is not None}.values())
     if departments:
         meeting.invited_departments.add(*departments)
@@ -258,6 +261,7 @@ def attendance_add(
     _require_office(meeting, actor)
     if not name.strip():
         raise DisputeError(_("Write the attendee's name."))
+    require_serving([department], meeting.office.jurisdiction)
     if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ISSUED).exists():
         raise DisputeError(_("The minutes are issued; the meeting's record is closed."))
     return Attendance.objects.create(
@@ -420,6 +424,7 @@ def item_decide(
         raise DisputeError(_("Write the meeting's decision on the case."))
     if outcome not in AgendaItem.Outcome.values:
         raise DisputeError(_("Choose what the decision means for the case."))
+    require_serving([task.department for task in tasks], item.dispute.jurisdiction)
     for task in tasks:
         if not task.description.strip():
             raise DisputeError(_("Each task needs what is to be done."))
