@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -206,6 +206,15 @@ class DepartmentQuerySet(models.QuerySet):
         return self.filter(active=True).filter(
             Q(jurisdiction__isnull=True) | Q(jurisdiction__path__in=jurisdiction.lineage_paths())
         )
+
+    def nearest_first(self):
+        """Serving departments ordered from the nearest area up, installation-wide ones last
+        (of a lineage, the longer path is the nearer area and sorts later)."""
+        return self.order_by(F("jurisdiction__path").desc(nulls_last=True), "code")
+
+    def nearest(self, jurisdiction: Jurisdiction, kind: str):
+        """The department of ``kind`` serving ``jurisdiction`` most closely, or None."""
+        return self.serving(jurisdiction).filter(kind=kind).nearest_first().first()
 
 
 class Department(models.Model):

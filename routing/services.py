@@ -94,13 +94,8 @@ def _serving_by_kind(jurisdiction) -> dict[str, Department]:
     """For each kind, the department serving ``jurisdiction`` most closely (the one of the
     nearest area, before an installation-wide one)."""
     found: dict[str, Department] = {}
-    departments = Department.objects.serving(jurisdiction).select_related("jurisdiction")
-    for department in departments:
-        depth = len(department.jurisdiction.path) if department.jurisdiction_id else -1
-        best = found.get(department.kind)
-        best_depth = (len(best.jurisdiction.path) if best.jurisdiction_id else -1) if best else -2
-        if depth > best_depth:
-            found[department.kind] = department
+    for department in Department.objects.serving(jurisdiction).nearest_first():
+        found.setdefault(department.kind, department)
     return found
 
 

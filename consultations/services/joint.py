@@ -269,8 +269,9 @@ def refusing_tasks(dispute: Dispute):
     )
 
 
-def discipline_commission() -> Department | None:
-    return Department.objects.filter(kind=Department.Kind.DISCIPLINE, active=True).first()
+def discipline_commission(dispute: Dispute) -> Department | None:
+    """The discipline commission serving the case's area (never another county's)."""
+    return Department.objects.nearest(dispute.jurisdiction, Department.Kind.DISCIPLINE)
 
 
 def discipline_refer(*, task: DepartmentTask, actor, reason: str) -> DisciplineReferral:
@@ -296,7 +297,7 @@ def discipline_refer(*, task: DepartmentTask, actor, reason: str) -> DisciplineR
             reason=reason.strip(),
             decided_by=actor,
         )
-        commission = discipline_commission()
+        commission = discipline_commission(dispute)
         if commission is not None and commission.group_id:
             assign_perm(VIEW, commission.group, dispute)
             notify(

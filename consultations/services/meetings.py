@@ -437,7 +437,7 @@ def item_decide(
                 _("%(person)s does not work at %(dept)s.")
                 % {"person": staff_of(task.owner) or task.owner, "dept": task.department.name}
             )
-    if outcome == AgendaItem.Outcome.COURT and court_of() is None:
+    if outcome == AgendaItem.Outcome.COURT and court_of(item.dispute) is None:
         raise DisputeError(_("No court is set up among the departments."))
     with transaction.atomic():
         locked_meeting = _lock(meeting)
@@ -470,8 +470,9 @@ def item_decide(
     return item
 
 
-def court_of() -> Department | None:
-    return Department.objects.filter(kind=Department.Kind.COURT, active=True).first()
+def court_of(dispute: Dispute) -> Department | None:
+    """The people's court serving the case's area (never another county's)."""
+    return Department.objects.nearest(dispute.jurisdiction, Department.Kind.COURT)
 
 
 def policy_issue_raise(
@@ -705,7 +706,7 @@ def _carry_out(item: AgendaItem, *, actor, minutes_number: str) -> None:
 
 
 def _send_to_court(item: AgendaItem, dispute: Dispute, *, actor, minutes_number: str) -> None:
-    court = court_of()
+    court = court_of(dispute)
     deadline = open_deadline(dispute=dispute, stage=Stage.COURT_ENFORCEMENT, department=court)
     CourtEnforcement.objects.create(
         dispute=dispute, item=item, court=court, amount=dispute.amount, deadline=deadline

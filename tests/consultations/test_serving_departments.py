@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import services as consultation_services
-from consultations.models import Attendance, DecisionTask, Meeting
+from consultations.models import Attendance, CourtEnforcement, DecisionTask, Meeting
+from departments.models import Department
 from disputes.exceptions import DisputeError
 from disputes.models import DisputeGroupObjectPermission
 from tests import scenarios
@@ -200,3 +201,52 @@ def test_decision_tasks_go_only_to_departments_serving_the_case(client, world):
     refused_for(other, refused)
     item.refresh_from_db()
     assert item.decision == "" and not DecisionTask.objects.exists()
+
+
+def test_the_minutes_send_the_case_to_the_court_of_its_own_county(world):
+    other = second_county(world)  # 永济市's court sorts first by code
+    ours = Department.objects.create(
+        name="芮城县人民法院", code="court", kind="court", jurisdiction=world.county
+    )
+    d = scenarios.decided_by_minutes(world, outcome="court")
+    enforcement = CourtEnforcement.objects.get(dispute=d)
+    assert enforcement.court == ours
+    assert not DisputeGroupObjectPermission.objects.filter(group=other.court.group).exists()
+
+
+def test_a_meeting_cannot_send_a_case_to_another_countys_court(world):
+    second_county(world)  # the only court in the installation is 永济市's
+    d = scenarios.meeting_held(world)
+    meeting = scenarios.meeting_of(d)
+    with pytest.raises(DisputeError):
+        consultation_services.item_decide(
+            item=meeting.agenda.get(dispute=d),
+            actor=world.lgo,
+            decision="移送法院强制执行。",
+            outcome="court",
+        )
+
+
+def test_the_clue_goes_to_the_discipline_commission_of_the_cases_county(world):
+    Department.objects.create(
+        name="永济市纪委监委",
+        code="a_discipline_yj",
+        kind="discipline",
+        jurisdiction=world.other_county,
+    )
+    ours = Department.objects.create(
+        name="芮城县纪委监委", code="discipline", kind="discipline", jurisdiction=world.county
+    )
+    d = scenarios.declined_by_hr(world)
+    consultation_services.discipline_refer(
+        task=d.department_tasks.get(department=world.hr),
+        actor=world.coordinator,
+        reason="职责明确仍推诿",
+    )
+    granted = set(
+        DisputeGroupObjectPermission.objects.filter(content_object=d).values_list(
+            "group__department__code", flat=True
+        )
+    )
+    assert "discipline" in granted and "a_discipline_yj" not in granted
+    assert consultation_services.discipline_commission(d) == ours
