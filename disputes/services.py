@@ -355,6 +355,37 @@ def attachment_add(*, dispute: Dispute, actor, upload, description: str = "") ->
     return attachment
 
 
+def attachments_add(
+    *, dispute: Dispute, actor, uploads: Iterable, description: str = ""
+) -> list[Attachment]:
+    """Add files to a case, with one timeline row for them: all or nothing. When one file is
+    refused, none is kept, neither its row nor its stored file, and no timeline row is made."""
+    uploads = list(uploads)
+    if not uploads:
+        raise DisputeError(_("Choose at least one file."))
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            for upload in uploads:
+                stored.append(
+                    attachment_add(
+                        dispute=dispute, actor=actor, upload=upload, description=description
+                    )
+                )
+            timeline_add(
+                dispute=dispute,
+                actor=actor,
+                action="disputes.attachment.added",
+                data={"files": [u.name for u in uploads]},
+            )
+    except BaseException:
+        # The rows are rolled back; the files already written to storage go with them.
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return stored
+
+
 # -- the case's own transitions (the rest live in routing and consultations) ---------------
 
 
