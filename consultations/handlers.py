@@ -1,10 +1,9 @@
 """Reactions to case transitions, run inside the transition's transaction."""
 
 from consultations.models import DecisionTask, DepartmentTask
-from departments import clock
 from departments.models import Department
 from disputes.models import State
-from routing.deadlines import open_deadline
+from routing.deadlines import cancel_deadlines, open_deadline
 from routing.models import Deadline, Stage
 
 # States in which departments give written opinions: joint handling, and a major case while
@@ -34,9 +33,7 @@ def withdraw_pending_tasks(dispute, department=None) -> None:
         pending = pending.filter(department=department)
     deadline_ids = [d for d in pending.values_list("deadline_id", flat=True) if d]
     pending.update(status=DepartmentTask.Status.WITHDRAWN)
-    Deadline.objects.filter(pk__in=deadline_ids, status__in=Deadline.RUNNING).update(
-        status=Deadline.Status.CANCELLED, met_at=clock.now(), paused_at=None
-    )
+    cancel_deadlines(Deadline.objects.filter(pk__in=deadline_ids))
 
 
 def open_task(dispute, department_id, role) -> DepartmentTask:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 
+from departments import clock
 from disputes.models import Notification
 
 
@@ -28,3 +29,13 @@ def notify(*, users: Iterable, kind: str, message: str, dispute=None) -> list[No
 
 def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user, notification: Notification | None = None) -> int:
+    """Mark one of the user's unread notifications (``notification``), or all of them, read;
+    someone else's is left alone. Returns how many were marked."""
+    with transaction.atomic():
+        unread = Notification.objects.filter(user=user, read_at__isnull=True)
+        if notification is not None:
+            unread = unread.filter(pk=notification.pk)
+        return unread.update(read_at=clock.now())

@@ -39,16 +39,22 @@ from disputes.uploads import validate_upload
 from disputes.validators import normalise_number
 
 
-def next_number(*, centre: Centre, series: str, year: int | None = None) -> int:
-    """Hand out the next number of a series; the row lock makes it safe under concurrency."""
-    year = year or clock.localdate().year
+def counter_take(model, *, count: int = 1, **key) -> int:
+    """Take ``count`` numbers from the counter row of ``model`` that ``key`` names (created at
+    0 on first use) and return the last one taken; the row lock makes it safe under
+    concurrency. Every numbered series counts through here: case and archive numbers
+    (``CaseCounter``), minutes (``consultations.MinutesCounter``)."""
     with transaction.atomic():
-        counter, _created = CaseCounter.objects.select_for_update().get_or_create(
-            centre=centre, year=year, series=series
-        )
-        CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+        counter, _created = model.objects.select_for_update().get_or_create(**key)
+        model.objects.filter(pk=counter.pk).update(last=F("last") + count)
         counter.refresh_from_db(fields=["last"])
         return counter.last
+
+
+def next_number(*, centre: Centre, series: str, year: int | None = None) -> int:
+    """Hand out the next number of a case series (case numbers, archive numbers)."""
+    year = year or clock.localdate().year
+    return counter_take(CaseCounter, centre=centre, year=year, series=series)
 
 
 def format_case_number(centre: Centre, year: int, seq: int) -> str:
@@ -362,6 +368,37 @@ def attachment_add(*, dispute: Dispute, actor, upload, description: str = "") ->
     )
     attachment.save()
     return attachment
+
+
+def attachments_add(
+    *, dispute: Dispute, actor, uploads: Iterable, description: str = ""
+) -> list[Attachment]:
+    """Add files to a case, with one timeline row for them: all or nothing. When one file is
+    refused, none is kept, neither its row nor its stored file, and no timeline row is made."""
+    uploads = list(uploads)
+    if not uploads:
+        raise DisputeError(_("Choose at least one file."))
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            for upload in uploads:
+                stored.append(
+                    attachment_add(
+                        dispute=dispute, actor=actor, upload=upload, description=description
+                    )
+                )
+            timeline_add(
+                dispute=dispute,
+                actor=actor,
+                action="disputes.attachment.added",
+                data={"files": [u.name for u in uploads]},
+            )
+    except BaseException:
+        # The rows are rolled back; the files already written to storage go with them.
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return stored
 
 
 # -- the case's own transitions (the rest live in routing and consultations) ---------------

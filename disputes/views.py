@@ -381,20 +381,17 @@ def attachment_upload(request, number):
         raise PermissionDenied(_("Only the owning centre adds attachments to this case."))
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        for upload in form.cleaned_data["files"]:
-            services.attachment_add(
+        try:
+            services.attachments_add(
                 dispute=dispute,
                 actor=request.user,
-                upload=upload,
+                uploads=form.cleaned_data["files"],
                 description=form.cleaned_data["description"],
             )
-        services.timeline_add(
-            dispute=dispute,
-            actor=request.user,
-            action="disputes.attachment.added",
-            data={"files": [u.name for u in form.cleaned_data["files"]]},
-        )
-        messages.success(request, _("Attachments added."))
+        except DisputeError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Attachments added."))
     else:
         for error in form.errors.get("files", []):
             messages.error(request, error)

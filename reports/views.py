@@ -5,7 +5,6 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +14,7 @@ from disputes.access import log_access
 from disputes.exceptions import DisputeError
 from disputes.forms import CaseFilterForm
 from disputes.models import AccessLog, Notification, Party, State
+from disputes.notifications import mark_read
 from disputes.selectors import get_dispute_for_user, visible_access_log, visible_disputes
 from disputes.uploads import download_response
 from disputes.views import paginate
@@ -87,10 +87,7 @@ def inbox(request):
         if not form.is_valid():
             messages.error(request, _("That message is not in your inbox."))
             return redirect("reports:inbox")
-        unread = mine.filter(read_at__isnull=True)
-        if form.cleaned_data["id"] is not None:
-            unread = unread.filter(pk=form.cleaned_data["id"].pk)
-        unread.update(read_at=timezone.now())
+        mark_read(user=request.user, notification=form.cleaned_data["id"])
         return redirect("reports:inbox")
     page = paginate(request, mine.select_related("dispute"), 30)
     return render(request, "reports/inbox.html", {"page": page})

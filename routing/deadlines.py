@@ -37,6 +37,7 @@ from routing.workdays import (
     is_known_year,
     previous_working_day,
     working_days_between,
+    working_days_late,
 )
 
 log = logging.getLogger(__name__)
@@ -155,21 +156,10 @@ def open_deadline(
     return deadline
 
 
-def _late_by(deadline: Deadline, moment: datetime.datetime) -> int:
-    if moment <= deadline.due_at:
-        return 0
-    return max(
-        1,
-        working_days_between(
-            timezone.localtime(deadline.due_at).date(), timezone.localtime(moment).date()
-        ),
-    )
-
-
 def close_deadline(deadline: Deadline, *, at: datetime.datetime | None = None) -> Deadline:
     """The stage is done: met if in time, otherwise it stays overdue with the days late."""
     at = at or clock.now()
-    late = _late_by(deadline, at)
+    late = working_days_late(deadline.due_at, at)
     deadline.met_at = at
     deadline.days_late = late
     deadline.status = Deadline.Status.OVERDUE if late else Deadline.Status.MET
@@ -177,18 +167,25 @@ def close_deadline(deadline: Deadline, *, at: datetime.datetime | None = None) -
     deadline.save(update_fields=["met_at", "days_late", "status", "paused_at"])
     if late:
         # Late, whether or not a sweep saw it running: the record is made either way.
-        Accountability.objects.update_or_create(
-            deadline=deadline,
-            defaults={"days_late": late},
-            create_defaults={
-                "dispute_id": deadline.dispute_id,
-                "stage": deadline.stage,
-                "department_id": deadline.department_id,
-                "centre_id": deadline.centre_id,
-                "days_late": late,
-            },
-        )
+        record_late(deadline, late)
     return deadline
+
+
+def record_late(deadline: Deadline, days_late: int) -> Accountability:
+    """The accountability record of a late deadline, one per deadline: an extended deadline
+    that runs late again updates its own."""
+    record, _created = Accountability.objects.update_or_create(
+        deadline=deadline,
+        defaults={"days_late": days_late},
+        create_defaults={
+            "dispute_id": deadline.dispute_id,
+            "stage": deadline.stage,
+            "department_id": deadline.department_id,
+            "centre_id": deadline.centre_id,
+            "days_late": days_late,
+        },
+    )
+    return record
 
 
 def shift(deadline: Deadline, extra_days: int) -> None:
@@ -243,10 +240,18 @@ def close_stages(dispute: Dispute, stages) -> None:
 
 
 def cancel_stages(dispute: Dispute, stages=None) -> None:
-    qs = Deadline.objects.filter(dispute=dispute, status__in=Deadline.RUNNING)
+    qs = Deadline.objects.filter(dispute=dispute)
     if stages is not None:
         qs = qs.filter(stage__in=stages)
-    qs.update(status=Deadline.Status.CANCELLED, met_at=clock.now(), paused_at=None)
+    cancel_deadlines(qs)
+
+
+def cancel_deadlines(deadlines) -> int:
+    """The work is no longer asked for: the running ones of ``deadlines`` (a queryset) end
+    as cancelled, neither met nor late. Returns how many."""
+    return deadlines.filter(status__in=Deadline.RUNNING).update(
+        status=Deadline.Status.CANCELLED, met_at=clock.now(), paused_at=None
+    )
 
 
 # -- who is responsible, who hears about it -----------------------------------------------
@@ -504,20 +509,9 @@ def _mark_overdue(pk: int, now, cache: dict | None = None) -> bool:
         days_late = _cached(
             cache,
             ("late", timezone.localtime(deadline.due_at).date()),
-            lambda: _late_by(deadline, now),
+            lambda: working_days_late(deadline.due_at, now),
         )
-        # One record per deadline: an extended deadline that runs late again updates its own.
-        Accountability.objects.update_or_create(
-            deadline=deadline,
-            defaults={"days_late": days_late},
-            create_defaults={
-                "dispute": dispute,
-                "stage": deadline.stage,
-                "department": deadline.department,
-                "centre": deadline.centre,
-                "days_late": days_late,
-            },
-        )
+        record_late(deadline, days_late)
         people = responsible_people(deadline, cache) + _cached(
             cache, ("coordinators", dispute.centre_id), lambda: coordinators_of(dispute.centre)
         )
@@ -591,7 +585,7 @@ def _sweep(now: datetime.datetime, batch: int) -> SweepResult:
 def days_late_now(deadline: Deadline, now=None) -> int:
     if deadline.met_at is not None:
         return deadline.days_late
-    return _late_by(deadline, now or clock.now())
+    return working_days_late(deadline.due_at, now or clock.now())
 
 
 def provisional_years() -> list[int]:
@@ -643,14 +637,6 @@ def with_days_late(rows, now=None) -> list[Deadline]:
     for d in rows:
         if d.met_at is not None:
             d.late = d.days_late
-        elif d.due_at >= now:
-            d.late = 0
         else:
-            due = timezone.localtime(d.due_at).date()
-            count = sum(
-                1
-                for offset in range(1, (today - due).days + 1)
-                if calendar.is_working_day(due + datetime.timedelta(days=offset))
-            )
-            d.late = max(1, count)
+            d.late = working_days_late(d.due_at, now, calendar)
     return rows

@@ -13,6 +13,7 @@ import datetime
 from functools import lru_cache
 
 import chinese_calendar
+from django.utils import timezone
 
 _ONE_DAY = datetime.timedelta(days=1)
 
@@ -93,17 +94,32 @@ def add_working_days_checked(start: datetime.date, days: int) -> tuple[datetime.
     return day, provisional
 
 
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when ``end <= start``)."""
+def working_days_between(
+    start: datetime.date, end: datetime.date, calendar: Calendar | None = None
+) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when ``end <= start``);
+    ``calendar``: one already loaded for a range holding both days."""
     if end <= start:
         return 0
-    calendar = Calendar(start, end)
+    if calendar is None or not (calendar.covers(start) and calendar.covers(end)):
+        calendar = Calendar(start, end)
     day, count = start, 0
     while day < end:
         day += _ONE_DAY
         if calendar.is_working_day(day):
             count += 1
     return count
+
+
+def working_days_late(
+    due_at: datetime.datetime, moment: datetime.datetime, calendar: Calendar | None = None
+) -> int:
+    """How late ``moment`` is for a due moment, in working days: 0 up to the due moment, at
+    least 1 after it (a deadline missed over a holiday is still late), counted on local days."""
+    if moment <= due_at:
+        return 0
+    due_day, day = timezone.localtime(due_at).date(), timezone.localtime(moment).date()
+    return max(1, working_days_between(due_day, day, calendar))
 
 
 def end_of_working_day(day: datetime.date, tz) -> datetime.datetime:

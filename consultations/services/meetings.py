@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -36,7 +35,7 @@ from disputes.formats import chinese_date, chinese_datetime
 from disputes.models import OPEN_STATES, Dispute, State
 from disputes.notifications import notify
 from disputes.selectors import visible_disputes
-from disputes.services import require_serving, run_transition, timeline_add
+from disputes.services import counter_take, require_serving, run_transition, timeline_add
 from routing.deadlines import close_deadline, close_stages, officers_of, open_deadline
 from routing.models import Stage
 
@@ -606,15 +605,6 @@ def minutes_sign_off(*, meeting: Meeting, actor, approve: bool, comment: str = "
     return minutes
 
 
-def _next_minutes_number(office, year: int) -> int:
-    counter, _created = MinutesCounter.objects.select_for_update().get_or_create(
-        office=office, year=year
-    )
-    MinutesCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last
-
-
 @clock.settable
 def minutes_issue(*, meeting: Meeting, actor) -> Minutes:
     """Issue signed-off minutes: numbered, immutable, and carried out.
@@ -631,7 +621,7 @@ def minutes_issue(*, meeting: Meeting, actor) -> Minutes:
         if minutes.status != Minutes.Status.SIGNED:
             raise DisputeError(_("The minutes are issued once signed off."))
         year = clock.localdate().year
-        sequence = _next_minutes_number(locked.office, year)
+        sequence = counter_take(MinutesCounter, office=locked.office, year=year)
         number = format_minutes_number(year, sequence)
         items = list(locked.agenda.select_related("dispute__jurisdiction").order_by("order"))
         for item in items:

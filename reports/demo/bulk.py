@@ -25,7 +25,7 @@ from disputes.models import (
     State,
     TimelineEntry,
 )
-from disputes.services import format_archive_number, format_case_number
+from disputes.services import counter_take, format_archive_number, format_case_number
 from reports.demo.organisation import DEFAULT_SEED, TOWNS, Demo
 from reports.demo.texts import (
     OBJECTION_OUTCOMES,
@@ -454,11 +454,8 @@ class CaseGenerator:
 
 def _reserve(centre: Centre, year: int, series: str, count: int) -> int:
     """Take ``count`` numbers of a series at once; returns the first. Call inside atomic()."""
-    counter, _ = CaseCounter.objects.select_for_update().get_or_create(
-        centre=centre, year=year, series=series
-    )
-    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + count)
-    return counter.last + 1
+    last = counter_take(CaseCounter, count=count, centre=centre, year=year, series=series)
+    return last - count + 1
 
 
 def generate_cases(

@@ -62,3 +62,27 @@ def test_supervisors_are_warned_when_next_years_calendar_is_missing(client, worl
         assert 'id="calendar-warning"' in client.get(reverse("reports:home")).content.decode()
         client.force_login(world.clerk)
         assert 'id="calendar-warning"' not in client.get(reverse("reports:home")).content.decode()
+
+
+def test_marking_all_read_is_one_service_call_for_the_users_own_unread_messages(client, world):
+    import datetime
+
+    from disputes.notifications import mark_read, notify
+
+    d = scenarios.joint_handling(world)
+    notify(users=[world.officer_hr], dispute=d, kind="test.second", message="第二条")
+    earlier = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)
+    read_before = notify(users=[world.officer_hr], kind="test.read", message="已读")[0]
+    Notification.objects.filter(pk=read_before.pk).update(read_at=earlier)
+    others = Notification.objects.filter(user=world.officer_tax)
+    assert others.filter(read_at__isnull=True).count() == 2
+
+    client.force_login(world.officer_hr)
+    client.post(reverse("reports:inbox"))
+    mine = Notification.objects.filter(user=world.officer_hr)
+    assert mine.count() == 3 and not mine.filter(read_at__isnull=True).exists()
+    read_before.refresh_from_db()
+    assert read_before.read_at == earlier  # already read: its time stays
+    assert others.filter(read_at__isnull=True).count() == 2  # someone else's stay unread
+    assert mark_read(user=world.officer_hr) == 0  # nothing left to mark
+    assert mark_read(user=world.officer_tax, notification=others.first()) == 1
