@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django_fsm import can_proceed
 
-from disputes import conditions
+from disputes import conditions, fsm
 from disputes.models import Dispute
 
 
@@ -30,8 +30,7 @@ class CaseAction:
     def is_permitted(self, dispute: Dispute, user) -> bool:
         if self.permitted is not None:
             return bool(self.permitted(dispute, user))
-        meta = getattr(Dispute, self.transition)._django_fsm
-        return any(t.has_perm(dispute, user) for t in meta.transitions.values())
+        return fsm.permitted_in_some_state(Dispute, self.transition, dispute, user)
 
     def is_possible(self, dispute: Dispute) -> bool:
         if self.possible is not None:

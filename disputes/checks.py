@@ -1,16 +1,23 @@
-"""System check: stored files must have no URL.
+"""System checks of the disputes app.
 
-Attachments and archived documents live under MEDIA_ROOT and leave the system only through
-the views that check who may see the case. A MEDIA_ROOT inside a folder WhiteNoise or
-``collectstatic`` serves (STATIC_ROOT, STATICFILES_DIRS) would put every one of them on the
-web at its storage path.
+Stored files must have no URL: attachments and archived documents live under MEDIA_ROOT and
+leave the system only through the views that check who may see the case. A MEDIA_ROOT inside a
+folder WhiteNoise or ``collectstatic`` serves (STATIC_ROOT, STATICFILES_DIRS) would put every
+one of them on the web at its storage path.
+
+Every guard a transition names must have a check registered under that name: a guard nobody
+registered refuses its transition for good (it fails closed), which is a deployment error to
+be told at start-up, not found by a user whose case cannot be archived.
 """
 
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, register
 from django.utils.translation import gettext as _
+
+from disputes import conditions, fsm
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -31,4 +38,34 @@ def check_media_not_served(app_configs=None, **kwargs):
         )
         for folder in (f.resolve() for f in served)
         if _inside(media, folder)
+    ]
+
+
+@register()
+def check_guards_registered(app_configs=None, **kwargs):
+    used: dict[str, list[str]] = {}
+    for model in apps.get_models():
+        for t in fsm.all_transitions(model):
+            for condition in t.conditions:
+                if isinstance(condition, conditions.Guard):
+                    where = f"{model._meta.label}.{t.name}"
+                    if where not in used.setdefault(condition.name, []):
+                        used[condition.name].append(where)
+    return [
+        Error(
+            _(
+                "No check is registered for the guard “%(guard)s” of %(transitions)s, so "
+                "these transitions are always refused."
+            )
+            % {"guard": name, "transitions": ", ".join(where)},
+            hint=_(
+                "Register it with disputes.conditions.register() in the ready() of the app "
+                "that owns the rule, check the spelling, and check that the app is in "
+                "INSTALLED_APPS."
+            ),
+            obj=name,
+            id="disputes.E002",
+        )
+        for name, where in sorted(used.items())
+        if not conditions.is_registered(name)
     ]

@@ -3,7 +3,8 @@
 A transition names its guard with ``conditions=[guard("consolidate")]``; consultations
 registers what "every opinion is in" means, so the case model stays unaware of sub-tasks and
 the case page offers the action only when it can succeed. Each check may come with a
-``why_not`` that tells the user, in a sentence, what the case still waits for.
+``why_not`` that tells the user, in a sentence, what the case still waits for. A guard with no
+check registered under its name refuses the transition.
 """
 
 from collections.abc import Callable
@@ -30,12 +31,25 @@ def register(
         checks.append(_Check(check, why_not))
 
 
-def guard(transition: str) -> Callable[[object], bool]:
-    def check_all(dispute) -> bool:
-        return all(c.check(dispute) for c in _guards.get(transition, ()))
+@dataclass(frozen=True)
+class Guard:
+    """The condition a transition names: true when every check registered under ``name``
+    holds. It fails closed: with no check registered under the name (a typo, the app that
+    registers it not loaded) it is false, and the system check ``disputes.E002`` names it."""
 
-    check_all.__name__ = f"guard_{transition}"
-    return check_all
+    name: str
+
+    def __call__(self, dispute) -> bool:
+        checks = _guards.get(self.name)
+        return bool(checks) and all(c.check(dispute) for c in checks)
+
+
+def guard(transition: str) -> Guard:
+    return Guard(transition)
+
+
+def is_registered(name: str) -> bool:
+    return bool(_guards.get(name))
 
 
 def why_not(transition: str, dispute) -> str:

@@ -21,7 +21,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from departments import clock
 from departments.models import Centre
-from disputes import conditions
+from disputes import conditions, fsm
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.models import (
     OPEN_STATES,
@@ -139,7 +139,7 @@ def run_transition(
             # The permission alone first (django-fsm's has_transition_perm also folds in the
             # conditions, which would tell a permitted user "not allowed" for a case that only
             # waits for something), then the conditions with their reason.
-            if not method._django_fsm.has_transition_perm(case, case.state, actor):
+            if not fsm.permitted_now(method, actor):
                 raise ActionNotPermitted()
             if not can_proceed(method, check_conditions=True):
                 raise DisputeError(
@@ -166,18 +166,12 @@ def run_transition(
     return case
 
 
-def _transition_meta(name: str):
-    method = getattr(Dispute, name)
-    meta = method._django_fsm
-    return next(iter(meta.transitions.values()))
-
-
 def transition_action(name: str) -> str:
-    return _transition_meta(name).custom["action"]
+    return fsm.custom(Dispute, name)["action"]
 
 
 def transition_label(name: str) -> str:
-    return str(_transition_meta(name).custom["label"])
+    return str(fsm.custom(Dispute, name)["label"])
 
 
 def available_transitions(dispute: Dispute, user) -> list[str]:

@@ -3,7 +3,9 @@
 The table below is the contract. A URL added to the project without a row here fails
 ``test_every_url_has_a_row``; a row whose cell changes fails its own case. Statuses: 200 shown,
 302 redirected (anonymous → log in; a POST that acted), 403 visible but not yours, 404 not
-visible (never revealing that the case exists), 405 wrong method.
+visible (never revealing that the case exists), 405 wrong method. A row whose method is "post"
+declares its view POST-only: ``test_a_post_only_view_refuses_get`` asks it with GET, as a
+persona it acts for, and expects 405.
 """
 
 import pytest
@@ -299,10 +301,9 @@ CELLS = [
 ]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "persona", "expected"), CELLS)
-def test_cell(client, world, name, persona, expected):
-    method, scenario, extra, data, _expected = MATRIX[name]
+def request_for(world, name):
+    """The URL of the row's page on the row's case, and the data its POST sends."""
+    _method, scenario, extra, data, _expected = MATRIX[name]
     kwargs = {}
     post_data = {}
     if scenario is not None:
@@ -312,14 +313,61 @@ def test_cell(client, world, name, persona, expected):
             kwargs.update(extra(world, d))
         if data is not None:
             post_data = data(d)
-    if persona != "anonymous":
-        client.force_login(getattr(world, persona))
     try:
         url = reverse(name, kwargs=kwargs)
     except NoReverseMatch:  # pages of a case's part (a deadline, a request) take only its id
         kwargs.pop("number")
         url = reverse(name, kwargs=kwargs)
+    return url, post_data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "persona", "expected"), CELLS)
+def test_cell(client, world, name, persona, expected):
+    method = MATRIX[name][0]
+    url, post_data = request_for(world, name)
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
     response = client.post(url, post_data) if method == "post" else client.get(url)
     assert response.status_code == expected, (name, persona, response.status_code)
     if persona == "anonymous" and expected == 302 and name != "accounts:logout":
         assert response.url.startswith(reverse("accounts:login"))
+
+
+# -- the method column: a row's method says whether its view is POST-only ------------------
+#
+# A "post" row declares a view that acts and has no page: it must refuse GET with 405 (a link,
+# a prefetching browser or a crawler must never act). A "get" row's view answers GET, which its
+# cells show. A decorator lost in a refactoring fails the first test below; a new POST-only view
+# entered as a "get" row with 405 cells fails the second.
+
+POST_ONLY = sorted(name for name, spec in MATRIX.items() if spec[0] == "post")
+
+
+def test_every_row_declares_get_or_post():
+    assert {name: spec[0] for name, spec in MATRIX.items() if spec[0] not in ("get", "post")} == {}
+
+
+def test_a_view_that_refuses_get_is_declared_post_only():
+    assert [name for name, spec in MATRIX.items() if spec[0] == "get" and 405 in spec[4]] == []
+
+
+def permitted_persona(cells):
+    """The first logged-in persona whose POST the view carries out: the one a view that
+    wrongly answered GET would act for."""
+    return next(
+        persona
+        for persona, status in zip(PERSONAS, cells, strict=True)
+        if persona != "anonymous" and status in (200, 302)
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_a_post_only_view_refuses_get(client, world, name):
+    persona = permitted_persona(MATRIX[name][4])
+    url, _post_data = request_for(world, name)
+    client.force_login(getattr(world, persona))
+    response = client.get(url)
+    assert response.status_code == 405, (name, persona, response.status_code)
+    assert "POST" in response["Allow"] and "GET" not in response["Allow"], response["Allow"]
