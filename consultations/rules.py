@@ -1,11 +1,22 @@
-"""Who may do what with the leading group's meetings and minutes.
+"""Who may do what with the leading group's meetings, minutes, their tasks and the court's
+follow-up.
 
 Meetings belong to a leading-group office (a centre of the county). Its staff (the office)
 run them; the county's leader consents, hosts and signs off; officers of invited
 departments and invited people read the meetings that concern them.
 """
 
+from consultations.models import Meeting
 from departments.models import Centre, Role, roles_of, staff_of
+from disputes.models import State
+
+# What a meeting may discuss: a major consultation needs the leader's consent, given by
+# approving the escalation; a general consultation between departments may also take cases
+# still in joint handling or awaiting approval.
+AGENDA_STATES = {
+    Meeting.Kind.MAJOR: (State.SPECIAL_HANDLING,),
+    Meeting.Kind.GENERAL: (State.JOINT_HANDLING, State.ESCALATED, State.SPECIAL_HANDLING),
+}
 
 
 def _covers(staff, office: Centre) -> bool:
@@ -74,3 +85,19 @@ def may_see_meeting(user, meeting) -> bool:
 def may_sign_off(user, minutes) -> bool:
     """The person the minutes were sent to: the meeting's host or the county's leader."""
     return minutes.sign_off_by_id == user.pk
+
+
+def may_complete_task(task, user) -> bool:
+    """A task the minutes gave is reported done by its department's officers or the office."""
+    staff = staff_of(user)
+    if staff is not None and staff.department_id == task.department_id:
+        return Role.OFFICER in roles_of(user)
+    return runs_office(user, task.item.meeting.office)
+
+
+def may_record_court_report(enforcement, user) -> bool:
+    """The court's report is recorded by the court's officers or the office."""
+    staff = staff_of(user)
+    if staff is not None and staff.department_id == enforcement.court_id:
+        return Role.OFFICER in roles_of(user)
+    return runs_office(user, enforcement.item.meeting.office)

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
 from django.http import Http404
 from django.utils import timezone
@@ -15,8 +16,9 @@ from consultations.models import (
     Minutes,
     PolicyIssue,
 )
-from departments.models import Role, roles_of, staff_of
-from disputes.models import Classification, Dispute, State
+from consultations.rules import AGENDA_STATES, leads_office
+from departments.models import ROLE_GROUP_NAMES, Department, Role, roles_of, staff_of
+from disputes.models import OPEN_STATES, Classification, Dispute, State
 from disputes.selectors import visible_disputes
 from routing.deadlines import q_overdue_now, with_days_late
 from routing.models import Deadline, Stage
@@ -328,3 +330,78 @@ def consolidation_waits_for(dispute) -> str:
     return _("Opinions are still awaited from: %(departments)s.") % {
         "departments": "、".join(waiting)
     }
+
+
+# -- meetings, minutes and the court ------------------------------------------------------
+
+
+def court_of(dispute: Dispute) -> Department | None:
+    """The people's court serving the case's area (never another county's)."""
+    return Department.objects.nearest(dispute.jurisdiction, Department.Kind.COURT)
+
+
+def signers_for(meeting: Meeting):
+    """Who may sign the minutes off: the meeting's host and the county's leaders."""
+    users = get_user_model().objects.filter(is_active=True)
+    leaders = [
+        u
+        for u in users.filter(groups__name__in=[ROLE_GROUP_NAMES[Role.LEADER]]).select_related(
+            "staff__jurisdiction"
+        )
+        if leads_office(u, meeting.office)
+    ]
+    return list({u.pk: u for u in [meeting.host, *leaders]}.values())
+
+
+def open_cases_for_agenda(meeting: Meeting, user):
+    """Cases the office may still put on this meeting's agenda."""
+    return (
+        visible_disputes(user)
+        .filter(
+            state__in=AGENDA_STATES[meeting.kind],
+            jurisdiction__path__startswith=meeting.office.jurisdiction.path,
+        )
+        .filter(state__in=OPEN_STATES)
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("category", "centre")
+        .order_by("received_at")
+    )
+
+
+def court_reported(dispute: Dispute) -> bool:
+    """The archive transition's precondition: no enforcement is still awaiting the court."""
+    return not CourtEnforcement.objects.filter(
+        dispute=dispute, status=CourtEnforcement.Status.PENDING
+    ).exists()
+
+
+def court_awaited(dispute: Dispute) -> str:
+    enforcement = (
+        CourtEnforcement.objects.filter(dispute=dispute, status=CourtEnforcement.Status.PENDING)
+        .select_related("court")
+        .first()
+    )
+    if enforcement is None:
+        return ""
+    return _(
+        "The file cannot be archived yet: %(court)s has not reported back on the enforcement."
+    ) % {"court": enforcement.court.name}
+
+
+def _open_tasks(dispute: Dispute):
+    return DecisionTask.objects.filter(item__dispute=dispute, status=DecisionTask.Status.OPEN)
+
+
+def tasks_done(dispute: Dispute) -> bool:
+    """The archive transition's precondition: no task a meeting decided is still open."""
+    return not _open_tasks(dispute).exists()
+
+
+def tasks_awaited(dispute: Dispute) -> str:
+    task = _open_tasks(dispute).select_related("department").order_by("due_date", "pk").first()
+    if task is None:
+        return ""
+    return _(
+        "The file cannot be archived yet: the meeting's task “%(task)s” of %(department)s "
+        "is still open."
+    ) % {"task": task.description[:80], "department": task.department.name}

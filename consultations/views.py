@@ -395,7 +395,7 @@ def meeting_detail(request, pk):
     }
     if runs and planned:
         context["agenda_form"] = AgendaAddForm(
-            cases=services.open_cases_for_agenda(meeting, request.user)
+            cases=selectors.open_cases_for_agenda(meeting, request.user)
         )
         context["attendee_form"] = AttendeeForm(meeting=meeting)
         context["cancel_form"] = CancelMeetingForm()
@@ -408,7 +408,7 @@ def meeting_detail(request, pk):
 @require_POST
 def agenda_add(request, pk):
     meeting = _meeting(request, pk, run=True)
-    form = AgendaAddForm(request.POST, cases=services.open_cases_for_agenda(meeting, request.user))
+    form = AgendaAddForm(request.POST, cases=selectors.open_cases_for_agenda(meeting, request.user))
     if not form.is_valid():
         messages.error(request, _("Choose a case that may go on this agenda."))
         return redirect("consultations:meeting", pk=meeting.pk)
@@ -624,7 +624,7 @@ def minutes(request, pk):
         "runs": runs,
     }
     if editing:
-        context["submit_form"] = SubmitMinutesForm(signers=services.signers_for(meeting))
+        context["submit_form"] = SubmitMinutesForm(signers=selectors.signers_for(meeting))
     if record.status == Minutes.Status.UNDER_REVIEW and meeting_rules.may_sign_off(
         request.user, record
     ):
@@ -636,7 +636,7 @@ def minutes(request, pk):
 @require_POST
 def minutes_submit(request, pk):
     meeting = _meeting(request, pk, run=True)
-    form = SubmitMinutesForm(request.POST, signers=services.signers_for(meeting))
+    form = SubmitMinutesForm(request.POST, signers=selectors.signers_for(meeting))
     signer = form.cleaned_data["sign_off_by"] if form.is_valid() else None
     return _minutes_acted(
         request,
@@ -693,7 +693,7 @@ def decision_task_done(request, pk):
     )
     # Visible to whoever sees its case; otherwise it does not exist for them.
     dispute = get_object_or_404(visible_disputes(request.user), pk=task.item.dispute_id)
-    if not services.may_complete_task(task, request.user):
+    if not meeting_rules.may_complete_task(task, request.user):
         raise PermissionDenied(
             _("Only %(dept)s or the leading-group office reports this task done.")
             % {"dept": task.department.name}

@@ -1,6 +1,19 @@
-"""Operations of consultations: joint handling (``joint``) and the leading group's meetings
-and minutes (``meetings``). Callers import from here."""
+"""Operations of consultations: joint handling (``joint``), the leading group's meetings
+(``meetings``), their minutes and tasks (``minutes``) and the court's follow-up (``court``).
+Callers import from here. Reads live in ``consultations.selectors`` and who may do what in
+``consultations.rules``; the few of them re-exported below are for callers not yet moved."""
 
+from consultations.rules import AGENDA_STATES, may_complete_task, may_record_court_report
+from consultations.selectors import (
+    court_awaited,
+    court_of,
+    court_reported,
+    open_cases_for_agenda,
+    signers_for,
+    tasks_awaited,
+    tasks_done,
+)
+from consultations.services.court import court_report
 from consultations.services.joint import (
     awaited_tasks,
     discipline_commission,
@@ -18,32 +31,23 @@ from consultations.services.joint import (
     unsettled_tasks,
 )
 from consultations.services.meetings import (
-    AGENDA_STATES,
     TaskData,
     agenda_add,
     agenda_remove,
     attendance_add,
-    court_awaited,
-    court_of,
-    court_report,
-    court_reported,
-    decision_task_complete,
     item_decide,
-    may_complete_task,
-    may_record_court_report,
     meeting_cancel,
     meeting_create,
     meeting_record_held,
     meeting_update,
+    policy_issue_raise,
+)
+from consultations.services.minutes import (
+    decision_task_complete,
     minutes_issue,
     minutes_save,
     minutes_sign_off,
     minutes_submit,
-    open_cases_for_agenda,
-    policy_issue_raise,
-    signers_for,
-    tasks_awaited,
-    tasks_done,
 )
 
 __all__ = [
