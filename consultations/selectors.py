@@ -332,7 +332,7 @@ def consolidation_waits_for(dispute) -> str:
     }
 
 
-# -- meetings, minutes and the court ------------------------------------------------------
+# -- meetings, minutes and the court -------------------------------------------------------
 
 
 def court_of(dispute: Dispute) -> Department | None:

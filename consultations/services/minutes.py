@@ -203,7 +203,7 @@ def _carry_out(item: AgendaItem, *, actor, minutes_number: str) -> None:
     AgendaItem.objects.filter(pk=item.pk).update(applied_at=clock.now())
 
 
-# -- carrying it out -------------------------------------------------------------------
+# -- carrying it out -----------------------------------------------------------------------
 
 
 @clock.settable
