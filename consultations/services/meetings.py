@@ -29,9 +29,9 @@ from consultations.models import (
 )
 from departments import clock
 from departments.models import ROLE_GROUP_NAMES, Department, Role, Staff, roles_of, staff_of
-from disputes.access import VIEW
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.formats import chinese_date, chinese_datetime
+from disputes.grants import VIEW
 from disputes.models import OPEN_STATES, Dispute, State
 from disputes.notifications import notify
 from disputes.selectors import visible_disputes
