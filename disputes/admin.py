@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from departments.admin import BoundedSearchMixin, ReadOnlyAdmin, ReadOnlyInline
-from disputes import access
+from disputes import access_log, reveals
 from disputes.exceptions import DisputeError
 from disputes.models import (
     AccessLog,
@@ -96,7 +96,7 @@ class PayerAdmin(BoundedSearchMixin, admin.ModelAdmin):
         form = RevealForm(request.POST or None)
         shown = False
         if request.method == "POST" and form.is_valid():
-            access.admin_reveal(user=request.user, payer=payer, reason=form.cleaned_data["reason"])
+            reveals.admin_reveal(user=request.user, payer=payer, reason=form.cleaned_data["reason"])
             shown = True
         context = {
             **self.admin_site.each_context(request),
@@ -110,11 +110,11 @@ class PayerAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
-        number = access.searched_number(term) if len(term) <= self.search_max_length else None
+        number = access_log.searched_number(term) if len(term) <= self.search_max_length else None
         if number is None:
             return super().get_search_results(request, queryset, search_term)
         try:
-            access.number_search(user=request.user, number=number)
+            access_log.number_search(user=request.user, number=number)
         except DisputeError as exc:
             messages.error(request, exc.message)
             return queryset.none(), False

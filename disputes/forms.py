@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Centre, Department, Jurisdiction
-from disputes import access
+from disputes import access_log
 from disputes.exceptions import DisputeError
 from disputes.models import (
     Category,
@@ -326,7 +326,7 @@ def search_field(label, **kwargs) -> forms.CharField:
 
 class CaseFilterForm(forms.Form):
     """The case-list filters. A search that names a payer's number (identity number, credit
-    code, phone) matches that whole number only, and goes through ``access.number_search``:
+    code, phone) matches that whole number only, and goes through ``access_log.number_search``:
     logged, and limited per user and day."""
 
     q = search_field(_("Search"))
@@ -372,12 +372,12 @@ class CaseFilterForm(forms.Form):
         return qs
 
     def _search(self, qs, term):
-        number = access.searched_number(term)
+        number = access_log.searched_number(term)
         if number is None:  # a name or a case number (or a part of one)
             parties = Party.objects.filter(dispute=OuterRef("pk"), payer__name__icontains=term)
             return qs.filter(Q(number__icontains=term) | Q(Exists(parties)))
         try:
-            access.number_search(user=self.user, number=number)
+            access_log.number_search(user=self.user, number=number)
         except DisputeError as exc:
             self.add_error("q", exc.message)
             return qs.none()

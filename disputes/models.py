@@ -650,7 +650,7 @@ class CaseCounter(models.Model):
 class DisputeGroupObjectPermission(GroupObjectPermissionBase):
     """django-guardian's per-case grants, with a real foreign key to the case.
 
-    Grants go to the groups of centres and departments only (see ``disputes.access``), so the
+    Grants go to the groups of centres and departments only (see ``disputes.grants``), so the
     table grows with cases × units, never cases × users.
     """
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from departments.http import client_address
 from departments.models import Jurisdiction
-from disputes import access, rules, services, spreadsheet
+from disputes import access_log, grants, limits, reveals, rules, services, spreadsheet
 from disputes.actions import CaseAction, actions_for, get_action
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.forms import (
@@ -193,7 +193,7 @@ def payer_lookup(request):
     if len(number) != 18:
         return JsonResponse({"found": False})
     party, open_cases, known = payer_seen_at_intake(request.user, centre=centre, id_number=number)
-    access.log_access(
+    access_log.log_access(
         user=request.user,
         kind=AccessLog.Kind.LOOKUP,
         detail=mask_id(number),
@@ -217,9 +217,9 @@ def payer_lookup(request):
 @require_GET
 def dispute_detail(request, number):
     dispute = get_dispute_for_user(request.user, number)
-    access.log_access(user=request.user, kind=AccessLog.Kind.VIEW, dispute=dispute)
+    access_log.log_access(user=request.user, kind=AccessLog.Kind.VIEW, dispute=dispute)
     user = request.user
-    numbers = rules.number_display(dispute, user, revealed=access.revealed_payers(request, dispute))
+    numbers = rules.number_display(dispute, user, revealed=_revealed_payers(request, dispute))
     parties = [
         (party, numbers.for_payer(party.payer_id))
         for party in dispute.parties.select_related("payer")
@@ -242,6 +242,28 @@ def dispute_detail(request, number):
     return render(request, "disputes/detail.html", context)
 
 
+# Numbers shown in full, remembered in the session: "<dispute pk>:<payer pk>" -> until when (a
+# timestamp), as ``reveals.reveal`` returned it.
+_REVEALED = "revealed"
+
+
+def _remember_reveal(request, dispute, payer, until) -> None:
+    revealed = request.session.get(_REVEALED, {})
+    revealed[f"{dispute.pk}:{payer.pk}"] = until.timestamp()
+    request.session[_REVEALED] = revealed
+
+
+def _revealed_payers(request, dispute) -> set[int]:
+    """The payers of the case whose numbers this session still sees in full."""
+    now = timezone.now().timestamp()
+    prefix = f"{dispute.pk}:"
+    return {
+        int(key[len(prefix) :])
+        for key, until in request.session.get(_REVEALED, {}).items()
+        if key.startswith(prefix) and until > now
+    }
+
+
 @login_required
 @require_POST
 def reveal_number(request, number):
@@ -252,18 +274,19 @@ def reveal_number(request, number):
         return redirect("disputes:detail", number=dispute.number)
     payer = form.cleaned_data["payer"]
     try:
-        access.reveal(
-            request=request, dispute=dispute, payer=payer, reason=form.cleaned_data["reason"]
+        until = reveals.reveal(
+            user=request.user, dispute=dispute, payer=payer, reason=form.cleaned_data["reason"]
         )
     except ActionNotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
     except DisputeError as exc:
         messages.error(request, exc.message)
     else:
+        _remember_reveal(request, dispute, payer, until)
         messages.info(
             request,
             _("The numbers of %(name)s are shown in full for %(minutes)d minutes; this is logged.")
-            % {"name": payer.name, "minutes": access.REVEAL_MINUTES},
+            % {"name": payer.name, "minutes": reveals.REVEAL_MINUTES},
         )
     return redirect("disputes:detail", number=dispute.number)
 
@@ -277,7 +300,7 @@ def access_grants(request, number):
     form = GrantForm(request.POST or None, dispute=dispute)
     if request.method == "POST" and form.is_valid():
         try:
-            access.access_grant(
+            grants.access_grant(
                 dispute=dispute,
                 actor=request.user,
                 group=form.cleaned_data["unit"].group,
@@ -288,9 +311,9 @@ def access_grants(request, number):
         else:
             messages.success(request, _("Access granted."))
             return redirect("disputes:access", number=dispute.number)
-    grants = [(g, access.unit_of(g.group)) for g in access.grants_of(dispute)]
+    rows = [(g, grants.unit_of(g.group)) for g in grants.grants_of(dispute)]
     return render(
-        request, "disputes/access.html", {"dispute": dispute, "form": form, "grants": grants}
+        request, "disputes/access.html", {"dispute": dispute, "form": form, "grants": rows}
     )
 
 
@@ -300,7 +323,7 @@ def access_revoke(request, number, group_id):
     dispute = get_dispute_for_user(request.user, number)
     group = get_object_or_404(Group, pk=group_id)
     try:
-        access.access_revoke(dispute=dispute, actor=request.user, group=group)
+        grants.access_revoke(dispute=dispute, actor=request.user, group=group)
     except ActionNotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
     messages.success(request, _("Access withdrawn."))
@@ -327,7 +350,7 @@ def dispute_export(request):
             for error in errors:
                 messages.error(request, error)
         return redirect("disputes:list")
-    access.log_access(  # the filters as typed (log_access masks any number in them)
+    access_log.log_access(  # the filters as typed (log_access masks any number in them)
         user=request.user,
         kind=AccessLog.Kind.EXPORT,
         detail=" ".join(f"{key}={value}" for key, value in request.GET.items() if value),
@@ -403,7 +426,7 @@ def attachment_upload(request, number):
 def attachment_download(request, number, pk):
     dispute = get_dispute_for_user(request.user, number)
     attachment = get_object_or_404(Attachment, pk=pk, dispute=dispute)
-    access.log_access(
+    access_log.log_access(
         user=request.user, kind=AccessLog.Kind.DOWNLOAD, dispute=dispute, detail=attachment.name
     )
     try:
@@ -582,18 +605,18 @@ def public_status(request):
     """Payers check a case's progress with its number and the query code on their receipt.
 
     No log-in, no personal data: the state, the dates and the unit that handles it. Wrong
-    guesses from one address are limited (``access.STATUS_ATTEMPTS``)."""
+    guesses from one address are limited (``limits.STATUS_ATTEMPTS``)."""
     form = PublicStatusForm(request.POST or None)
     case = None
     address = client_address(request)
     if request.method == "POST":
-        if access.status_locked_out(address):
+        if limits.status_locked_out(address):
             form.is_valid()
             form.add_error(None, _("Too many wrong attempts. Please try again in 15 minutes."))
         elif form.is_valid():
             case = public_case(form.cleaned_data["number"], form.cleaned_data["code"])
             if case is None:
-                access.status_failed(address)
+                limits.status_failed(address)
                 form.add_error(
                     None,
                     _("No case matches this number and query code. Check both on your receipt."),

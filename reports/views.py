@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from departments.models import Role, roles_of
 from disputes import rules
-from disputes.access import log_access
+from disputes.access_log import log_access
 from disputes.exceptions import DisputeError
 from disputes.forms import CaseFilterForm
 from disputes.models import AccessLog, Notification, Party, State

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from departments import clock
 from departments.models import Centre, Department, Role, roles_of
 from disputes import rules
-from disputes.access import drop_unit_grants
 from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.grants import drop_unit_grants
 from disputes.models import Classification, Dispute
 from disputes.notifications import notify
 from disputes.services import require_serving, run_transition, timeline_add

@@ -13,8 +13,8 @@ from consultations.selectors import awaited_tasks, refusing_filter
 from departments import clock
 from departments.models import Department
 from disputes import rules
-from disputes.access import VIEW, drop_unit_grants
 from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.grants import VIEW, drop_unit_grants
 from disputes.models import Dispute
 from disputes.notifications import notify
 from disputes.services import attachment_add, require_serving, run_transition, timeline_add

@@ -27,9 +27,9 @@ from consultations.rules import AGENDA_STATES
 from consultations.selectors import court_of
 from departments import clock
 from departments.models import Department, Staff, staff_of
-from disputes.access import VIEW
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.formats import chinese_datetime
+from disputes.grants import VIEW
 from disputes.models import Dispute
 from disputes.notifications import notify
 from disputes.selectors import visible_disputes

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from config.cache import SharedFileCache
-from disputes import access
+from disputes import limits
 from disputes.models import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH
 from reports.documents.render import render_pdf
 from tests import scenarios
@@ -27,10 +27,10 @@ NO_MATCH = "没有与该案件编号和查询码相符的案件"
 def _no_earlier_guesses():
     # Only this page's counters: on Redis the cache shares its server with Celery.
     for address in ("127.0.0.1", "10.1.2.3"):
-        cache.delete(access._status_key(address))
+        cache.delete(limits._status_key(address))
     yield
     for address in ("127.0.0.1", "10.1.2.3"):
-        cache.delete(access._status_key(address))
+        cache.delete(limits._status_key(address))
 
 
 def ask(client, number, code, address="127.0.0.1", **headers):
@@ -76,7 +76,7 @@ def test_a_wrong_code_says_no_more_than_an_unknown_number(client, world):
 
 def test_ten_wrong_guesses_lock_the_address_out_for_a_while(client, world):
     d = scenarios.registered(world)
-    for _ in range(access.STATUS_ATTEMPTS):
+    for _ in range(limits.STATUS_ATTEMPTS):
         ask(client, d.number, "WRONGXX2")
 
     locked = ask(client, d.number, d.query_code).content.decode()
@@ -109,7 +109,7 @@ def test_the_receipt_gives_the_code_and_where_to_check(settings, world):
 
 def test_rotating_ipv6_addresses_inside_one_64_are_one_guesser(client, world):
     d = scenarios.registered(world)
-    for n in range(access.STATUS_ATTEMPTS):
+    for n in range(limits.STATUS_ATTEMPTS):
         ask(client, d.number, "WRONGXX2", address=f"2001:db8:1:2::{n + 1:x}")
 
     locked = ask(client, d.number, d.query_code, address="2001:db8:1:2:ffff::9").content.decode()
@@ -121,7 +121,7 @@ def test_rotating_ipv6_addresses_inside_one_64_are_one_guesser(client, world):
 def test_behind_a_trusted_proxy_each_payer_is_counted_by_their_own_address(client, world, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
     d = scenarios.registered(world)
-    for _ in range(access.STATUS_ATTEMPTS):
+    for _ in range(limits.STATUS_ATTEMPTS):
         ask(client, d.number, "WRONGXX2", address="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
 
     def via_proxy(payer):
@@ -135,7 +135,7 @@ def test_behind_a_trusted_proxy_each_payer_is_counted_by_their_own_address(clien
 
 def test_a_forwarded_for_header_from_anyone_but_a_trusted_proxy_is_ignored(client, world):
     d = scenarios.registered(world)
-    for n in range(access.STATUS_ATTEMPTS):
+    for n in range(limits.STATUS_ATTEMPTS):
         ask(client, d.number, "WRONGXX2", address="10.1.2.3", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
     locked = ask(client, d.number, d.query_code, address="10.1.2.3").content.decode()
     assert "尝试次数过多" in locked
@@ -146,10 +146,10 @@ def test_a_forwarded_for_header_from_anyone_but_a_trusted_proxy_is_ignored(clien
 _GUESSER = """
 import django, sys
 django.setup()
-from disputes import access
+from disputes import limits
 for _ in range(int(sys.argv[1])):
-    access.status_failed("203.0.113.9")
-print(access.status_locked_out("203.0.113.9"))
+    limits.status_failed("203.0.113.9")
+print(limits.status_locked_out("203.0.113.9"))
 """
 
 
@@ -171,10 +171,10 @@ def _embedded_process(var_dir, guesses):
 
 def test_the_embedded_default_counts_the_guesses_of_every_web_process_together(tmp_path):
     # Two web processes of `make run` (no Redis): each sees fewer wrong guesses than the limit.
-    half = access.STATUS_ATTEMPTS // 2
+    half = limits.STATUS_ATTEMPTS // 2
     first = _embedded_process(tmp_path, half)
     assert first.communicate(timeout=120)[0].strip() == "False"
-    second = _embedded_process(tmp_path, access.STATUS_ATTEMPTS - half)
+    second = _embedded_process(tmp_path, limits.STATUS_ATTEMPTS - half)
     assert second.communicate(timeout=120)[0].strip() == "True"
 
 
@@ -204,8 +204,8 @@ def test_counting_in_the_file_cache_loses_nothing_when_processes_count_at_once(t
 def test_counting_in_the_file_cache_keeps_the_window_it_was_started_with(tmp_path):
     counter = SharedFileCache(str(tmp_path), {"TIMEOUT": 300})
     with time_machine.travel(0, tick=False) as clock:
-        counter.add("n", 1, access.STATUS_WINDOW_SECONDS)
-        clock.shift(access.STATUS_WINDOW_SECONDS - 60)
+        counter.add("n", 1, limits.STATUS_WINDOW_SECONDS)
+        clock.shift(limits.STATUS_WINDOW_SECONDS - 60)
         assert counter.incr("n") == 2
         clock.shift(59)
         assert counter.get("n") == 2  # not restarted with the cache's default 300 seconds ...

@@ -1,13 +1,15 @@
 """Who sees what as relations change; explicit grants; masked numbers and the logs."""
 
 import datetime
+import inspect
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations import services as consultation_services
-from disputes import access
+from disputes import grants, reveals
 from disputes.models import AccessLog, DisputeGroupObjectPermission
 from disputes.selectors import visible_disputes
 from routing import services as routing_services
@@ -31,7 +33,7 @@ def test_a_transfer_takes_the_old_centres_access_away_but_the_first_responder_ke
     client, world
 ):
     d = scenarios.registered(world)
-    access.access_grant(
+    grants.access_grant(
         dispute=d, actor=world.coordinator, group=world.centre_a.group, reason="留存"
     )
     routing_services.dispute_transfer(
@@ -77,7 +79,7 @@ def test_a_department_asked_to_review_one_case_reads_it_until_the_grant_is_withd
     d = scenarios.joint_handling(world)
     other = scenarios.joint_handling(world)
     assert status(client, world.officer_medical, detail(d)) == 404
-    access.access_grant(
+    grants.access_grant(
         dispute=d, actor=world.coordinator, group=world.medical.group, reason="请医保局审阅"
     )
     assert status(client, world.officer_medical, detail(d)) == 200
@@ -86,7 +88,7 @@ def test_a_department_asked_to_review_one_case_reads_it_until_the_grant_is_withd
         status(client, world.officer_medical, reverse("disputes:withdraw", args=[d.number])) == 403
     )
     assert d.timeline.filter(action="disputes.access.granted").count() == 1
-    access.access_revoke(dispute=d, actor=world.coordinator, group=world.medical.group)
+    grants.access_revoke(dispute=d, actor=world.coordinator, group=world.medical.group)
     assert status(client, world.officer_medical, detail(d)) == 404
 
 
@@ -96,14 +98,14 @@ def test_grants_go_to_units_never_to_people(world):
 
     d = scenarios.registered(world)
     with pytest.raises(DisputeError):
-        access.access_grant(
+        grants.access_grant(
             dispute=d, actor=world.coordinator, group=role_group(Role.OFFICER), reason="x"
         )
 
 
 def test_a_staff_member_moved_to_another_centre_loses_the_old_centres_grants(client, world):
     d = scenarios.registered(world, centre=world.centre_b, actor=world.clerk_b)
-    access.access_grant(
+    grants.access_grant(
         dispute=d, actor=_coordinator_b(world), group=world.centre_a.group, reason="协查"
     )
     assert status(client, world.coordinator, detail(d)) == 200
@@ -198,9 +200,30 @@ def test_a_reveal_is_logged_with_the_reason_and_lasts_a_few_minutes(client, worl
     assert (entry.user, entry.dispute, entry.reason) == (world.supervisor, d, "核查投诉")
     log_page = client.get(reverse("reports:access_log")).content.decode()
     assert "核查投诉" in log_page and d.number in log_page
-    with time_machine.travel(datetime.timedelta(minutes=access.REVEAL_MINUTES + 1)):
+    with time_machine.travel(datetime.timedelta(minutes=reveals.REVEAL_MINUTES + 1)):
         client.force_login(world.supervisor)  # the session would have expired otherwise
         assert payer.id_number not in client.get(detail(d)).content.decode()
+
+
+def test_a_reveal_is_a_service_of_the_user_that_says_until_when(world):
+    """The service takes no request: it logs the reveal and returns its expiry; the case page
+    remembers that in the session."""
+    d = scenarios.joint_handling(world)
+    payer = d.parties.get().payer
+    with time_machine.travel(timezone.now(), tick=False):
+        until = reveals.reveal(user=world.supervisor, dispute=d, payer=payer, reason="核查投诉")
+        assert until == timezone.now() + datetime.timedelta(minutes=reveals.REVEAL_MINUTES)
+    entry = AccessLog.objects.get(kind="reveal")
+    assert (entry.user, entry.dispute, entry.detail) == (world.supervisor, d, payer.name)
+
+
+def test_no_access_service_takes_the_http_request():
+    from disputes import access_log, limits
+
+    for module in (grants, access_log, reveals, limits):
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__:
+                assert "request" not in inspect.signature(function).parameters, name
 
 
 def test_a_reveal_needs_a_reason(client, world):

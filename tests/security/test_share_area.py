@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from departments.models import Centre
-from disputes import access
+from disputes import grants
 from disputes.exceptions import DisputeError
 from disputes.models import DisputeGroupObjectPermission
 from tests.areas import second_county
@@ -51,11 +51,11 @@ def test_the_share_service_refuses_another_countys_unit(world):
     d = world.make_dispute()
     for unit in (other.tax, other.centre):
         with pytest.raises(DisputeError) as refused:
-            access.access_grant(
+            grants.access_grant(
                 dispute=d, actor=world.coordinator, group=unit.group, reason="请协查"
             )
         assert unit.name in str(refused.value.message)
         assert "不负责" in str(refused.value.message)
     assert not DisputeGroupObjectPermission.objects.filter(content_object=d).exists()
-    access.access_grant(dispute=d, actor=world.coordinator, group=world.centre_b.group, reason="r")
+    grants.access_grant(dispute=d, actor=world.coordinator, group=world.centre_b.group, reason="r")
     assert DisputeGroupObjectPermission.objects.filter(content_object=d).exists()
