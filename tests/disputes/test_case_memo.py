@@ -59,3 +59,16 @@ def test_the_case_page_asks_each_question_once(client, world):
     assert asked(queries, 'AS "court_pending"') == 1
     # The page's budget as it stood when the answers were still kept on the case.
     assert len(queries) <= 34
+
+
+def test_an_action_page_asks_for_the_pending_court_enforcement_once(client, world):
+    d = scenarios.sent_to_court(world)
+    client.force_login(world.lgo)
+    url = reverse("consultations:court_report", args=[d.number])
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(url)
+    assert response.status_code == 200
+    queries = page.captured_queries
+    # The view loads it, the action's permission and possibility ask again: one query each.
+    assert asked(queries, 'AS "court_pending"') == 1
+    assert asked(queries, 'SELECT "consultations_courtenforcement"."id"') == 1
