@@ -18,6 +18,7 @@ from consultations.models import (
 )
 from consultations.rules import AGENDA_STATES, leads_office
 from departments.models import ROLE_GROUP_NAMES, Department, Role, roles_of, staff_of
+from disputes.memo import remember
 from disputes.models import OPEN_STATES, Classification, Dispute, State
 from disputes.selectors import visible_disputes
 from routing.deadlines import q_overdue_now, with_days_late
@@ -209,14 +210,15 @@ def refusing_filter(now=None) -> Q:
 
 
 def consultation_flags(dispute) -> dict[str, bool]:
-    """What the leading group and joint handling have on this case, in one query, kept on
-    the case object for the request (the case page's actions and section all ask)."""
-    cached = getattr(dispute, "_consultation_flags", None)
-    if cached is not None:
-        return cached
+    """What the leading group and joint handling have on this case, in one query (once per
+    case page: the page's actions and section all ask)."""
+    return remember("consultations.flags", dispute, lambda: _consultation_flags(dispute))
+
+
+def _consultation_flags(dispute) -> dict[str, bool]:
     here = {"dispute_id": OuterRef("pk")}
     court = CourtEnforcement.objects.filter(**here)
-    flags = (
+    return (
         Dispute.objects.filter(pk=dispute.pk)
         .values(
             agenda=Exists(AgendaItem.objects.filter(**here)),
@@ -228,22 +230,22 @@ def consultation_flags(dispute) -> dict[str, bool]:
         )
         .first()
     ) or {}
-    dispute._consultation_flags = flags
-    return flags
 
 
 def pending_court_enforcement(dispute) -> CourtEnforcement | None:
     """The court enforcement of the case still awaiting the court's report, if any: asked only
-    when the case has one (one query for the flags), then kept on the case for the request."""
+    when the case has one (one query for the flags), once per case page."""
     if not consultation_flags(dispute).get("court_pending"):
         return None
-    if not hasattr(dispute, "_pending_court"):
-        dispute._pending_court = (
+    return remember(
+        "consultations.pending_court",
+        dispute,
+        lambda: (
             CourtEnforcement.objects.filter(dispute=dispute, status=CourtEnforcement.Status.PENDING)
             .select_related("item__meeting__office__jurisdiction")
             .first()
-        )
-    return dispute._pending_court
+        ),
+    )
 
 
 def case_consultations(dispute) -> dict | None:

@@ -1,13 +1,15 @@
 """The actions a case page offers, registered by the app that does the work.
 
-disputes, routing and consultations each register the actions whose views they own (in their
-``AppConfig.ready``); the case page asks ``actions_for`` which ones the user may take now, so
-the case code never imports the higher apps.
+disputes (at the end of this module), routing and consultations (in their ``actions`` modules,
+imported by their ``AppConfig.ready``) each register the actions whose views they own; the case
+page asks ``actions_for`` which ones the user may take now, so the case code never imports the
+higher apps.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from disputes import conditions, fsm
@@ -63,3 +65,34 @@ def actions_for(dispute: Dispute, user) -> list[CaseAction]:
         (a for a in _registry.values() if a.is_possible(dispute) and a.is_permitted(dispute, user)),
         key=lambda a: a.order,
     )
+
+
+# The case's own actions: replying to and hearing from the payer, archiving, withdrawing.
+register(
+    CaseAction("reply", _("Reply to the payer"), "disputes:reply", 40, transition="reply"),
+    CaseAction("accept", _("Payer accepts"), "disputes:accept", 50, transition="accept"),
+    CaseAction(
+        "object",
+        _("Payer objects"),
+        "disputes:object",
+        51,
+        transition="lodge_objection",
+        style="warning",
+    ),
+    CaseAction(
+        "record_outcome",
+        _("Record the outcome"),
+        "disputes:record_outcome",
+        52,
+        transition="record_outcome",
+    ),
+    CaseAction("archive", _("Archive"), "disputes:archive", 60, transition="archive"),
+    CaseAction(
+        "withdraw",
+        _("Withdraw"),
+        "disputes:withdraw",
+        90,
+        transition="withdraw",
+        style="outline-danger",
+    ),
+)

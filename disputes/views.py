@@ -34,6 +34,7 @@ from disputes.forms import (
     RevealForm,
     WithdrawForm,
 )
+from disputes.memo import case_memo
 from disputes.models import AccessLog, Attachment, Party, TimelineEntry
 from disputes.sections import sections_for
 from disputes.selectors import (
@@ -216,6 +217,12 @@ def payer_lookup(request):
 @login_required
 @require_GET
 def dispute_detail(request, number):
+    # The page's actions and sections ask the same questions of the case: answer each once.
+    with case_memo():
+        return _dispute_detail(request, number)
+
+
+def _dispute_detail(request, number):
     dispute = get_dispute_for_user(request.user, number)
     access_log.log_access(user=request.user, kind=AccessLog.Kind.VIEW, dispute=dispute)
     user = request.user
@@ -455,11 +462,14 @@ class CaseActionView(View):
         if not request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
         self.dispute = get_dispute_for_user(request.user, number)
-        self.load()
         self.action: CaseAction = get_action(self.action_key)
-        if not self.action.is_permitted(self.dispute, request.user):
+        with case_memo():  # the checks ask once; the action itself asks afresh
+            self.load()
+            permitted = self.action.is_permitted(self.dispute, request.user)
+            possible = permitted and self.action.is_possible(self.dispute)
+        if not permitted:
             raise PermissionDenied(_("You are not allowed to take this action on this case."))
-        if not self.action.is_possible(self.dispute):
+        if not possible:
             reason = self.action.reason_not_possible(self.dispute)
             messages.warning(
                 request,

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from disputes import rules
 from disputes.models import State
+from disputes.sections import CaseSection, register
 from reports.documents.access import downloadable_kinds
 from reports.documents.archive import COVER
 from reports.documents.registry import all_kinds
@@ -71,3 +72,6 @@ def documents_section(request, dispute):
         "altered": [i for i in items if i.get("status", "intact") != "intact"],
         "pending": dispute.state == State.ARCHIVED and not frozen,
     }
+
+
+register(CaseSection("documents", "reports/_documents.html", documents_section, 3, "side"))

@@ -1,5 +1,6 @@
 """The case page's "time limits" section."""
 
+from disputes.sections import CaseSection, register
 from routing import deadlines
 from routing.models import CasePause, Deadline, ExtensionRequest
 from routing.services import may_decide_extension, may_request_extension
@@ -37,3 +38,6 @@ def deadlines_section(request, dispute):
         )
     pause = CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).first()
     return {"items": items, "pause": pause}
+
+
+register(CaseSection("deadlines", "routing/_deadlines.html", deadlines_section, 5, "side"))
