@@ -41,14 +41,15 @@ def searched_number(term: str) -> str | None:
     return None
 
 
-def number_search(*, user, number: str) -> None:
+def number_search(*, user, number: str, kind: str = AccessLog.Kind.SEARCH) -> None:
     """Record one search by a payer's number (like a reveal: who, what, when), or refuse it.
 
     Such a search confirms or refutes a guess at a masked number, so each user may search a
     few dozen different numbers a day (``settings.NUMBER_SEARCHES_PER_DAY``), counted by
     ``limits.number_searched``; the same number again that day (the next page, the export) is
     logged but not counted again. Past the allowance the search is refused, and the
-    refusal is an entry of its own that the supervisors read.
+    refusal is an entry of its own that the supervisors read. ``kind``: what the entry says
+    the number was looked for by (the case list's search, the intake's payer lookup).
     """
     if not rules.may_search_by_number(user):
         log_access(user=user, kind=AccessLog.Kind.SEARCH_REFUSED, detail=mask_number(number))
@@ -66,4 +67,4 @@ def number_search(*, user, number: str) -> None:
             )
             % {"limit": limit}
         )
-    log_access(user=user, kind=AccessLog.Kind.SEARCH, detail=mask_number(number))
+    log_access(user=user, kind=kind, detail=mask_number(number))

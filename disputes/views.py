@@ -45,7 +45,6 @@ from disputes.selectors import (
     visible_disputes,
 )
 from disputes.uploads import content_type_of, download_response
-from disputes.validators import mask_id
 
 PAGE_SIZE = 25
 
@@ -193,12 +192,13 @@ def payer_lookup(request):
     number = form.cleaned_data["id_number"] if form.is_valid() else ""
     if len(number) != 18:
         return JsonResponse({"found": False})
+    # "Known elsewhere" or not answers a guess at a number: logged, and counted in the same
+    # daily allowance as a search by number.
+    try:
+        access_log.number_search(user=request.user, number=number, kind=AccessLog.Kind.LOOKUP)
+    except DisputeError as exc:
+        return JsonResponse({"found": False, "refused": exc.message})
     party, open_cases, known = payer_seen_at_intake(request.user, centre=centre, id_number=number)
-    access_log.log_access(
-        user=request.user,
-        kind=AccessLog.Kind.LOOKUP,
-        detail=mask_id(number),
-    )
     if party is None:
         return JsonResponse({"found": False, "known_elsewhere": known})
     return JsonResponse(

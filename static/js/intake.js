@@ -64,7 +64,8 @@
       .then(function (data) {
         if (!data.found) {
           // Known only on cases the user does not see: nothing of it is shown or filled in.
-          if (data.known_elsewhere) result.textContent = config.knownElsewhere;
+          if (data.refused) result.textContent = data.refused;
+          else if (data.known_elsewhere) result.textContent = config.knownElsewhere;
           return;
         }
         const set = function (field, val) {

@@ -397,6 +397,21 @@ def test_every_payer_lookup_is_logged_with_the_number_masked(client, world):
     assert all(resident_id(1) not in e.detail for e in entries)
 
 
+def test_the_payer_lookup_counts_in_the_daily_allowance_of_number_searches(client, world, settings):
+    """'Known elsewhere' answers a guess at a masked number: past the allowance it is refused."""
+    settings.NUMBER_SEARCHES_PER_DAY = 3
+    world.make_dispute()
+    client.force_login(world.clerk_b)
+    for serial in (1, 2, 3):
+        assert "refused" not in lookup(client, resident_id(serial))
+    data = lookup(client, resident_id(4))
+    assert data["found"] is False and "known_elsewhere" not in data
+    assert "达到每日上限，本次查询已被拒绝并记录" in data["refused"]
+    refused = AccessLog.objects.filter(user=world.clerk_b, kind=AccessLog.Kind.SEARCH_REFUSED)
+    assert refused.count() == 1
+    assert AccessLog.objects.filter(user=world.clerk_b, kind=AccessLog.Kind.LOOKUP).count() == 3
+
+
 # -- a registration never rewrites another case's contact details (issue 10, item 7) -----
 
 
