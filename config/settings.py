@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "departments.context_processors.staff",
                 "reports.context_processors.inbox",
+                "reports.context_processors.desks",
             ],
         },
     },

@@ -1,11 +1,11 @@
 """The conditions joint handling and the leading group put on the case's transitions,
 registered on import (by ``ConsultationsConfig.ready``)."""
 
-from consultations import selectors, services
+from consultations import selectors
 from disputes import conditions
 
 conditions.register(
-    "consolidate", services.opinions_settled, why_not=selectors.consolidation_waits_for
+    "consolidate", selectors.opinions_settled, why_not=selectors.consolidation_waits_for
 )
 # A case sent to the court is followed until the court reports back: only then is the file
 # complete enough to archive.

@@ -1,13 +1,23 @@
 """Who may do what with the leading group's meetings, minutes, their tasks and the court's
 follow-up.
 
+Joint handling: an officer answers for their own department — gives its opinion on a pending
+sub-task or says the matter is not its duty; the owning centre's coordinator reassigns a
+department and passes a refusal to the discipline commission.
+
 Meetings belong to a leading-group office (a centre of the county). Its staff (the office)
 run them; the county's leader consents, hosts and signs off; officers of invited
 departments and invited people read the meetings that concern them.
+
+The selectors read the rules' constants and ``leads_office`` at call time only (they import
+this module, and this module them).
 """
 
+from consultations import selectors
+from consultations.handlers import OPINION_STATES
 from consultations.models import Meeting
 from departments.models import Centre, Role, roles_of, staff_of
+from disputes import rules
 from disputes.models import State
 
 # What a meeting may discuss: a major consultation needs the leader's consent, given by
@@ -17,6 +27,53 @@ AGENDA_STATES = {
     Meeting.Kind.MAJOR: (State.SPECIAL_HANDLING,),
     Meeting.Kind.GENERAL: (State.JOINT_HANDLING, State.ESCALATED, State.SPECIAL_HANDLING),
 }
+
+
+# -- joint handling ------------------------------------------------------------------------
+
+
+def officer_department(user) -> int | None:
+    """The department an officer answers for (their desk of sub-tasks), or None."""
+    staff = staff_of(user)
+    if staff is None or not staff.department_id or Role.OFFICER not in roles_of(user):
+        return None
+    return staff.department_id
+
+
+def may_answer_task(task, user) -> bool:
+    """Only an officer of the sub-task's department gives its opinion or declines it."""
+    return rules.is_department_officer(user, task.department_id)
+
+
+def owes_opinion(dispute, user) -> bool:
+    """The user's department still owes the case an opinion (the opinion and decline actions)."""
+    return selectors.pending_task_for(dispute, user) is not None
+
+
+def in_opinion_state(dispute) -> bool:
+    """Departments give opinions while the case is in joint handling or before the leading
+    group; a department is reassigned only then."""
+    return dispute.state in OPINION_STATES
+
+
+def may_reassign(dispute, user) -> bool:
+    """The owning centre's coordinator moves a department's part to another department."""
+    return rules.can_coordinate(dispute, user)
+
+
+def may_refer_to_discipline(dispute, user) -> bool:
+    """The owning centre's coordinator passes a refusal without good reason to the
+    discipline commission."""
+    return rules.can_coordinate(dispute, user)
+
+
+def has_refusing_department(dispute) -> bool:
+    """An open case a department refuses (declined, or late on its opinion) with no clue passed
+    to the discipline commission yet."""
+    return dispute.is_open and bool(selectors.consultation_flags(dispute).get("refusing"))
+
+
+# -- the leading group ----------------------------------------------------------------------
 
 
 def _covers(staff, office: Centre) -> bool:
@@ -93,6 +150,25 @@ def may_complete_task(task, user) -> bool:
     if staff is not None and staff.department_id == task.department_id:
         return Role.OFFICER in roles_of(user)
     return runs_office(user, task.item.meeting.office)
+
+
+def follows_meetings(user) -> bool:
+    """Whose menu lists the meetings: the leading group, officers (of invited departments) and
+    supervisors; the page itself lists only the meetings each may see."""
+    return bool(
+        roles_of(user) & {Role.OFFICER, Role.LEADING_GROUP_OFFICE, Role.LEADER, Role.SUPERVISOR}
+    )
+
+
+def awaits_the_court(dispute) -> bool:
+    return selectors.pending_court_enforcement(dispute) is not None
+
+
+def may_report_for_court(dispute, user) -> bool:
+    """The case page's court-report action: the case awaits the court and ``user`` records
+    its report."""
+    enforcement = selectors.pending_court_enforcement(dispute)
+    return enforcement is not None and may_record_court_report(enforcement, user)
 
 
 def may_record_court_report(enforcement, user) -> bool:

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consultations import rules as meeting_rules
 from consultations.models import (
     AgendaItem,
     CourtEnforcement,
@@ -16,7 +17,6 @@ from consultations.models import (
     Minutes,
     PolicyIssue,
 )
-from consultations.rules import AGENDA_STATES, leads_office
 from departments.models import ROLE_GROUP_NAMES, Department, Role, roles_of, staff_of
 from disputes.memo import remember
 from disputes.models import OPEN_STATES, Classification, Dispute, State
@@ -27,12 +27,12 @@ from routing.models import Deadline, Stage
 
 def pending_task_for(dispute, user) -> DepartmentTask | None:
     """The pending sub-task of the user's department on this case, if they are its officer."""
-    staff = staff_of(user)
-    if staff is None or not staff.department_id or Role.OFFICER not in roles_of(user):
+    department_id = meeting_rules.officer_department(user)
+    if department_id is None:
         return None
     return (
         DepartmentTask.objects.filter(
-            dispute=dispute, department_id=staff.department_id, status=DepartmentTask.Status.PENDING
+            dispute=dispute, department_id=department_id, status=DepartmentTask.Status.PENDING
         )
         .select_related("department")
         .first()
@@ -322,6 +322,16 @@ def awaited_tasks(dispute, now=None):
     ).exclude(deadline__due_at__lte=now, deadline__paused_at__isnull=True)
 
 
+def unsettled_tasks(dispute: Dispute):
+    """The sub-tasks still pending, overdue or not."""
+    return DepartmentTask.objects.filter(dispute=dispute, status=DepartmentTask.Status.PENDING)
+
+
+def opinions_settled(dispute: Dispute) -> bool:
+    """The consolidate transition's precondition: every sub-task answered or overdue."""
+    return not awaited_tasks(dispute).exists()
+
+
 def consolidation_waits_for(dispute) -> str:
     """Why the lead cannot consolidate yet: the departments whose opinions are awaited."""
     if dispute.state != State.JOINT_HANDLING:
@@ -337,6 +347,20 @@ def consolidation_waits_for(dispute) -> str:
 # -- meetings, minutes and the court -------------------------------------------------------
 
 
+def refusing_tasks(dispute: Dispute):
+    """Sub-tasks whose refusal may go to the discipline commission (``refusing_filter``)."""
+    return (
+        DepartmentTask.objects.filter(dispute=dispute)
+        .filter(refusing_filter())
+        .select_related("department")
+    )
+
+
+def discipline_commission(dispute: Dispute) -> Department | None:
+    """The discipline commission serving the case's area (never another county's)."""
+    return Department.objects.nearest(dispute.jurisdiction, Department.Kind.DISCIPLINE)
+
+
 def court_of(dispute: Dispute) -> Department | None:
     """The people's court serving the case's area (never another county's)."""
     return Department.objects.nearest(dispute.jurisdiction, Department.Kind.COURT)
@@ -350,7 +374,7 @@ def signers_for(meeting: Meeting):
         for u in users.filter(groups__name__in=[ROLE_GROUP_NAMES[Role.LEADER]]).select_related(
             "staff__jurisdiction"
         )
-        if leads_office(u, meeting.office)
+        if meeting_rules.leads_office(u, meeting.office)
     ]
     return list({u.pk: u for u in [meeting.host, *leaders]}.values())
 
@@ -360,7 +384,7 @@ def open_cases_for_agenda(meeting: Meeting, user):
     return (
         visible_disputes(user)
         .filter(
-            state__in=AGENDA_STATES[meeting.kind],
+            state__in=meeting_rules.AGENDA_STATES[meeting.kind],
             jurisdiction__path__startswith=meeting.office.jurisdiction.path,
         )
         .filter(state__in=OPEN_STATES)

@@ -36,7 +36,7 @@ from consultations.forms import (
 )
 from consultations.models import AgendaItem, DecisionTask, Meeting, Minutes
 from departments.http import safe_next
-from departments.models import Role, roles_of, staff_of
+from departments.models import staff_of
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.selectors import visible_disputes
 from disputes.views import CaseActionView, message_form_errors, paginate
@@ -46,11 +46,11 @@ from routing.deadlines import with_days_late
 @login_required
 @require_GET
 def task_list(request):
-    staff = staff_of(request.user)
-    if staff is None or not staff.department_id or Role.OFFICER not in roles_of(request.user):
+    department_id = meeting_rules.officer_department(request.user)
+    if department_id is None:
         raise PermissionDenied(_("Only department officers have department tasks."))
-    page = paginate(request, selectors.tasks_for_department(staff.department_id))
-    decision_tasks = selectors.decision_tasks_for_department(staff.department_id)
+    page = paginate(request, selectors.tasks_for_department(department_id))
+    decision_tasks = selectors.decision_tasks_for_department(department_id)
     open_decision_tasks = with_days_late(
         [t.deadline for t in decision_tasks if t.status == t.Status.OPEN]
     )
@@ -59,7 +59,7 @@ def task_list(request):
     return render(
         request,
         "consultations/task_list.html",
-        {"page": page, "staff": staff, "decision_tasks": rows},
+        {"page": page, "staff": staff_of(request.user), "decision_tasks": rows},
     )
 
 
@@ -189,7 +189,7 @@ class DisciplineView(CaseActionView):
     template_name = "consultations/consolidate.html"
 
     def get_form_kwargs(self):
-        return {"tasks": services.refusing_tasks(self.dispute)}
+        return {"tasks": selectors.refusing_tasks(self.dispute)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,13 +2,12 @@
 
 from django.urls import reverse
 
-from disputes import rules
 from disputes.models import State
 from disputes.sections import CaseSection, register
-from reports.documents.access import downloadable_kinds
 from reports.documents.archive import COVER
 from reports.documents.registry import all_kinds
 from reports.models import ArchivedDocument
+from reports.rules import downloadable_kinds, may_reissue
 
 
 def document_url(dispute, kind: str, part: str = "") -> str:
@@ -31,7 +30,7 @@ def documents_section(request, dispute):
         else []
     )
     frozen = stored if any(doc.kind == COVER for doc in stored) else []
-    reissue = dispute.state != State.ARCHIVED and rules.can_handle_at_centre(dispute, request.user)
+    reissue = dispute.state != State.ARCHIVED and may_reissue(dispute, request.user)
     items = []
     if frozen:
         # The frozen file is what the case has now; each is checked against its hash.

@@ -57,17 +57,6 @@ def awaiting_action_filter(user) -> Q | None:
     return q
 
 
-# Roles that follow cases without a step of their own in the workflow: their queue is the open
-# cases they may see, not work awaiting them.
-FOLLOWING_ROLES = frozenset({Role.SUPERVISOR, Role.CYBERSPACE, Role.GRID_MEDIATOR})
-
-
-def only_follows(user) -> bool:
-    """Whether the user's home page lists cases they follow rather than cases awaiting them."""
-    roles = roles_of(user)
-    return bool(roles) and roles <= FOLLOWING_ROLES
-
-
 def work_queue(user) -> QuerySet[Dispute]:
     """Visible cases awaiting the user's action, oldest first."""
     q = awaiting_action_filter(user)
@@ -95,7 +84,3 @@ def overdue_deadlines(user):
     if roles == {Role.OFFICER}:
         qs = qs.filter(department_id=staff.department_id)
     return qs.select_related("dispute", "department", "centre").order_by("due_at")
-
-
-def sees_calendar_warning(user) -> bool:
-    return user.is_superuser or bool(roles_of(user) & {Role.SUPERVISOR, Role.ADMIN})

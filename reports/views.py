@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from departments.models import Role, roles_of
 from disputes import rules
 from disputes.access_log import log_access
 from disputes.exceptions import DisputeError
@@ -19,16 +18,11 @@ from disputes.selectors import get_dispute_for_user, visible_access_log, visible
 from disputes.uploads import download_response
 from disputes.views import paginate
 from reports import documents
+from reports import rules as report_rules
 from reports.documents import archive
-from reports.documents.access import may_download
 from reports.forms import DocumentFilterForm, MarkReadForm
 from reports.models import ArchivedDocument
-from reports.selectors import (
-    only_follows,
-    overdue_deadlines,
-    sees_calendar_warning,
-    work_queue,
-)
+from reports.selectors import overdue_deadlines, work_queue
 from routing.deadlines import provisional_years, with_days_late
 
 
@@ -49,9 +43,11 @@ def home(request):
             "form": form,
             "page": page,
             "can_register": rules.intake_centre(request.user) is not None,
-            "only_follows": only_follows(request.user),
+            "only_follows": report_rules.only_follows(request.user),
             "overdue": with_days_late(overdue_deadlines(request.user)[:50]),
-            "provisional_years": provisional_years() if sees_calendar_warning(request.user) else [],
+            "provisional_years": provisional_years()
+            if report_rules.sees_calendar_warning(request.user)
+            else [],
         },
     )
 
@@ -60,7 +56,7 @@ def home(request):
 @require_GET
 def access_log(request):
     """Supervisors read who showed numbers in full, viewed, downloaded and exported."""
-    if not (request.user.is_superuser or Role.SUPERVISOR in roles_of(request.user)):
+    if not report_rules.supervises(request.user):
         raise PermissionDenied(_("Only supervisors read the access log."))
     kind = request.GET.get("kind", AccessLog.Kind.REVEAL)
     if kind not in AccessLog.Kind.values:
@@ -107,7 +103,7 @@ def document(request, number, kind, part=""):
         doc_kind = documents.get_kind(kind)
     except documents.UnknownDocument as exc:
         raise Http404(exc.message) from exc
-    if not may_download(dispute, request.user, kind):
+    if not report_rules.may_download(dispute, request.user, kind):
         raise PermissionDenied(_("Only the people handling the case and supervisors download it."))
     if part and not doc_kind.has_parts:
         raise Http404("This kind has no parts")
@@ -144,7 +140,7 @@ def document_reissue(request, number, kind):
     """A new, numbered copy of a document handed out (the receipt): the owning centre gives
     it when the payer needs one again; the copies issued before stay as they were."""
     dispute = get_dispute_for_user(request.user, number)
-    if not rules.can_handle_at_centre(dispute, request.user):
+    if not report_rules.may_reissue(dispute, request.user):
         raise PermissionDenied(_("Only the owning centre issues a new copy."))
     try:
         doc_kind = documents.get_kind(kind)
@@ -165,7 +161,7 @@ def document_reissue(request, number, kind):
 @require_GET
 def document_list(request):
     """The supervisors' page: the forms of every case they oversee, by case."""
-    if not (request.user.is_superuser or Role.SUPERVISOR in roles_of(request.user)):
+    if not report_rules.supervises(request.user):
         raise PermissionDenied(_("Only supervisors use the forms page."))
     kinds = documents.all_kinds()
     qs = visible_disputes(request.user).select_related("centre", "category")

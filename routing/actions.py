@@ -1,28 +1,10 @@
 """The case actions of routing (classifying, passing the case on, the clocks), registered on
-import (by ``RoutingConfig.ready``)."""
+import (by ``RoutingConfig.ready``). Who may take them, and when, is in ``routing.rules``."""
 
 from django.utils.translation import gettext_lazy as _
 
-from disputes import rules
 from disputes.actions import CaseAction, register
-from disputes.memo import remember
-
-
-def clocks_paused(dispute) -> bool:
-    """The case waits on the payer: its clocks are stopped. Asked by both clock actions, once
-    per case page."""
-    return remember(
-        "routing.paused", dispute, lambda: dispute.pauses.filter(ended_at__isnull=True).exists()
-    )
-
-
-def may_pause(dispute) -> bool:
-    return dispute.is_open and not clocks_paused(dispute)
-
-
-def may_resume(dispute) -> bool:
-    return dispute.is_open and clocks_paused(dispute)
-
+from routing import rules as clock_rules
 
 register(
     CaseAction("classify", _("Classify"), "routing:classify", 10, transition="classify"),
@@ -48,8 +30,8 @@ register(
         _("Wait on the payer (stop the clocks)"),
         "routing:pause",
         80,
-        permitted=rules.can_handle_at_centre,
-        possible=may_pause,
+        permitted=clock_rules.may_stop_clocks,
+        possible=clock_rules.may_pause,
         style="outline-secondary",
     ),
     CaseAction(
@@ -57,7 +39,7 @@ register(
         _("The payer answered (restart the clocks)"),
         "routing:resume",
         81,
-        permitted=rules.can_handle_at_centre,
-        possible=may_resume,
+        permitted=clock_rules.may_stop_clocks,
+        possible=clock_rules.may_resume,
     ),
 )

@@ -3,7 +3,7 @@
 from disputes.sections import CaseSection, register
 from routing import deadlines
 from routing.models import CasePause, Deadline, ExtensionRequest
-from routing.services import may_decide_extension, may_request_extension
+from routing.rules import may_decide_extension, may_request_extension
 
 
 def deadlines_section(request, dispute):

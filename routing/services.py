@@ -8,14 +8,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from departments import clock
-from departments.models import Centre, Department, Role, roles_of
-from disputes import rules
+from departments.models import Centre, Department
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.grants import drop_unit_grants
 from disputes.models import Classification, Dispute
 from disputes.notifications import notify
 from disputes.services import require_serving, run_transition, timeline_add
 from routing import deadlines
+from routing import rules as clock_rules
 from routing.models import (
     CasePause,
     Deadline,
@@ -269,7 +269,7 @@ def dispute_dispatch(
 
 
 def case_pause(*, dispute: Dispute, actor, reason: str) -> CasePause:
-    if not rules.can_handle_at_centre(dispute, actor):
+    if not clock_rules.may_stop_clocks(dispute, actor):
         raise ActionNotPermitted()
     if not dispute.is_open:
         raise DisputeError(_("Only an open case can wait on the payer."))
@@ -292,7 +292,7 @@ def case_pause(*, dispute: Dispute, actor, reason: str) -> CasePause:
 
 def case_resume(*, dispute: Dispute, actor) -> None:
     """The payer answered: every paused clock moves on by the working days it stood still."""
-    if not rules.can_handle_at_centre(dispute, actor):
+    if not clock_rules.may_stop_clocks(dispute, actor):
         raise ActionNotPermitted()
     with transaction.atomic():
         Dispute.objects.select_for_update().get(pk=dispute.pk)
@@ -300,21 +300,8 @@ def case_resume(*, dispute: Dispute, actor) -> None:
             raise DisputeError(_("The case is not waiting on the payer."))
 
 
-def may_request_extension(deadline: Deadline, user) -> bool:
-    if deadline.department_id:
-        return rules.is_department_officer(user, deadline.department_id)
-    return rules.can_handle_at_centre(deadline.dispute, user)
-
-
-def may_decide_extension(deadline: Deadline, user) -> bool:
-    dispute = deadline.dispute
-    return rules.can_coordinate(dispute, user) or (
-        Role.LEADING_GROUP_OFFICE in roles_of(user) and rules.is_leading_group(dispute, user)
-    )
-
-
 def extension_request(*, deadline: Deadline, actor, working_days: int, reason: str):
-    if not may_request_extension(deadline, actor):
+    if not clock_rules.may_request_extension(deadline, actor):
         raise ActionNotPermitted(_("Only those responsible for this time limit ask to extend it."))
     if deadline.met_at is not None or deadline.status == Deadline.Status.CANCELLED:
         raise DisputeError(_("This time limit is closed."))
@@ -354,7 +341,7 @@ def extension_request(*, deadline: Deadline, actor, working_days: int, reason: s
 
 def extension_decide(*, request: ExtensionRequest, actor, grant: bool, comment: str = ""):
     deadline = request.deadline
-    if not may_decide_extension(deadline, actor):
+    if not clock_rules.may_decide_extension(deadline, actor):
         raise ActionNotPermitted(
             _("Only the coordinator or the leading-group office decides extensions.")
         )

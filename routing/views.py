@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.selectors import get_dispute_for_user
 from disputes.views import CaseActionView, message_form_errors
+from routing import rules as clock_rules
 from routing import services
 from routing.forms import (
     ClassifyForm,
@@ -156,7 +157,7 @@ def extension_request(request, pk):
     deadline = get_object_or_404(Deadline.objects.select_related("dispute"), pk=pk)
     dispute = get_dispute_for_user(request.user, deadline.dispute.number)
     deadline.dispute = dispute
-    if not services.may_request_extension(deadline, request.user):
+    if not clock_rules.may_request_extension(deadline, request.user):
         raise PermissionDenied(_("Only those responsible for this time limit ask to extend it."))
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

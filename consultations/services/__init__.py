@@ -5,20 +5,14 @@ Callers import from here. Reads live in ``consultations.selectors`` and who may 
 
 from consultations.services.court import court_report
 from consultations.services.joint import (
-    awaited_tasks,
-    discipline_commission,
     discipline_refer,
     dispute_approve,
     dispute_consolidate,
     dispute_escalate,
     dispute_return,
     opinion_give,
-    opinions_settled,
-    refusing_tasks,
     task_decline,
-    task_for_officer,
     task_reassign,
-    unsettled_tasks,
 )
 from consultations.services.meetings import (
     TaskData,
@@ -45,10 +39,8 @@ __all__ = [
     "agenda_add",
     "agenda_remove",
     "attendance_add",
-    "awaited_tasks",
     "court_report",
     "decision_task_complete",
-    "discipline_commission",
     "discipline_refer",
     "dispute_approve",
     "dispute_consolidate",
@@ -64,11 +56,7 @@ __all__ = [
     "minutes_sign_off",
     "minutes_submit",
     "opinion_give",
-    "opinions_settled",
     "policy_issue_raise",
-    "refusing_tasks",
     "task_decline",
-    "task_for_officer",
     "task_reassign",
-    "unsettled_tasks",
 ]

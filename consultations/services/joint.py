@@ -7,12 +7,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from consultations import rules as meeting_rules
 from consultations.handlers import OPINION_STATES
 from consultations.models import DepartmentTask, DisciplineReferral
-from consultations.selectors import awaited_tasks, refusing_filter
+from consultations.selectors import (
+    awaited_tasks,
+    discipline_commission,
+    refusing_tasks,
+    unsettled_tasks,
+)
 from departments import clock
-from departments.models import Department
-from disputes import rules
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.grants import VIEW, drop_unit_grants
 from disputes.models import Dispute
@@ -20,15 +24,6 @@ from disputes.notifications import notify
 from disputes.services import attachment_add, require_serving, run_transition, timeline_add
 from routing.deadlines import close_deadline, officers_of, open_deadline
 from routing.models import Stage
-
-
-def task_for_officer(*, task_id: int, actor) -> DepartmentTask:
-    task = DepartmentTask.objects.select_related("dispute", "department").get(pk=task_id)
-    if not rules.is_department_officer(actor, task.department_id):
-        raise ActionNotPermitted(
-            _("Only an officer of %(dept)s can answer this task.") % {"dept": task.department.name}
-        )
-    return task
 
 
 @clock.settable
@@ -43,7 +38,7 @@ def opinion_give(
     attachments=(),
     expected_state: str | None = None,
 ) -> DepartmentTask:
-    if not rules.is_department_officer(actor, task.department_id):
+    if not meeting_rules.may_answer_task(task, actor):
         raise ActionNotPermitted(
             _("Only an officer of %(dept)s can give its opinion.") % {"dept": task.department.name}
         )
@@ -92,15 +87,6 @@ def opinion_give(
             data=data,
         )
     return locked
-
-
-def unsettled_tasks(dispute: Dispute):
-    return DepartmentTask.objects.filter(dispute=dispute, status=DepartmentTask.Status.PENDING)
-
-
-def opinions_settled(dispute: Dispute) -> bool:
-    """The consolidate transition's precondition: every sub-task answered or overdue."""
-    return not awaited_tasks(dispute).exists()
 
 
 @clock.settable
@@ -179,7 +165,7 @@ def dispute_return(*, dispute, actor, comment: str, expected_state=None) -> Disp
 
 def task_decline(*, task: DepartmentTask, actor, reason: str) -> DepartmentTask:
     """A department says the matter is not its duty, with reasons; the coordinator reassigns."""
-    if not rules.is_department_officer(actor, task.department_id):
+    if not meeting_rules.may_answer_task(task, actor):
         raise ActionNotPermitted(
             _("Only an officer of %(dept)s can answer for it.") % {"dept": task.department.name}
         )
@@ -214,7 +200,7 @@ def task_reassign(*, dispute: Dispute, actor, from_department, to_department, re
     The old department loses the case (its assignment, its pending task and any explicit grant);
     the new one is assigned and, while opinions are being given, gets its own sub-task.
     """
-    if not rules.can_coordinate(dispute, actor):
+    if not meeting_rules.may_reassign(dispute, actor):
         raise ActionNotPermitted(_("Only the coordinator of the owning centre reassigns."))
     if from_department.pk == to_department.pk:
         raise DisputeError(_("Choose a different department."))
@@ -260,25 +246,11 @@ def task_reassign(*, dispute: Dispute, actor, from_department, to_department, re
     return case
 
 
-def refusing_tasks(dispute: Dispute):
-    """Sub-tasks whose refusal may go to the discipline commission (see the selector)."""
-    return (
-        DepartmentTask.objects.filter(dispute=dispute)
-        .filter(refusing_filter())
-        .select_related("department")
-    )
-
-
-def discipline_commission(dispute: Dispute) -> Department | None:
-    """The discipline commission serving the case's area (never another county's)."""
-    return Department.objects.nearest(dispute.jurisdiction, Department.Kind.DISCIPLINE)
-
-
 def discipline_refer(*, task: DepartmentTask, actor, reason: str) -> DisciplineReferral:
     """The coordinator decides that a department refused without good reason: the case clue
     goes to the discipline commission (纪委监委), which may then read the case."""
     dispute = task.dispute
-    if not rules.can_coordinate(dispute, actor):
+    if not meeting_rules.may_refer_to_discipline(dispute, actor):
         raise ActionNotPermitted(
             _("Only the coordinator of the owning centre passes a clue to the commission.")
         )

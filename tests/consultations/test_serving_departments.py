@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations import selectors as consultation_selectors
 from consultations import services as consultation_services
 from consultations.models import Attendance, CourtEnforcement, DecisionTask, Meeting
 from departments.models import Department
@@ -249,4 +250,4 @@ def test_the_clue_goes_to_the_discipline_commission_of_the_cases_county(world):
         )
     )
     assert "discipline" in granted and "a_discipline_yj" not in granted
-    assert consultation_services.discipline_commission(d) == ours
+    assert consultation_selectors.discipline_commission(d) == ours

@@ -1,0 +1,65 @@
+"""Who takes away a case's documents, and who has the supervisors' pages.
+
+The people working on the case and the supervisors take every document of a case they see;
+the government office that received a referral takes the referral sheet addressed to it; the
+grid mediator who reported the case, the payer's receipt. Whoever else sees the case — the
+cyberspace office, another grid mediator, a unit holding a mere view grant — reads it on
+screen but takes no paper away. The owning centre issues a new copy of a document handed out.
+"""
+
+from departments.models import Role, roles_of
+from disputes import rules
+
+# The paper addressed to the government office that received a referral.
+REFERRAL_PAPER = frozenset({"referral_sheet"})
+# What the grid mediator who reported a case hands to the payer in the village.
+REPORTER_KINDS = frozenset({"receipt"})
+# Roles that follow cases without a step of their own in the workflow: their home page is the
+# open cases they may see, not work awaiting them.
+FOLLOWING_ROLES = frozenset({Role.SUPERVISOR, Role.CYBERSPACE, Role.GRID_MEDIATOR})
+
+
+def supervises(user) -> bool:
+    """The supervisors (and the system's administrators) read the access log and use the
+    forms page."""
+    return getattr(user, "is_superuser", False) or Role.SUPERVISOR in roles_of(user)
+
+
+def downloadable_kinds(dispute, user) -> frozenset[str] | None:
+    """The kinds of document ``user`` takes away of the case (which they see already): None
+    for every kind, an empty set for none (403)."""
+    if supervises(user) or rules.works_on_case(dispute, user):
+        return None
+    kinds = frozenset()
+    if rules.follows_referral(dispute, user):
+        kinds |= REFERRAL_PAPER
+    if rules.reported_case(dispute, user):
+        kinds |= REPORTER_KINDS
+    return kinds
+
+
+def may_download(dispute, user, kind: str | None = None) -> bool:
+    """Whether ``user`` takes away the document ``kind`` (None: any document) of the case."""
+    kinds = downloadable_kinds(dispute, user)
+    if kinds is None:
+        return True
+    return bool(kinds) if kind is None else kind in kinds
+
+
+def may_reissue(dispute, user) -> bool:
+    """A new numbered copy of a document handed out is issued by the owning centre (before
+    archiving: the service says so after, the archive filing the copies issued)."""
+    return rules.can_handle_at_centre(dispute, user)
+
+
+def only_follows(user) -> bool:
+    """Whether the user's home page lists cases they follow rather than cases awaiting them."""
+    roles = roles_of(user)
+    return bool(roles) and roles <= FOLLOWING_ROLES
+
+
+def sees_calendar_warning(user) -> bool:
+    """Who is told that next year's working-day calendar is still provisional."""
+    return getattr(user, "is_superuser", False) or bool(
+        roles_of(user) & {Role.SUPERVISOR, Role.ADMIN}
+    )
