@@ -1,4 +1,5 @@
-"""python -m benchmarks [all|sweep|documents] [--deadlines N] [--due N] [--cases N] [--repeat N]"""
+"""python -m benchmarks [all|sweep|documents|pages] [--deadlines N] [--due N] [--cases N]
+[--repeat N] [--fresh]"""
 
 import argparse
 import os
@@ -8,18 +9,25 @@ from pathlib import Path
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("which", nargs="?", default="all", choices=["all", "sweep", "documents"])
+    parser.add_argument(
+        "which", nargs="?", default="all", choices=["all", "sweep", "documents", "pages"]
+    )
     parser.add_argument("--deadlines", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=50_000)
-    parser.add_argument("--cases", type=int, default=100, help="cases to archive")
-    parser.add_argument("--repeat", type=int, default=7, help="renders per document kind")
+    parser.add_argument(
+        "--cases", type=int, default=None, help="documents: cases to archive (100); pages: cases"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=None, help="renders per document kind (7); pages: 30"
+    )
+    parser.add_argument("--fresh", action="store_true", help="pages: build the database again")
     args = parser.parse_args()
 
     root = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(root))
     # A database of its own: never the centre's data.
     os.environ.setdefault("VAR_DIR", str(root / "var" / "bench"))
-    if os.environ.get("DATABASE_URL"):
+    if os.environ.get("DATABASE_URL") and args.which != "pages":  # pages keeps its own
         from benchmarks.setup import use_bench_database
 
         use_bench_database()
@@ -29,12 +37,14 @@ def main() -> None:
     import django
 
     django.setup()
-    from benchmarks import documents, sweep
+    from benchmarks import documents, pages, sweep
 
     if args.which in ("all", "sweep"):
         sweep.run(total=args.deadlines, due=args.due)
     if args.which in ("all", "documents"):
-        documents.run(cases=args.cases, repeat=args.repeat)
+        documents.run(cases=args.cases or 100, repeat=args.repeat or 7)
+    if args.which == "pages":
+        pages.run(cases=args.cases or 10_000, repeat=args.repeat or 30, fresh=args.fresh)
 
 
 if __name__ == "__main__":

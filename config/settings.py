@@ -79,6 +79,12 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # PostgreSQL's JIT compiles the application's short queries at a cost above the query's
+    # own (the lists' estimates pass jit_above_cost): off for these connections, unless
+    # DATABASE_JIT=true. Measured in the pages benchmark (README).
+    postgres = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    if postgres and not env_bool("DATABASE_JIT", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {

@@ -320,6 +320,8 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("disputes")
         ordering = ["-received_at"]
         indexes = [
+            # The lists' order: walked from the newest, a page stops after its rows.
+            models.Index(fields=["received_at", "id"], name="dispute_received"),
             models.Index(fields=["state", "received_at"], name="dispute_state_received"),
             models.Index(fields=["centre", "state"], name="dispute_centre_state"),
             models.Index(fields=["lead_department", "state"], name="dispute_lead_state"),

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +35,7 @@ from disputes.forms import (
 )
 from disputes.memo import case_memo
 from disputes.models import AccessLog, Attachment, Party, TimelineEntry
+from disputes.pagination import BoundedPaginator
 from disputes.sections import sections_for
 from disputes.selectors import (
     duplicates_seen_by,
@@ -50,7 +50,7 @@ PAGE_SIZE = 25
 
 
 def paginate(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    return BoundedPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def message_form_errors(request, form) -> None:

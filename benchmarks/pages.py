@@ -1,0 +1,218 @@
+"""The pages people use all day, at a given number of cases: median, p95 and queries.
+
+``python -m benchmarks pages --cases N`` builds a database of the demo county with N generated
+cases once (PostgreSQL: ``<database>_pages_<N>``, kept for the next run; ``--fresh`` builds it
+again), then asks every page ``--repeat`` times through the in-process test client, logged in as
+the demo user whose page it is. For each page it prints the median and p95 time, the number of
+queries, and the slowest query with the summary of its ``EXPLAIN (ANALYZE, BUFFERS)`` plan.
+Timing includes rendering, as a user waits for it; it excludes the network and the browser.
+"""
+
+import os
+import statistics
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Page:
+    label: str
+    user: str
+    path: object  # str, or a callable returning one (it may look up a case)
+    method: str = "get"
+    data: object = None  # dict, or a callable returning one
+    target_ms: int = 100
+
+
+def _case(state=None, *, centre="GW"):
+    from disputes.models import Dispute
+
+    qs = Dispute.objects.filter(centre__code=centre)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-received_at").first()
+
+
+def _pages() -> list[Page]:
+    from django.urls import reverse
+
+    from disputes.models import Category, Party, State
+
+    def case_page():
+        return reverse("disputes:detail", kwargs={"number": _case(State.JOINT_HANDLING).number})
+
+    def receipt():
+        return reverse(
+            "reports:document", kwargs={"number": _case(State.REPLIED).number, "kind": "receipt"}
+        )
+
+    def reply_notice():
+        number = _case(State.REPLIED).number
+        return reverse("reports:document", kwargs={"number": number, "kind": "reply_notice"})
+
+    def a_name():
+        party = Party.objects.filter(dispute=_case(State.CLOSED)).select_related("payer").first()
+        return {"q": party.payer.name}
+
+    def a_number():
+        party = Party.objects.filter(dispute=_case(State.CLOSED)).select_related("payer").first()
+        return {"q": party.payer.id_number}
+
+    home, cases = reverse("reports:home"), reverse("disputes:list")
+    return [
+        Page("coordinator's queue, page 1", "coordinator", home),
+        Page("officer's queue, page 1", "officer_tax", home),
+        Page("clerk's queue, page 1", "clerk", home),
+        Page("supervisor's case list, page 1", "supervisor", cases),
+        Page("supervisor's case list, page 200", "supervisor", cases, data={"page": 200}),
+        Page("coordinator's case list, page 1", "coordinator", cases),
+        Page("coordinator's case list, page 200", "coordinator", cases, data={"page": 200}),
+        Page(
+            "coordinator's list, closed, one category",
+            "coordinator",
+            cases,
+            data=lambda: {"state": State.CLOSED, "category": Category.objects.first().pk},
+        ),
+        Page("case list searched by name", "coordinator", cases, data=a_name, target_ms=200),
+        Page("case list searched by number", "coordinator", cases, data=a_number, target_ms=50),
+        Page("supervisor's forms page", "supervisor", reverse("reports:documents"), target_ms=150),
+        Page(
+            "CSV export, closed cases",
+            "supervisor",
+            reverse("disputes:export"),
+            data={"state": State.CLOSED},
+            target_ms=10_000,
+        ),
+        Page("case page", "coordinator", case_page, target_ms=80),
+        Page("receipt PDF (as issued)", "coordinator", receipt, target_ms=300),
+        Page("reply notice PDF (rendered)", "coordinator", reply_notice, target_ms=300),
+    ]
+
+
+def _database(cases: int, fresh: bool) -> None:
+    """Point the connection at the benchmark's own database, building it when needed."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        import psycopg2
+
+        parts = urlsplit(url)
+        name = f"{(parts.path.lstrip('/') or 'centre')}_pages_{cases}"
+        admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            exists = cur.fetchone() is not None
+            if fresh and exists:
+                cur.execute(f'DROP DATABASE "{name}"')
+                exists = False
+            if not exists:
+                cur.execute(f'CREATE DATABASE "{name}"')
+        admin.close()
+        from django.conf import settings
+
+        settings.DATABASES["default"]["NAME"] = name
+        connection.settings_dict["NAME"] = name
+        connection.close()
+    call_command("migrate", verbosity=0)
+    from disputes.models import Dispute
+
+    have = Dispute.objects.count()
+    if have < cases:
+        started = time.perf_counter()
+        call_command("load_reference_data", verbosity=0)
+        with open(os.devnull, "w") as quiet:
+            call_command("load_demo", cases=cases - have, stdout=quiet)
+        print(f"generated {cases - have:,} cases in {time.perf_counter() - started:.0f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+
+
+def _plan_summary(sql: str, params) -> str:
+    """The plan's top node, its time and buffers (PostgreSQL), in one line."""
+    if connection.vendor != "postgresql" or not sql.lstrip().upper().startswith("SELECT"):
+        return ""
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        lines = [row[0] for row in cur.fetchall()]
+    top = lines[0].split("  (")[0].strip()
+    buffers = next((ln.strip() for ln in lines if ln.strip().startswith("Buffers:")), "")
+    total = next((ln.strip() for ln in lines if ln.startswith("Execution Time")), "")
+    return f"{top}; {buffers}; {total}"
+
+
+def _ask(client, page: Page, path: str, data):
+    response = getattr(client, page.method)(path, data or {})
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)
+    else:
+        response.content  # noqa: B018  (rendered already; touch it as a browser would)
+    if response.status_code not in (200, 302):
+        raise RuntimeError(f"{page.label}: {path} answered {response.status_code}")
+
+
+def run(*, cases: int, repeat: int, fresh: bool = False) -> None:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    # As served, but without collectstatic's manifest, through the test client's host name.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    _database(cases, fresh)
+    from disputes.models import Dispute
+
+    print(f"database: {connection.vendor}, {Dispute.objects.count():,} cases; load: {_load()}")
+    print(f"{'page':<44}{'median':>9}{'p95':>9}{'queries':>9}{'target':>9}")
+    users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
+    slow = []
+    for page in _pages():
+        client = Client()
+        client.force_login(users[page.user])
+        # The case or the name a page asks for is looked up once, outside the timing.
+        path = page.path() if callable(page.path) else page.path
+        data = page.data() if callable(page.data) else page.data
+        _ask(client, page, path, data)  # warm: templates, caches, the first connection
+        times = []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                _ask(client, page, path, data)
+                times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        median = statistics.median(times)
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        mark = "" if p95 <= page.target_ms else "  over"
+        print(
+            f"{page.label:<44}{median:>7.0f}ms{p95:>7.0f}ms{len(ctx.captured_queries):>9}"
+            f"{page.target_ms:>7}ms{mark}"
+        )
+        slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]), default=None)
+        if slowest is not None:
+            slow.append((page.label, slowest))
+    print("\nslowest query of each page (EXPLAIN ANALYZE, BUFFERS):")
+    for label, query in slow:
+        summary = _plan_summary_of(query)
+        print(f"- {label}: {float(query['time']) * 1000:.0f} ms  {summary}")
+
+
+def _plan_summary_of(query) -> str:
+    # CaptureQueriesContext keeps the SQL with its parameters interpolated.
+    try:
+        return _plan_summary(query["sql"], None)
+    except Exception as exc:  # a plan is a diagnostic: never fail the benchmark for one
+        connection.rollback() if connection.in_atomic_block else None
+        return f"(no plan: {exc.__class__.__name__})"
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min), {os.cpu_count()} cores"

@@ -1,0 +1,45 @@
+"""Pages of a list that cost what they show, not what the table holds.
+
+``BoundedPaginator`` counts at most ``COUNT_CAP`` rows (a list longer than that says "10000+",
+and the user narrows it with the filters), and fetches a page in two steps: the page's primary
+keys (the ordering and the offset walk an index, without the joins of the rows), then those rows
+with their relations. Every list of the project pages through it.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+COUNT_CAP = 10_000
+
+
+class BoundedPaginator(Paginator):
+    count_cap = COUNT_CAP
+
+    @cached_property
+    def _bounded_count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return len(self.object_list)
+        # COUNT(*) over a LIMIT: the database stops at the cap.
+        return self.object_list.order_by()[: self.count_cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._bounded_count, self.count_cap)
+
+    @cached_property
+    def capped(self) -> bool:
+        """More rows than were counted: the count shows as "10000+"."""
+        return self._bounded_count > self.count_cap
+
+    def page(self, number):
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        pks = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=pks)}
+        return self._get_page([rows[pk] for pk in pks if pk in rows], number, self)
