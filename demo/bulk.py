@@ -11,6 +11,15 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from consultations.models import DepartmentTask
+from demo.organisation import DEFAULT_SEED, TOWNS, Demo
+from demo.texts import (
+    OBJECTION_OUTCOMES,
+    ON_SPOT_NOTES,
+    PROFILES,
+    WITHDRAWAL_REASONS,
+    PayerMaker,
+    compose_case,
+)
 from departments.models import Centre, Jurisdiction
 from disputes.models import (
     CaseCounter,
@@ -26,15 +35,6 @@ from disputes.models import (
     TimelineEntry,
 )
 from disputes.services import counter_take, format_archive_number, format_case_number
-from reports.demo.organisation import DEFAULT_SEED, TOWNS, Demo
-from reports.demo.texts import (
-    OBJECTION_OUTCOMES,
-    ON_SPOT_NOTES,
-    PROFILES,
-    WITHDRAWAL_REASONS,
-    PayerMaker,
-    compose_case,
-)
 from routing.models import Referral, RoutingRule, Transfer
 
 # -- many more cases, fast -----------------------------------------------------------------
