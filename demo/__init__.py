@@ -4,8 +4,9 @@
 the first time only, three dozen cases driven through the real services by the demo users, so
 that their timelines, department tasks and referral sheets are what the application itself
 would have written. ``generate_cases()`` then adds any number of further cases quickly with
-``bulk_create``, for volume: the fields each state implies are filled in, but each such case
-carries a single timeline row (its registration).
+``bulk_create``, for volume: the fields each state implies are filled in (and checked against
+``disputes.invariants`` before they are written), but each such case carries a single timeline
+row (its registration).
 
 Services stamp their rows with the moment of the operation. To give the demo cases a plausible
 history over the last two months, each step is handed its moment (the services' ``at=``, the
