@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "routing",
     "consultations",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

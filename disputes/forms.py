@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from departments.models import Centre, Department, Jurisdiction
 from disputes import access_log
 from disputes.exceptions import DisputeError
+from disputes.invariants import RECEIVED_AHEAD_ALLOWED
 from disputes.models import (
     Category,
     Channel,
@@ -238,7 +239,7 @@ class DisputeForm(forms.Form):
                 _("The time received cannot be before %(date)s.")
                 % {"date": date_format(EARLIEST_RECEIVED, "Y年n月j日")}
             )
-        if received > timezone.now() + datetime.timedelta(minutes=5):
+        if received > timezone.now() + RECEIVED_AHEAD_ALLOWED:
             raise ValidationError(_("The time received cannot be in the future."))
         return received
 

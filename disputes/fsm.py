@@ -4,16 +4,16 @@ django-fsm's public functions (``transition``, ``can_proceed``, the generated
 ``get_available_user_<field>_transitions``) answer "may this transition fire now, conditions
 included". The case code also needs what they do not offer: the permission alone (so a
 permitted user whose case only waits for something is told why, not "not allowed"), the
-permission in any source state, the ``custom`` data a transition declares, and every
-transition of a model (for the system checks). These read the metadata django-fsm keeps on
-each transition method (``method._django_fsm``), which is not a documented interface: when
-django-fsm changes it, this module is the only one to adapt.
+permission in any source state, the ``custom`` data a transition declares, where a
+transition leads from a state, and every transition of a model (for the system checks). These
+read the metadata django-fsm keeps on each transition method (``method._django_fsm``), which is
+not a documented interface: when django-fsm changes it, this module is the only one to adapt.
 """
 
 from collections.abc import Iterator
 from typing import Any
 
-from django_fsm import FSMFieldMixin, Transition
+from django_fsm import GET_STATE, RETURN_VALUE, FSMFieldMixin, Transition
 
 
 def _meta(method: Any):
@@ -26,6 +26,19 @@ def _meta(method: Any):
 def transitions_of(model: type, name: str) -> list[Transition]:
     """The transitions declared by the method ``name`` of ``model``, one per source state."""
     return list(_meta(getattr(model, name)).transitions.values())
+
+
+def next_states(model: type, name: str, state: str) -> tuple[str, ...]:
+    """The states the transition method ``name`` may lead to when fired in ``state``: one, or
+    the several a target decided by the method's result allows (``RETURN_VALUE``, ``GET_STATE``),
+    or none when the transition does not leave from ``state``."""
+    transition = _meta(getattr(model, name)).get_transition(state)
+    if transition is None:
+        return ()
+    target = transition.target
+    if isinstance(target, RETURN_VALUE | GET_STATE):
+        return tuple(target.allowed_states)
+    return (state,) if target is None else (target,)
 
 
 def custom(model: type, name: str) -> dict[str, Any]:

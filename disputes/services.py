@@ -23,6 +23,7 @@ from departments import clock
 from departments.models import Centre
 from disputes import conditions, fsm
 from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.invariants import RECEIVED_AHEAD_ALLOWED
 from disputes.models import (
     OPEN_STATES,
     Attachment,
@@ -278,7 +279,7 @@ def dispute_register(
     if period_start and period_end and period_start > period_end:
         raise DisputeError(_("The first month in dispute is after the last month."))
     received_at = received_at or clock.now()
-    if received_at > clock.now() + datetime.timedelta(minutes=5):
+    if received_at > clock.now() + RECEIVED_AHEAD_ALLOWED:
         raise DisputeError(_("The time received cannot be in the future."))
 
     with transaction.atomic():

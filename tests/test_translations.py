@@ -40,7 +40,8 @@ def test_chinese_is_the_default_language(settings):
 
 
 SOURCE_DIRS = [
-    "config", "departments", "disputes", "routing", "consultations", "reports", "templates"
+    "config", "departments", "disputes", "routing", "consultations", "reports", "demo",
+    "templates",
 ]  # fmt: skip
 
 

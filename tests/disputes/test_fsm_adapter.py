@@ -23,3 +23,16 @@ def test_the_adapter_reads_what_the_case_code_asks_for():
     assert services.transition_action("archive") == "disputes.case.archived"
     sources = {t.source for t in fsm.transitions_of(Dispute, "archive")}
     assert sources == {State.CLOSED, State.RESOLVED_ON_SPOT, State.WITHDRAWN}
+
+
+def test_the_adapter_tells_where_a_transition_leads_from_a_state():
+    assert fsm.next_states(Dispute, "reply", State.AWAITING_REPLY) == (State.REPLIED,)
+    assert fsm.next_states(Dispute, "transfer", State.REGISTERED) == (State.REGISTERED,)
+    assert fsm.next_states(Dispute, "archive", State.WITHDRAWN) == (State.ARCHIVED,)
+    # classify() returns its state: every one it may return.
+    assert set(fsm.next_states(Dispute, "classify", State.REGISTERED)) == {
+        State.RESOLVED_ON_SPOT,
+        State.JOINT_HANDLING,
+        State.ESCALATED,
+    }
+    assert fsm.next_states(Dispute, "reply", State.REGISTERED) == ()

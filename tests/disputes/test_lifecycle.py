@@ -8,6 +8,7 @@ from consultations import services as consultation_services
 from consultations.models import DepartmentTask
 from disputes import services
 from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.invariants import violations
 from disputes.models import Classification, State
 from routing import services as routing_services
 from routing.models import Referral, Transfer
@@ -56,8 +57,10 @@ def test_a_simple_case_is_settled_on_the_spot_and_archived(world):
     )
     assert d.state == State.RESOLVED_ON_SPOT
     assert d.handling_opinion == "当场查询缴费记录并解释。"
+    assert violations(d) == []
     d = services.dispute_archive(dispute=d, actor=world.clerk)
     assert d.state == State.ARCHIVED
+    assert violations(d) == []
     assert d.archive_number.startswith("GA-DA-")
     assert [a[0] for a in actions(d)] == [
         "disputes.case.registered",
@@ -86,10 +89,14 @@ def test_a_general_case_runs_through_joint_handling_to_the_archive(world):
         dispute=d, actor=world.coordinator, opinion="经税务、人社联合核实，单位应按实际工资补缴。"
     )
     assert d.state == State.AWAITING_REPLY
+    assert violations(d) == []
     d = services.dispute_reply(dispute=d, actor=world.coordinator, text="答复：……")
+    assert violations(d) == []
     d = services.dispute_accept(dispute=d, actor=world.clerk)
     assert d.state == State.CLOSED and d.closed_at is not None
+    assert violations(d) == []
     d = services.dispute_archive(dispute=d, actor=world.clerk)
+    assert violations(d) == []
     assert [a[2] for a in actions(d) if a[1] != a[2]] == [
         "registered",
         "joint_handling",
@@ -154,18 +161,23 @@ def test_a_major_case_goes_through_the_leader_to_special_handling(world):
         note="涉及职工30余人，欠费金额大。",
     )
     assert d.state == State.ESCALATED and d.escalated_at is not None
+    assert violations(d) == []
     with pytest.raises(ActionNotPermitted):
         consultation_services.dispute_approve(dispute=d, actor=world.lgo)
     d = consultation_services.dispute_approve(dispute=d, actor=world.leader, comment="同意专案办理")
     assert d.state == State.SPECIAL_HANDLING
+    assert violations(d) == []
     d = scenarios.decided_by_minutes(world, dispute=d)
     assert d.state == State.AWAITING_REPLY
+    assert violations(d) == []
     assert d.handling_opinion == "会商决定：单位限期补缴，税务局负责追缴。"
     d = services.dispute_reply(dispute=d, actor=world.clerk, text="答复")
     d = services.dispute_object(dispute=d, actor=world.clerk, route="arbitration")
     assert d.state == State.OBJECTED and d.objection_route == "arbitration"
+    assert violations(d) == []
     d = services.dispute_record_outcome(dispute=d, actor=world.clerk, outcome="仲裁维持处理意见。")
     assert d.state == State.CLOSED
+    assert violations(d) == []
 
 
 def test_a_general_case_the_task_force_cannot_settle_is_escalated_and_may_be_returned(world):
@@ -182,10 +194,13 @@ def test_a_general_case_the_task_force_cannot_settle_is_escalated_and_may_be_ret
         dispute=d, actor=world.coordinator, reason="部门意见分歧，难以协调。"
     )
     assert d.state == State.ESCALATED and d.classification == Classification.MAJOR
+    assert violations(d) == []
     d = consultation_services.dispute_return(
         dispute=d, actor=world.leader, comment="请工作专班继续协调。"
     )
     assert d.state == State.JOINT_HANDLING
+    # Returned: general again, and still marked as once escalated.
+    assert violations(d) == []
     # The lead department keeps its one live task; nothing is duplicated.
     assert DepartmentTask.objects.filter(dispute=d).count() == 1
 
@@ -196,6 +211,7 @@ def test_transfer_hands_the_case_to_the_other_centre_and_keeps_it_registered(wor
         dispute=d, actor=world.clerk, centre=world.centre_b, reason="事项所在地属风陵渡镇。"
     )
     assert d.state == State.REGISTERED
+    assert violations(d) == []
     assert d.centre == world.centre_b and d.jurisdiction == world.town_b
     assert d.number.startswith("GA-")  # the number stays with the case
     assert Transfer.objects.get(dispute=d).from_centre == world.centre_a
@@ -220,12 +236,14 @@ def test_a_referred_case_is_dispatched_by_the_government_office(world, today):
         report_back_by=today + datetime.timedelta(days=5),
     )
     assert d.state == State.REFERRED
+    assert violations(d) == []
     with pytest.raises(ActionNotPermitted):
         routing_services.dispute_dispatch(dispute=d, actor=world.officer_tax, department=world.hr)
     d = routing_services.dispute_dispatch(
         dispute=d, actor=world.officer_gov, department=world.hr, hotline_ticket="12345-0001"
     )
     assert d.state == State.JOINT_HANDLING and d.lead_department == world.hr
+    assert violations(d) == []  # classified general by the dispatch, with no classified_at
     referral = Referral.objects.get(dispute=d)
     assert referral.dispatched_to == world.hr and referral.hotline_ticket == "12345-0001"
     assert DepartmentTask.objects.get(dispute=d).department == world.hr
@@ -247,8 +265,10 @@ def test_a_case_can_be_withdrawn_from_any_open_state_and_then_archived(world, st
         consultation_services.dispute_approve(dispute=d, actor=world.leader)
     d = services.dispute_withdraw(dispute=d, actor=world.clerk, reason="缴费人主动撤回。")
     assert d.state == State.WITHDRAWN
+    assert violations(d) == []
     d = services.dispute_archive(dispute=d, actor=world.clerk)
     assert d.state == State.ARCHIVED
+    assert violations(d) == []
 
 
 def test_it_refuses_a_transition_the_state_does_not_allow_with_a_clear_message(world):

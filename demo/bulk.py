@@ -1,4 +1,11 @@
-"""Many more cases, fast: bulk inserts with the fields each state implies."""
+"""Many more cases, fast: bulk inserts with the fields each state implies.
+
+A generated case is not played through the services, so nothing but this module makes its
+history and fields agree with the state machine. Two checks keep them in step with it: each
+history is walked through the transitions of disputes/models.py (``check_histories``, at every
+run), and each case built is held against disputes/invariants.py before its batch is written
+(``check_cases``). Either raises ``OutOfStep``, so that ``load_demo --cases N`` itself fails.
+"""
 
 import datetime
 import random
@@ -11,7 +18,18 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from consultations.models import DepartmentTask
+from demo.organisation import DEFAULT_SEED, TOWNS, Demo
+from demo.texts import (
+    OBJECTION_OUTCOMES,
+    ON_SPOT_NOTES,
+    PROFILES,
+    WITHDRAWAL_REASONS,
+    PayerMaker,
+    compose_case,
+)
 from departments.models import Centre, Jurisdiction
+from disputes.fsm import next_states
+from disputes.invariants import CLASSIFICATIONS, violations
 from disputes.models import (
     CaseCounter,
     Category,
@@ -26,15 +44,6 @@ from disputes.models import (
     TimelineEntry,
 )
 from disputes.services import counter_take, format_archive_number, format_case_number
-from reports.demo.organisation import DEFAULT_SEED, TOWNS, Demo
-from reports.demo.texts import (
-    OBJECTION_OUTCOMES,
-    ON_SPOT_NOTES,
-    PROFILES,
-    WITHDRAWAL_REASONS,
-    PayerMaker,
-    compose_case,
-)
 from routing.models import Referral, RoutingRule, Transfer
 
 # -- many more cases, fast -----------------------------------------------------------------
@@ -86,31 +95,116 @@ EVENT_DAYS = {
 }  # fmt: skip
 GENERAL = ("classify", "consolidate", "reply")
 MAJOR = ("classify_major", "approve", "decide", "reply")
+# How a case reached its reply: mostly joint handling, sometimes as a major matter.
+REPLY_ROUTES = [(88, GENERAL), (12, MAJOR)]
+
+
+def _then(routes, *events, weight: float = 1):
+    return [(w * weight, (*history, *events)) for w, history in routes]
+
+
+# The histories behind each state, with their weights (an archived case: those of the state
+# it was archived from, then "archive").
+HISTORIES: dict[str, list[tuple[float, tuple[str, ...]]]] = {
+    State.REGISTERED: [(1, ())],
+    State.REFERRED: [(1, ("refer",))],
+    State.RESOLVED_ON_SPOT: [(1, ("on_spot",))],
+    State.JOINT_HANDLING: [(1, ("classify",))],
+    State.ESCALATED: [(40, ("classify", "escalate")), (60, ("classify_major",))],
+    State.SPECIAL_HANDLING: [(1, ("classify_major", "approve"))],
+    State.AWAITING_REPLY: [(w, history[:-1]) for w, history in REPLY_ROUTES],
+    State.REPLIED: REPLY_ROUTES,
+    State.OBJECTED: _then(REPLY_ROUTES, "object"),
+    State.CLOSED: [
+        *_then(REPLY_ROUTES, "accept", weight=85),
+        *_then(REPLY_ROUTES, "object", "outcome", weight=15),
+    ],
+    State.WITHDRAWN: [(50, ("withdraw",)), (50, ("classify", "withdraw"))],
+}
+ARCHIVED_FROM = {State.CLOSED: 78, State.RESOLVED_ON_SPOT: 17, State.WITHDRAWN: 5}
+
+# The transition of disputes.models.Dispute each event stands for; classify() as what.
+TRANSITIONS = {
+    "transfer": "transfer", "refer": "refer", "on_spot": "classify", "classify": "classify",
+    "classify_major": "classify", "escalate": "escalate", "approve": "approve",
+    "decide": "decide", "consolidate": "consolidate", "reply": "reply", "accept": "accept",
+    "object": "lodge_objection", "outcome": "record_outcome", "archive": "archive",
+    "withdraw": "withdraw",
+}  # fmt: skip
+CLASSIFIES_AS = {
+    "on_spot": Classification.SIMPLE,
+    "classify": Classification.GENERAL,
+    "classify_major": Classification.MAJOR,
+}
+
+
+class OutOfStep(RuntimeError):
+    """The generator writes cases the state machine of disputes/models.py cannot produce."""
+
+
+def histories(state: str) -> list[tuple[float, tuple[str, ...]]]:
+    """Every history the generator may give a case that ends in ``state``, with its weight."""
+    if state != State.ARCHIVED:
+        return HISTORIES[state]
+    found = []
+    for before, share in ARCHIVED_FROM.items():
+        paths = HISTORIES[before]
+        total = sum(w for w, _ in paths)
+        found += [(share * w / total, (*events, "archive")) for w, events in paths]
+    return found
 
 
 def _events_for(state: str, rng: random.Random) -> tuple[str, ...]:
     """A plausible history that ends in ``state``."""
-    route = MAJOR if rng.random() < 0.12 else GENERAL
-    closed = (*route, "accept") if rng.random() < 0.85 else (*route, "object", "outcome")
-    histories = {
-        State.REGISTERED: (),
-        State.REFERRED: ("refer",),
-        State.RESOLVED_ON_SPOT: ("on_spot",),
-        State.JOINT_HANDLING: ("classify",),
-        State.ESCALATED: ("classify", "escalate") if rng.random() < 0.4 else ("classify_major",),
-        State.SPECIAL_HANDLING: ("classify_major", "approve"),
-        State.AWAITING_REPLY: route[:-1],
-        State.REPLIED: route,
-        State.OBJECTED: (*route, "object"),
-        State.CLOSED: closed,
-        State.WITHDRAWN: ("withdraw",) if rng.random() < 0.5 else ("classify", "withdraw"),
-    }
-    if state == State.ARCHIVED:
-        before = rng.choices(
-            [State.CLOSED, State.RESOLVED_ON_SPOT, State.WITHDRAWN], weights=[78, 17, 5]
-        )[0]
-        return (*_events_for(before, rng), "archive")
-    return histories[state]
+    weights, paths = zip(*histories(state), strict=True)
+    return rng.choices(paths, weights=weights)[0]
+
+
+def walk(events: tuple[str, ...]) -> str:
+    """The state the case's transitions reach from REGISTERED when fired in the order of
+    ``events``; OutOfStep when one of them cannot fire where the case is by then."""
+    state = State.REGISTERED
+    for event in events:
+        name = TRANSITIONS[event]
+        fired = next_states(Dispute, name, state)
+        targets = fired
+        if event in CLASSIFIES_AS:
+            # classify() returns its state: the one of its targets that admits the classification.
+            given = CLASSIFIES_AS[event]
+            targets = tuple(t for t in fired if given in CLASSIFICATIONS.get(t, ()))
+        if len(targets) != 1:
+            why = (
+                f"{name}() does not fire in state {state}"
+                if not fired
+                else f"{name}() leads from {state} to {sorted(map(str, fired))}: which for {event}?"
+            )
+            raise OutOfStep(f"The demo history {' → '.join(events)}: {why}.")
+        state = targets[0]
+    return state
+
+
+def check_histories(table: dict[str, list[tuple[float, tuple[str, ...]]]]) -> None:
+    """Each history, with or without a transfer first, reaches the state it is meant for."""
+    for state, paths in table.items():
+        for _, events in paths:
+            for history in (events, ("transfer", *events)):
+                reached = walk(history)
+                if reached != state:
+                    raise OutOfStep(
+                        f"The demo history {' → '.join(history) or '(none)'} is meant to end in "
+                        f"{state}, but the transitions of Dispute lead to {reached}."
+                    )
+
+
+def check_cases(cases: list[Dispute]) -> None:
+    """Refuse cases whose fields are not what their state implies (disputes.invariants)."""
+    wrong = [(case, found) for case in cases if (found := violations(case))]
+    if wrong:
+        shown = "\n".join(f"  {case.number}: {'; '.join(found)}" for case, found in wrong[:5])
+        raise OutOfStep(
+            f"{len(wrong)} of {len(cases)} generated cases break the state invariants of "
+            f"disputes/invariants.py; none was written:\n{shown}"
+        )
 
 
 @dataclass
@@ -145,6 +239,8 @@ class CaseGenerator:
         self.rules = self._rules()
         self.employers: list[Payer] = []  # saved employers that later cases may name again
         self.villages = {town["code"]: [code for code, _ in town["villages"]] for town in TOWNS}
+        # Once per run: a transition that changed fails here, before anything is written.
+        check_histories({state: histories(state) for state in State.values})
 
     def _rules(self) -> dict[int, list[RoutingRule]]:
         rules = defaultdict(list)
@@ -397,6 +493,8 @@ class CaseGenerator:
                 case.closed_at = at
             elif event == "archive":
                 case.archived_at = at
+            elif event not in ("transfer", "approve"):  # they set no field of the case
+                raise OutOfStep(f"No fields known for the demo event {event!r}.")
         return co_ids
 
     # -- one batch, to the database -------------------------------------------------------
@@ -426,6 +524,7 @@ class CaseGenerator:
                 key = (case.centre, timezone.localtime(case.archived_at).year)
                 case.archive_number = format_archive_number(key[0], key[1], next_archive[key])
                 next_archive[key] += 1
+            check_cases(batch.disputes)
 
             Payer.objects.bulk_create(batch.payers, batch_size=1000)
             Dispute.objects.bulk_create(batch.disputes, batch_size=1000)

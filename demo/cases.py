@@ -35,6 +35,17 @@ from consultations.services import (
     minutes_submit,
     opinion_give,
 )
+from demo.organisation import DEFAULT_SEED, Demo
+from demo.texts import (
+    OBJECTION_OUTCOMES,
+    ON_SPOT_NOTES,
+    OPINIONS,
+    PROFILES,
+    WITHDRAWAL_REASONS,
+    PayerMaker,
+    compose_case,
+    month_label,
+)
 from departments.models import Jurisdiction
 from disputes.models import (
     Category,
@@ -55,17 +66,6 @@ from disputes.services import (
     dispute_register,
     dispute_reply,
     dispute_withdraw,
-)
-from reports.demo.organisation import DEFAULT_SEED, Demo
-from reports.demo.texts import (
-    OBJECTION_OUTCOMES,
-    ON_SPOT_NOTES,
-    OPINIONS,
-    PROFILES,
-    WITHDRAWAL_REASONS,
-    PayerMaker,
-    compose_case,
-    month_label,
 )
 from routing.services import (
     dispute_classify,

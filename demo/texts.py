@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from demo.organisation import COUNTY
 from departments.models import Jurisdiction
 from disputes.models import Payer
 from disputes.services import PayerData
 from disputes.validators import id_check_digit, uscc_check_char
-from reports.demo.organisation import COUNTY
 
 # -- what people and companies are called ------------------------------------------------
 

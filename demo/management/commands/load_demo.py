@@ -3,7 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reports.demo import DEFAULT_SEED, DEMO_LOGINS, load_demo
+from demo.organisation import DEFAULT_SEED, DEMO_LOGINS
+from demo.services import load_demo
 
 
 class Command(BaseCommand):

@@ -1,19 +1,4 @@
-"""Demo data: 芮城县 with its towns, centres and one user per role, and cases in every state.
-
-``load_demo()`` installs the reference data, the demo county and its people (idempotent), and,
-the first time only, three dozen cases driven through the real services by the demo users, so
-that their timelines, department tasks and referral sheets are what the application itself
-would have written. ``generate_cases()`` then adds any number of further cases quickly with
-``bulk_create``, for volume: the fields each state implies are filled in, but each such case
-carries a single timeline row (its registration).
-
-Services stamp their rows with the moment of the operation. To give the demo cases a plausible
-history over the last two months, each step is handed its moment (the services' ``at=``, the
-sweep's ``now=``; ``departments.clock``): no clock is moved.
-
-Modules: ``organisation`` (the county, centres and users), ``texts`` (names, identity numbers and
-what cases say), ``cases`` (the demo cases played through the services), ``bulk`` (volume).
-"""
+"""load_demo(): the reference data, the demo county and its cases, in one call."""
 
 import datetime
 from collections.abc import Callable
@@ -22,35 +7,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from demo.bulk import generate_cases
+from demo.cases import create_demo_cases
+from demo.organisation import DEFAULT_SEED, Demo, install_demo_organisation
 from disputes.models import Dispute
-from reports.demo.bulk import generate_cases
-from reports.demo.cases import SCENARIOS, create_demo_cases
-from reports.demo.organisation import (
-    DEFAULT_SEED,
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
-    DEMO_USERS,
-    Demo,
-    DemoLogin,
-    install_demo_organisation,
-)
 from routing.deadlines import sweep
 from routing.reference_data import install_reference_data
-
-__all__ = [
-    "DEFAULT_SEED",
-    "DEMO_LOGINS",
-    "DEMO_PASSWORD",
-    "DEMO_USERS",
-    "SCENARIOS",
-    "Demo",
-    "DemoLogin",
-    "DemoResult",
-    "create_demo_cases",
-    "generate_cases",
-    "install_demo_organisation",
-    "load_demo",
-]
 
 
 def replay_deadline_sweeps() -> None:
