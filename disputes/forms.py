@@ -3,14 +3,12 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Centre, Department, Jurisdiction
-from disputes import access_log
+from disputes import access_log, search
 from disputes.exceptions import DisputeError
 from disputes.invariants import RECEIVED_AHEAD_ALLOWED
 from disputes.models import (
@@ -374,21 +372,17 @@ class CaseFilterForm(forms.Form):
 
     def _search(self, qs, term):
         number = access_log.searched_number(term)
-        if number is None:  # a name or a case number (or a part of one)
-            parties = Party.objects.filter(dispute=OuterRef("pk"), payer__name__icontains=term)
-            return qs.filter(Q(number__icontains=term) | Q(Exists(parties)))
+        if number is None:  # a fragment of a payer's name or of a case number
+            if len(term) < search.MIN_FRAGMENT:
+                self.add_error("q", _("Type at least two characters of a name or case number."))
+                return qs.none()
+            return qs.filter(pk__in=search.cases_matching(term))
         try:
             access_log.number_search(user=self.user, number=number)
         except DisputeError as exc:
             self.add_error("q", exc.message)
             return qs.none()
-        # The phone a case was registered with is the party's (the payer keeps the first).
-        parties = (
-            Party.objects.filter(dispute=OuterRef("pk"))
-            .alias(bare_phone=Replace(Replace("phone", Value("-")), Value(" ")))
-            .filter(Q(payer__id_number=number) | Q(bare_phone=number))
-        )
-        return qs.filter(Exists(parties))
+        return qs.filter(pk__in=search.cases_of_payer_number(number))
 
 
 class GrantForm(forms.Form):

@@ -553,6 +553,8 @@ class Party(models.Model):
         verbose_name = _("party")
         verbose_name_plural = _("parties")
         ordering = ["-is_representative", "id"]
+        # A search by a whole phone number (disputes.search).
+        indexes = [models.Index(fields=["phone"], name="party_phone")]
         constraints = [
             models.UniqueConstraint(fields=["dispute", "payer"], name="party_once_per_dispute"),
             models.UniqueConstraint(

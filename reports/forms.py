@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from disputes import search
 from disputes.forms import search_field
 from disputes.models import Notification
 
@@ -28,3 +29,9 @@ class DocumentFilterForm(forms.Form):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", ""), *((k.key, k.title) for k in kinds)]
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        if number and len(number) < search.MIN_FRAGMENT:
+            raise forms.ValidationError(_("Type at least two characters of the case number."))
+        return number

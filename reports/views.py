@@ -171,7 +171,7 @@ def document_list(request):
     if search.errors:
         qs = qs.none()  # the form's errors say why
     elif number:
-        qs = qs.filter(number__icontains=number)
+        qs = qs.filter(search.text_contains("number", number))
     chosen = filters.get("kind", "")
     qs = qs.annotate(**{f"has_{k.key}": k.exists() for k in kinds})
     if chosen:
