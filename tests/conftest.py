@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from departments.models import Centre, Department, Jurisdiction, Role, Staff, role_group
@@ -81,9 +82,68 @@ def credit_code(serial: int) -> str:
 class World:
     """The organisation every test shares; attributes are the personas and places."""
 
+    _serial = 0
+
+    def make_dispute(self, *, actor=None, centre=None, payers=None, category=None, **kw):
+        self._serial += 1
+        if payers is None:
+            payers = [
+                PartyData(
+                    payer=PayerData(
+                        kind="employee",
+                        name="申请人",
+                        id_number=resident_id(self._serial),
+                        phone="13912345678",
+                    ),
+                    is_representative=True,
+                )
+            ]
+        fields = {
+            "channel": self.window,
+            "jurisdiction": (centre or self.centre_a).jurisdiction,
+            "claim": "请求核实2024年缴费基数并退还多缴部分。",
+            "summary": "职工反映单位按最低基数申报，与实际工资不符。",
+            "amount": Decimal("12345.67"),
+            "insurance_types": [self.pension],
+        }
+        fields.update(kw)
+        return dispute_register(
+            actor=actor or self.clerk,
+            centre=centre or self.centre_a,
+            parties=payers,
+            category=category or self.category,
+            **fields,
+        )
+
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The world built once for all the tests of a module, for modules of many small tests
+    (the URL × role matrix). It is written inside a transaction rolled back after the module;
+    each test runs in a savepoint inside it (pytest-django's ``db``), so it sees the world as
+    built and leaves nothing behind. Use it through a module's own ``world`` fixture:
+    ``copy.deepcopy(module_world)``, so that no test sees another's changes to the objects."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+def build_world() -> World:
     w = World()
     w.county = Jurisdiction.objects.create(name="芮城县", code="140830", level="county")
     w.town_a = Jurisdiction.objects.create(
@@ -154,40 +214,6 @@ def world(db):
     w.mediator = person("mediator", Role.GRID_MEDIATOR, full_name="孙梅", jurisdiction=w.village_a)
     w.cyber = person("cyber", Role.CYBERSPACE, full_name="钱亮", jurisdiction=w.county)
     w.outsider = person("outsider", None, full_name="路人")
-    w._serial = 0
-
-    def make_dispute(*, actor=None, centre=None, payers=None, category=None, **kw):
-        w._serial += 1
-        if payers is None:
-            payers = [
-                PartyData(
-                    payer=PayerData(
-                        kind="employee",
-                        name="申请人",
-                        id_number=resident_id(w._serial),
-                        phone="13912345678",
-                    ),
-                    is_representative=True,
-                )
-            ]
-        fields = {
-            "channel": w.window,
-            "jurisdiction": (centre or w.centre_a).jurisdiction,
-            "claim": "请求核实2024年缴费基数并退还多缴部分。",
-            "summary": "职工反映单位按最低基数申报，与实际工资不符。",
-            "amount": Decimal("12345.67"),
-            "insurance_types": [w.pension],
-        }
-        fields.update(kw)
-        return dispute_register(
-            actor=actor or w.clerk,
-            centre=centre or w.centre_a,
-            parties=payers,
-            category=category or w.category,
-            **fields,
-        )
-
-    w.make_dispute = make_dispute
     return w
 
 

@@ -8,12 +8,20 @@ declares its view POST-only: ``test_a_post_only_view_refuses_get`` asks it with 
 persona it acts for, and expects 405.
 """
 
+import copy
+
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from disputes import services
 from tests import scenarios
 from tests.files import pdf_upload
+
+@pytest.fixture
+def world(module_world, db):
+    """The personas, built once for the module's 900 cells (tests/conftest.py)."""
+    return copy.deepcopy(module_world)
+
 
 PERSONAS = [
     "anonymous", "outsider", "clerk", "coordinator", "clerk_b", "officer_tax", "officer_hr",
