@@ -17,6 +17,7 @@ from disputes import services
 from tests import scenarios
 from tests.files import pdf_upload
 
+
 @pytest.fixture
 def world(module_world, db):
     """The personas, built once for the module's 900 cells (tests/conftest.py)."""
