@@ -322,6 +322,12 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # The lists' order: walked from the newest, a page stops after its rows.
             models.Index(fields=["received_at", "id"], name="dispute_received"),
+            # The queues' order among the live cases (nothing archived awaits anyone).
+            models.Index(
+                fields=["received_at", "id"],
+                condition=~models.Q(state="archived"),
+                name="dispute_live_received",
+            ),
             models.Index(fields=["state", "received_at"], name="dispute_state_received"),
             models.Index(fields=["centre", "state"], name="dispute_centre_state"),
             models.Index(fields=["lead_department", "state"], name="dispute_lead_state"),

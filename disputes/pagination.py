@@ -1,20 +1,38 @@
 """Pages of a list that cost what they show, not what the table holds.
 
-``BoundedPaginator`` counts at most ``COUNT_CAP`` rows (a list longer than that says "10000+",
-and the user narrows it with the filters), and fetches a page in two steps: the page's primary
-keys (the ordering and the offset walk an index, without the joins of the rows), then those rows
-with their relations. Every list of the project pages through it.
+``BoundedPaginator`` counts only as far as the page asked for needs, and a little beyond: at
+least ``count_floor`` rows (page 1 of a long list says "1000+"), at most ``count_ceiling`` (the
+user narrows a longer list with the filters), and always past the page asked for, so that its
+offset is reached. It fetches a page in two steps: the page's primary keys (the ordering and
+the offset walk an index, without the joins of the rows), then those rows with their relations.
+Every list of the project pages through it.
 """
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-COUNT_CAP = 10_000
+COUNT_FLOOR = 1_000
+COUNT_CEILING = 10_000
 
 
 class BoundedPaginator(Paginator):
-    count_cap = COUNT_CAP
+    count_floor = COUNT_FLOOR
+    count_ceiling = COUNT_CEILING
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_cap = self.count_floor
+
+    def get_page(self, number):
+        try:
+            wanted = max(1, int(number))
+        except (TypeError, ValueError):
+            wanted = 1
+        # Up to the end of the page after the one asked for (so that it knows of a next page).
+        reach = (wanted + 1) * self.per_page
+        self.count_cap = min(self.count_ceiling, max(self.count_floor, reach))
+        return super().get_page(number)
 
     @cached_property
     def _bounded_count(self) -> int:
@@ -29,7 +47,7 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def capped(self) -> bool:
-        """More rows than were counted: the count shows as "10000+"."""
+        """More rows than were counted: the count shows as "1000+"."""
         return self._bounded_count > self.count_cap
 
     def page(self, number):

@@ -62,7 +62,11 @@ def work_queue(user) -> QuerySet[Dispute]:
     q = awaiting_action_filter(user)
     if q is None:
         return Dispute.objects.none()
-    return visible_disputes(user).filter(q).order_by("received_at", "pk")
+    # Nothing archived awaits anyone: said outright, so that the walk in the queue's order
+    # reads the index of the live cases only (dispute_live_received).
+    return (
+        visible_disputes(user).exclude(state=State.ARCHIVED).filter(q).order_by("received_at", "pk")
+    )
 
 
 def overdue_deadlines(user):

@@ -1,9 +1,9 @@
-"""Lists count at most a cap and fetch a page by its keys, in the list's order."""
+"""Lists count as far as the page asked for needs (within a floor and a ceiling) and fetch a
+page by its keys, in the list's order."""
 
 import pytest
 from django.urls import reverse
 
-from disputes import pagination
 from disputes.models import Dispute
 from disputes.pagination import BoundedPaginator
 
@@ -26,21 +26,35 @@ def test_a_page_holds_the_lists_rows_in_its_order(world):
     assert pages[0][0].centre == world.centre_a  # the relations came with the rows
 
 
-def test_a_list_longer_than_the_cap_counts_to_the_cap_and_says_so(world, monkeypatch):
-    _cases(world, 6)
-    monkeypatch.setattr(BoundedPaginator, "count_cap", 4)
-    paginator = BoundedPaginator(Dispute.objects.order_by("pk"), 2)
-    assert paginator.count == 4 and paginator.capped
-    assert paginator.num_pages == 2
-    assert not paginator.page(2).has_next()
+def test_a_long_list_counts_past_the_page_asked_for_and_says_it_has_more(world, monkeypatch):
+    _cases(world, 9)
+    monkeypatch.setattr(BoundedPaginator, "count_floor", 4)
+    monkeypatch.setattr(BoundedPaginator, "count_ceiling", 6)
+    qs = Dispute.objects.order_by("pk")
+    first = BoundedPaginator(qs, 2)
+    page = first.get_page(1)
+    assert first.count == 4 and first.capped and page.has_next()
+    # Page 2 counts to the end of page 3, within the ceiling of 6.
+    second = BoundedPaginator(qs, 2)
+    page = second.get_page(2)
+    assert second.count == 6 and second.capped and page.has_next()
+    assert [d.pk for d in page] == [d.pk for d in qs[2:4]]
+    # Past the ceiling: the last counted page, which says the list goes on.
+    last = BoundedPaginator(qs, 2)
+    page = last.get_page(5)
+    assert page.number == 3 and not page.has_next() and last.capped
+    monkeypatch.setattr(BoundedPaginator, "count_ceiling", 100)
+    whole = BoundedPaginator(qs, 20)
+    whole.get_page(1)
+    assert whole.count == 9 and not whole.capped
 
 
 def test_the_case_list_shows_a_capped_count_with_a_plus_and_the_way_to_narrow_it(
     client, world, monkeypatch
 ):
     _cases(world, 4)
-    monkeypatch.setattr(BoundedPaginator, "count_cap", 2)
-    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    monkeypatch.setattr(BoundedPaginator, "count_floor", 2)
+    monkeypatch.setattr(BoundedPaginator, "count_ceiling", 2)
     client.force_login(world.coordinator)
     page = client.get(reverse("disputes:list"), {"page": 1}).content.decode()
     assert ">2+</span>" in page
