@@ -27,6 +27,7 @@ class Page:
     method: str = "get"
     data: object = None  # dict, or a callable returning one
     target_ms: int = 100
+    fresh: bool = False  # call ``data`` for every request (each POST registers a new case)
 
 
 def _case(state=None, *, centre="GW"):
@@ -63,6 +64,39 @@ def _pages() -> list[Page]:
         party = Party.objects.filter(dispute=_case(State.CLOSED)).select_related("payer").first()
         return {"q": party.payer.id_number}
 
+    serials = iter(range(1, 1_000_000))
+
+    def intake():
+        from django.utils import timezone
+
+        from disputes.models import Category, Channel, InsuranceType
+        from disputes.validators import id_check_digit
+
+        n = next(serials)
+        first17 = f"140830{2001 + n // 1000 % 20}0101{n % 1000:03d}"
+        return {
+            "channel": Channel.objects.get(code="window").pk,
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "jurisdiction": _case(centre="GW").jurisdiction_id,
+            "category": Category.objects.order_by("pk").first().pk,
+            "insurance_types": [InsuranceType.objects.order_by("pk").first().pk],
+            "amount": "8000.50",
+            "period_start": "2024-01",
+            "period_end": "2024-06",
+            "claim": "要求按实际工资核定缴费基数。",
+            "summary": "单位按最低基数申报。",
+            "representative": "0",
+            "payer-TOTAL_FORMS": "1",
+            "payer-INITIAL_FORMS": "0",
+            "payer-MIN_NUM_FORMS": "1",
+            "payer-MAX_NUM_FORMS": "50",
+            "payer-0-kind": "employee",
+            "payer-0-name": "王建国",
+            "payer-0-id_number": first17 + id_check_digit(first17),
+            "payer-0-phone": "13800001111",
+            "payer-0-side": "applicant",
+        }
+
     home, cases = reverse("reports:home"), reverse("disputes:list")
     return [
         Page("coordinator's queue, page 1", "coordinator", home),
@@ -89,6 +123,16 @@ def _pages() -> list[Page]:
             target_ms=10_000,
         ),
         Page("case page", "coordinator", case_page, target_ms=80),
+        Page("intake form", "clerk", reverse("disputes:create"), target_ms=150),
+        Page(
+            "intake POST (registers a case)",
+            "clerk",
+            reverse("disputes:create"),
+            method="post",
+            data=intake,
+            fresh=True,
+            target_ms=150,
+        ),
         Page("receipt PDF (as issued)", "coordinator", receipt, target_ms=300),
         Page("reply notice PDF (rendered)", "coordinator", reply_notice, target_ms=300),
     ]
@@ -152,7 +196,8 @@ def _ask(client, page: Page, path: str, data):
         b"".join(response.streaming_content)
     else:
         response.content  # noqa: B018  (rendered already; touch it as a browser would)
-    if response.status_code not in (200, 302):
+    expected = 302 if page.method == "post" else 200
+    if response.status_code != expected:
         raise RuntimeError(f"{page.label}: {path} answered {response.status_code}")
 
 
@@ -183,6 +228,8 @@ def run(*, cases: int, repeat: int, fresh: bool = False) -> None:
         _ask(client, page, path, data)  # warm: templates, caches, the first connection
         times = []
         for _ in range(repeat):
+            if page.fresh:
+                data = page.data()
             with CaptureQueriesContext(connection) as ctx:
                 t0 = time.perf_counter()
                 _ask(client, page, path, data)
