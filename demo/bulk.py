@@ -28,6 +28,7 @@ from demo.texts import (
     compose_case,
 )
 from departments.models import Centre, Jurisdiction
+from disputes import reach
 from disputes.fsm import next_states
 from disputes.invariants import CLASSIFICATIONS, violations
 from disputes.models import (
@@ -546,6 +547,8 @@ class CaseGenerator:
                 )
             Referral.objects.bulk_create(batch.referrals, batch_size=1000)
             Transfer.objects.bulk_create(batch.transfers, batch_size=1000)
+            # Written past the signals: the reach rows are written here (disputes.reach).
+            reach.rebuild(ids)
         self.employers += batch.new_employers
         # With DEBUG on Django keeps every query's SQL; bulk inserts would fill memory with them.
         reset_queries()

@@ -382,16 +382,32 @@ def departments_without_officer():
 _GROUP_TO_ROLE = {name: role for role, name in ROLE_GROUP_NAMES.items()}
 
 
+def _groups_of(user) -> list[tuple[int, str]]:
+    """The user's groups (id, name), read once and cached on the user object for the request."""
+    cached = getattr(user, "_group_cache", None)
+    if cached is None:
+        cached = list(user.groups.values_list("pk", "name"))
+        user._group_cache = cached
+    return cached
+
+
 def roles_of(user) -> frozenset[str]:
     """The user's roles, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_role_cache", None)
     if cached is None:
-        names = user.groups.filter(name__in=_GROUP_TO_ROLE).values_list("name", flat=True)
+        names = [name for _pk, name in _groups_of(user) if name in _GROUP_TO_ROLE]
         cached = frozenset(_GROUP_TO_ROLE[name].value for name in names)
         user._role_cache = cached
     return cached
+
+
+def group_ids_of(user) -> frozenset[int]:
+    """The ids of every group the user is in (roles, and their centre's or department's)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(pk for pk, _name in _groups_of(user))
 
 
 _NO_STAFF = object()

@@ -14,3 +14,24 @@ class DisputesConfig(AppConfig):
         )
 
         converters.register()
+        self._keep_reach()
+
+    def _keep_reach(self) -> None:
+        """The case's reach rows change with the relations they follow (disputes.reach)."""
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from disputes import reach
+        from disputes.models import Dispute, DisputeGroupObjectPermission
+
+        post_save.connect(reach.on_dispute_saved, sender=Dispute, dispatch_uid="reach-case")
+        m2m_changed.connect(
+            reach.on_co_departments_changed,
+            sender=Dispute.co_departments.through,
+            dispatch_uid="reach-co",
+        )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                reach.on_grant_changed,
+                sender=DisputeGroupObjectPermission,
+                dispatch_uid=f"reach-grant-{signal is post_save}",
+            )

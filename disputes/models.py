@@ -657,6 +657,30 @@ class CaseCounter(models.Model):
         return f"{self.centre_id}/{self.year}/{self.series}: {self.last}"
 
 
+class CaseReach(models.Model):
+    """One way a case is reached through a relation: its owning centre, the clerk who took it,
+    the grid mediator who reported it, its lead and co-handling departments, and each group it
+    is shared with. The relational branches of the visibility rule come down to one indexed
+    question — does a row of this case name one of the user's units? — kept by
+    ``disputes.reach`` in the transaction of every change to those relations.
+    """
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="reach")
+    # "centre:<id>", "clerk:<user id>", "reporter:<user id>", "dept:<id>", "group:<id>"
+    unit = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("case reach")
+        verbose_name_plural = _("case reach")
+        constraints = [
+            models.UniqueConstraint(fields=["dispute", "unit"], name="reach_once_per_unit"),
+        ]
+        indexes = [models.Index(fields=["unit", "dispute"], name="reach_unit_dispute")]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} ← {self.unit}"
+
+
 class DisputeGroupObjectPermission(GroupObjectPermissionBase):
     """django-guardian's per-case grants, with a real foreign key to the case.
 

@@ -6,11 +6,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from departments.models import Role, Staff, roles_of, staff_of
+from disputes import reach
 from disputes.models import (
     OPEN_STATES,
     AccessLog,
+    CaseReach,
     Dispute,
-    DisputeGroupObjectPermission,
     Party,
     Payer,
     State,
@@ -28,22 +29,16 @@ def visibility_filter(user) -> Q | None:
         return None
     if user.is_superuser:
         return Q()
-    # Explicit grants (guardian, to the groups of the user's centre or department) for what
-    # the relations below do not express: a department asked to review one case, a one-off.
-    q = Q(Exists(granted_to(user)))
+    # Through a relation (disputes.reach): the owning centre (its clerks and coordinators),
+    # the clerk who took the case, the grid mediator who reported it, the lead and
+    # co-handling departments (their officers), and the groups the case is shared with (a
+    # department asked to review one case, a one-off). One indexed question.
+    units = reach.user_units(user)
+    q = Q(Exists(CaseReach.objects.filter(dispute=OuterRef("pk"), unit__in=sorted(units))))
     staff = staff_of(user)
     if staff is None:
         return q
     roles = roles_of(user)
-    if staff.centre_id and roles & {Role.CLERK, Role.COORDINATOR}:
-        q |= Q(centre_id=staff.centre_id)
-    if Role.CLERK in roles:
-        q |= Q(first_responder_id=user.pk)
-    if Role.OFFICER in roles and staff.department_id:
-        co = Dispute.co_departments.through.objects.filter(
-            dispute_id=OuterRef("pk"), department_id=staff.department_id
-        )
-        q |= Q(lead_department_id=staff.department_id) | Q(Exists(co))
     # The government office: the cases referred in its area, from the referral on
     # (rules.follows_referral).
     area = referral_area(user)
@@ -60,8 +55,6 @@ def visibility_filter(user) -> Q | None:
             q |= Q(escalated_at__isnull=False, jurisdiction__path__startswith=county)
         if Role.CYBERSPACE in roles:
             q |= Q(is_public_opinion_risk=True, jurisdiction__path__startswith=county)
-    if Role.GRID_MEDIATOR in roles:
-        q |= Q(reported_by_id=user.pk)
     return q
 
 
@@ -96,16 +89,6 @@ def visible_access_log(user) -> QuerySet[AccessLog]:
     )
     by_this_county = Q(Exists(of_this_county)) | ~Q(Exists(of_some_county))
     return AccessLog.objects.filter(about_visible_case | (Q(dispute__isnull=True) & by_this_county))
-
-
-def granted_to(user):
-    """Grant rows giving ``user``'s groups view access to the outer case (for ``Exists``)."""
-    return DisputeGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"),
-        permission__codename="view_dispute",
-        permission__content_type__app_label="disputes",
-        group__user=user,
-    )
 
 
 def visible_disputes(user) -> QuerySet[Dispute]:

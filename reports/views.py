@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from disputes import rules
+from disputes import rules, search
 from disputes.access_log import log_access
 from disputes.exceptions import DisputeError
 from disputes.forms import CaseFilterForm
@@ -165,10 +165,10 @@ def document_list(request):
         raise PermissionDenied(_("Only supervisors use the forms page."))
     kinds = documents.all_kinds()
     qs = visible_disputes(request.user).select_related("centre", "category")
-    search = DocumentFilterForm(request.GET, kinds=kinds)
-    filters = search.cleaned_data if search.is_valid() else {}
+    form = DocumentFilterForm(request.GET, kinds=kinds)
+    filters = form.cleaned_data if form.is_valid() else {}
     number = filters.get("number", "").strip()
-    if search.errors:
+    if form.errors:
         qs = qs.none()  # the form's errors say why
     elif number:
         qs = qs.filter(search.text_contains("number", number))
@@ -202,6 +202,6 @@ def document_list(request):
             "kinds": kinds,
             "kind": chosen,
             "number": number,
-            "search": search,
+            "search": form,
         },
     )

@@ -17,6 +17,7 @@ from consultations.selectors import (
     unsettled_tasks,
 )
 from departments import clock
+from disputes import reach
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.grants import VIEW, drop_unit_grants
 from disputes.models import Dispute
@@ -216,6 +217,7 @@ def task_reassign(*, dispute: Dispute, actor, from_department, to_department, re
             )
         if is_lead:
             Dispute.objects.filter(pk=case.pk).update(lead_department=to_department)
+            reach.refresh(case.pk)  # an update() passes the signals by
             case.co_departments.remove(to_department)
         else:
             case.co_departments.remove(from_department)

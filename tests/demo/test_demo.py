@@ -25,6 +25,7 @@ from demo.cases import SCENARIOS
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, DEMO_USERS
 from demo.services import load_demo
 from departments.models import Centre, Jurisdiction, Staff, roles_of
+from disputes import reach
 from disputes.invariants import violations
 from disputes.models import (
     CaseCounter,
@@ -212,6 +213,8 @@ class TestTheLoadedDemo(TestCase):
 
         generated = Dispute.objects.exclude(pk__in=before).prefetch_related("timeline")
         assert generated.count() == 400
+        # Written in bulk, past the signals, and still reached as the services would have it.
+        assert reach.stale() == []
         assert {State.ARCHIVED, State.CLOSED, State.JOINT_HANDLING} <= set(
             generated.values_list("state", flat=True)
         )
