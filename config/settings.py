@@ -160,6 +160,10 @@ STORAGES = {
 # by per day; every such search is logged; past the limit it is refused, and the refusal logged.
 NUMBER_SEARCHES_PER_DAY = env_int("NUMBER_SEARCHES_PER_DAY", 40)
 
+# The CSV export of the case list stops after this many rows (newest first): it is streamed, so
+# memory stays flat, but one request must end within gunicorn's --timeout (README: Deploying).
+EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 200_000)
+
 # Attachments: what a clerk may upload with a case.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENT_EXTENSIONS = env_list(
