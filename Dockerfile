@@ -51,4 +51,10 @@ USER centre
 
 EXPOSE 8000
 # Worker processes: WEB_CONCURRENCY (gunicorn reads it); more with GUNICORN_CMD_ARGS.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# --timeout: a request may take up to 120 s, the longest being a streamed CSV export of
+# EXPORT_MAX_ROWS rows (a sync worker must finish the whole response within it; gunicorn's
+# default, 30 s, would kill a large export midway). --max-requests (with jitter, so that the
+# workers do not restart together): each worker is replaced after about 500 requests, so the
+# memory that rendering PDFs leaves behind (WeasyPrint, the CJK fonts) stays bounded.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", \
+     "--timeout", "120", "--max-requests", "500", "--max-requests-jitter", "50"]

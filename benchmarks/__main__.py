@@ -1,5 +1,5 @@
-"""python -m benchmarks [all|sweep|documents|pages] [--deadlines N] [--due N] [--cases N]
-[--repeat N] [--fresh]"""
+"""python -m benchmarks [all|sweep|documents|export|pages] [--deadlines N] [--due N]
+[--cases N] [--repeat N] [--rows N] [--fresh]"""
 
 import argparse
 import os
@@ -10,7 +10,7 @@ from pathlib import Path
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
-        "which", nargs="?", default="all", choices=["all", "sweep", "documents", "pages"]
+        "which", nargs="?", default="all", choices=["all", "sweep", "documents", "export", "pages"]
     )
     parser.add_argument("--deadlines", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=50_000)
@@ -20,6 +20,7 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=None, help="renders per document kind (7); pages: 30"
     )
+    parser.add_argument("--rows", type=int, default=100_000, help="export: cases to export")
     parser.add_argument("--fresh", action="store_true", help="pages: build the database again")
     args = parser.parse_args()
 
@@ -37,12 +38,14 @@ def main() -> None:
     import django
 
     django.setup()
-    from benchmarks import documents, pages, sweep
+    from benchmarks import documents, export, pages, sweep
 
     if args.which in ("all", "sweep"):
         sweep.run(total=args.deadlines, due=args.due)
     if args.which in ("all", "documents"):
         documents.run(cases=args.cases or 100, repeat=args.repeat or 7)
+    if args.which in ("all", "export"):
+        export.run(rows=args.rows)
     if args.which == "pages":
         pages.run(cases=args.cases or 10_000, repeat=args.repeat or 30, fresh=args.fresh)
 

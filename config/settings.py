@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "departments.sessions.RenewSessionMiddleware",  # after SessionMiddleware
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -110,8 +111,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# The age is an inactivity limit: a request renews the session (a write) when its last renewal
+# is more than SESSION_RENEW_SECONDS old, not on every request (departments/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an inactivity limit
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 60)
+if not 0 <= SESSION_RENEW_SECONDS <= SESSION_COOKIE_AGE // 2:
+    raise ImproperlyConfigured(
+        "SESSION_RENEW_SECONDS must be between 0 and half of SESSION_IDLE_SECONDS"
+    )
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
@@ -166,6 +173,10 @@ STORAGES = {
 # How many different payer numbers (identity number, credit code, phone) each user may search
 # by per day; every such search is logged; past the limit it is refused, and the refusal logged.
 NUMBER_SEARCHES_PER_DAY = env_int("NUMBER_SEARCHES_PER_DAY", 40)
+
+# The CSV export of the case list stops after this many rows (newest first): it is streamed, so
+# memory stays flat, but one request must end within gunicorn's --timeout (README: Deploying).
+EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 200_000)
 
 # Attachments: what a clerk may upload with a case.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)

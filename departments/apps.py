@@ -7,4 +7,4 @@ class DepartmentsConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from departments import checks  # noqa: F401  (checks register themselves)
+        from departments import checks, sessions  # noqa: F401  (they register themselves)

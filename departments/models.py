@@ -3,6 +3,8 @@
 This app is the ground floor: it imports no other app of the project.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -112,6 +114,35 @@ class Jurisdiction(models.Model):
     def within(self, other: "Jurisdiction | None") -> bool:
         """Is this jurisdiction ``other`` or an area under it?"""
         return other is not None and self.path.startswith(other.path)
+
+
+def full_names(jurisdictions: Iterable[Jurisdiction]) -> dict[int, str]:
+    """The ``full_name`` of each of ``jurisdictions`` (by primary key), read off their paths.
+
+    ``full_name`` walks the parents, a query per level for each jurisdiction; a list of
+    options would cost hundreds. Here the areas above them that are not among them are read
+    in one query (none at all for a whole subtree, whose top is one of them).
+    """
+    nodes = list(jurisdictions)
+    by_code = {j.code: j for j in nodes}
+    above = {code for j in nodes for code in _codes(j.path) if code not in by_code}
+    if above:
+        rows = Jurisdiction.objects.filter(code__in=above).only("code", "name", "level")
+        by_code.update((j.code, j) for j in rows)
+    names = {}
+    for j in nodes:
+        parts = []
+        for code in reversed(_codes(j.path)):
+            node = by_code[code]
+            parts.append(node.name)
+            if node.level == Jurisdiction.Level.COUNTY:
+                break  # as full_name: a county's name is where a full name starts
+        names[j.pk] = "".join(reversed(parts))
+    return names
+
+
+def _codes(path: str) -> list[str]:
+    return [code for code in path.split("/") if code]
 
 
 class CentreQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from departments.forms import JurisdictionChoiceField
 from departments.models import Centre, Department, Jurisdiction
 from disputes import access_log, search
 from disputes.exceptions import DisputeError
@@ -181,7 +182,7 @@ class DisputeForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    jurisdiction = forms.ModelChoiceField(
+    jurisdiction = JurisdictionChoiceField(
         label=_("Where the matter lies"), queryset=Jurisdiction.objects.none()
     )
     category = forms.ModelChoiceField(

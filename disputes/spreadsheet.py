@@ -4,9 +4,12 @@ A spreadsheet runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a ta
 return before one) as a formula: a payer registered as ``=HYPERLINK(...)`` would become a live
 link, or worse, in the office that opens the export. Every export writes its rows through
 ``writer`` below, which puts a single quote before such a cell so that it reads as text.
+``stream`` writes a whole table that way, for a streaming response.
 """
 
 import csv
+import io
+from collections.abc import Iterable, Iterator
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,3 +37,28 @@ class _TextWriter:
 def writer(out, **kwargs) -> _TextWriter:
     """``csv.writer`` whose every cell is text (see the module's docstring)."""
     return _TextWriter(out, **kwargs)
+
+
+# Text handed to the server at a time: large enough that a big table is few writes to the
+# socket, small enough that memory stays flat whatever the number of rows.
+STREAM_CHUNK_CHARS = 64 * 1024
+
+
+def stream(rows: Iterable[list], *, header: list) -> Iterator[str]:
+    """The table as pieces of text: a byte-order mark (without one, spreadsheet programs read
+    UTF-8 as the local code page), the header at once, then the rows ``writer`` writes."""
+    buffer = io.StringIO()
+    out = writer(buffer)
+    buffer.write("\ufeff")
+    out.writerow(header)
+    yield buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    for row in rows:
+        out.writerow(row)
+        if buffer.tell() >= STREAM_CHUNK_CHARS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()

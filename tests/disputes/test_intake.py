@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from departments.models import Jurisdiction
 from disputes.models import AccessLog, Dispute, Party, Payer, State
 from disputes.services import PartyData, PayerData
 from disputes.validators import mask_id
@@ -499,3 +500,50 @@ def test_the_duplicate_warning_names_no_case_of_another_centre(client, world):
     assert response.status_code == 302
     created = Dispute.objects.exclude(pk=elsewhere.pk).get()
     assert not created.linked_disputes.exists()
+
+
+def add_villages(town, count):
+    first = town.children.count()
+    for i in range(first, first + count):
+        Jurisdiction.objects.create(
+            name=f"第{i + 1}村", code=f"{town.code}{500 + i:03d}", level="village", parent=town
+        )
+
+
+def test_the_intake_form_costs_the_same_queries_for_few_and_many_villages(
+    client, world, django_assert_max_num_queries
+):
+    add_villages(world.town_a, 4)  # and 城东社区: 5
+    client.force_login(world.clerk)
+    # session, user, staff (with centre and area), roles, the county above the centre's area,
+    # unread notifications, channels, the jurisdictions (one query: every option with its
+    # label), categories, insurance types
+    with django_assert_max_num_queries(10) as few:
+        response = client.get(reverse("disputes:create"))
+    assert len(response.context["form"].fields["jurisdiction"].choices) == 1 + 3 + 5
+    add_villages(world.town_a, 195)
+    with django_assert_max_num_queries(10) as many:
+        response = client.get(reverse("disputes:create"))
+    assert len(response.context["form"].fields["jurisdiction"].choices) == 1 + 3 + 200
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_the_intake_form_names_each_place_in_full(client, world):
+    add_villages(world.town_b, 2)
+    client.force_login(world.clerk)
+    response = client.get(reverse("disputes:create"))
+    options = [
+        (value, label)
+        for value, label in response.context["form"].fields["jurisdiction"].choices
+        if value
+    ]
+    expected = Jurisdiction.objects.filter(path__startswith=world.county.path).order_by("path")
+    assert [(int(str(value)), label) for value, label in options] == [
+        (j.pk, j.full_name) for j in expected
+    ]
+    assert [label for _value, label in options][:3] == [
+        "芮城县",
+        "芮城县古魏镇",
+        "芮城县古魏镇城东社区",
+    ]
+    assert "芮城县风陵渡镇第2村" in response.content.decode()

@@ -104,14 +104,13 @@ def test_the_queue_costs_the_same_queries_for_few_and_many_cases(
     client.force_login(world.clerk)
     # session read, user, staff (with centre etc.), roles, count (capped), categories and
     # centres for the filter form, the page's keys then its cases (the offset walks an index
-    # without the rows' joins), their parties with payers, overdue time limits,
-    # unread notifications, session save (3: the session is saved on every request to expire
-    # it after inactivity)
-    with django_assert_max_num_queries(15) as few:
+    # without the rows' joins), their parties with payers, overdue time limits, unread
+    # notifications (the session is not saved: it was renewed at the log-in)
+    with django_assert_max_num_queries(12) as few:
         client.get(reverse("reports:home"))
     for _ in range(20):
         world.make_dispute()
-    with django_assert_max_num_queries(15) as many:
+    with django_assert_max_num_queries(12) as many:
         client.get(reverse("reports:home"))
     assert len(few.captured_queries) == len(many.captured_queries)
 
@@ -121,7 +120,7 @@ def test_the_case_list_has_a_query_budget(client, world, django_assert_max_num_q
         world.make_dispute()
     client.force_login(world.supervisor)
     # the same queries as the queue above, less the overdue time limits
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("disputes:list"))
     assert len(response.context["page"]) == 15
 

@@ -250,7 +250,7 @@ def test_views_downloads_and_exports_are_logged(client, world):
     client.get(detail(d))
     client.get(reverse("disputes:attachment_download", args=[d.number, attachment.pk]))
     export = client.get(reverse("disputes:export"))
-    body = export.content.decode("utf-8-sig")
+    body = export.getvalue().decode("utf-8-sig")
     assert d.number in body and d.parties.get().payer.id_number not in body
     kinds = sorted(AccessLog.objects.values_list("kind", flat=True))
     assert kinds == ["download", "export", "view"]

@@ -69,7 +69,7 @@ def pages_of(client, case) -> dict[str, str]:
         "list": client.get(reverse("disputes:list")).content.decode(),
         "search": client.get(reverse("disputes:list"), {"q": "申请人甲"}).content.decode(),
         "case": client.get(reverse("disputes:detail", args=[case.number])).content.decode(),
-        "export": client.get(reverse("disputes:export")).content.decode("utf-8-sig"),
+        "export": client.get(reverse("disputes:export")).getvalue().decode("utf-8-sig"),
     }
 
 
@@ -177,7 +177,7 @@ def test_export_cells_that_a_spreadsheet_would_run_are_written_as_text(client, w
     ]
     case = world.make_dispute(payers=payers)
     client.force_login(world.clerk)
-    body = client.get(reverse("disputes:export")).content.decode("utf-8-sig")
+    body = client.get(reverse("disputes:export")).getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     row = next(r for r in rows if r and r[0] == case.number)
     payer_cell = row[7]

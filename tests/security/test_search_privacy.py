@@ -52,7 +52,7 @@ def test_a_search_from_the_home_queue_and_the_export_is_logged_too(client, world
     client.force_login(world.clerk)
     assert d.number in listing(client, payer.id_number, url="reports:home")
     export = client.get(reverse("disputes:export"), {"q": payer.id_number})
-    assert d.number in export.content.decode("utf-8-sig")
+    assert d.number in export.getvalue().decode("utf-8-sig")
     assert searches(world.clerk).count() == 2
     exported = AccessLog.objects.get(kind="export")
     assert payer.id_number not in exported.detail
