@@ -87,4 +87,4 @@ def overdue_deadlines(user):
     )
     if roles == {Role.OFFICER}:
         qs = qs.filter(department_id=staff.department_id)
-    return qs.select_related("dispute", "department", "centre").order_by("due_at")
+    return qs.select_related("dispute", "department", "centre").order_by("due_at", "pk")

@@ -322,6 +322,12 @@ class Deadline(models.Model):
                 ),
             ),
             models.Index(fields=["dispute", "status"], name="deadline_dispute_status"),
+            # The overdue panel, most overdue first: the walk stops after the rows it shows.
+            models.Index(
+                fields=["due_at", "id"],
+                name="deadline_overdue_due",
+                condition=Q(status="overdue", met_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
