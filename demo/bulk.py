@@ -13,15 +13,18 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import reset_queries, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import connection, reset_queries, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from consultations.models import DepartmentTask
 from demo.organisation import DEFAULT_SEED, TOWNS, Demo
+from demo.rows import Table, reserve_ids
+from demo.schedule import Schedule, Scheduler, WorkingDays
 from demo.texts import (
     OBJECTION_OUTCOMES,
     ON_SPOT_NOTES,
+    OPINIONS,
     PROFILES,
     WITHDRAWAL_REASONS,
     PayerMaker,
@@ -33,6 +36,7 @@ from disputes.fsm import next_states
 from disputes.invariants import CLASSIFICATIONS, violations
 from disputes.models import (
     CaseCounter,
+    CaseReach,
     Category,
     Channel,
     Classification,
@@ -45,7 +49,18 @@ from disputes.models import (
     TimelineEntry,
 )
 from disputes.services import counter_take, format_archive_number, format_case_number
-from routing.models import Referral, RoutingRule, Transfer
+from routing.deadlines import government_office_for, lgo_centre_for
+from routing.invariants import deadline_violations
+from routing.models import (
+    Accountability,
+    Deadline,
+    DeadlineNotice,
+    DeadlinePolicy,
+    Referral,
+    RoutingRule,
+    Stage,
+    Transfer,
+)
 
 # -- many more cases, fast -----------------------------------------------------------------
 
@@ -208,23 +223,52 @@ def check_cases(cases: list[Dispute]) -> None:
         )
 
 
+def check_schedules(made: list["_Made"], *, now) -> None:
+    """Refuse cases whose clocks and sub-tasks are not what their history leaves behind
+    (routing.invariants), as check_cases refuses their fields."""
+    wrong = []
+    for one in made:
+        tasks = [(_task_status(task), task.clock) for task in one.schedule.tasks]
+        found = deadline_violations(one.case, one.schedule.clocks, tasks, now=now)
+        if found:
+            wrong.append(found)
+    if wrong:
+        shown = "\n".join(f"  {'; '.join(found)}" for found in wrong[:5])
+        raise OutOfStep(
+            f"{len(wrong)} of {len(made)} generated cases have clocks or sub-tasks their "
+            f"history cannot leave (routing/invariants.py); none was written:\n{shown}"
+        )
+
+
+def _task_status(task) -> str:
+    if task.answered_at is not None:
+        return DepartmentTask.Status.ANSWERED
+    return DepartmentTask.Status.WITHDRAWN if task.withdrawn else DepartmentTask.Status.PENDING
+
+
+@dataclass
+class _Made:
+    """One generated case in memory, with what its rows are made of."""
+
+    case: Dispute
+    payers: list[Payer]
+    sides: list[str]
+    type_ids: list[int]
+    co_ids: list[int]
+    events: tuple[str, ...]
+    times: dict
+    schedule: Schedule
+
+
 @dataclass
 class _Batch:
-    payers: list[Payer] = field(default_factory=list)
-    disputes: list[Dispute] = field(default_factory=list)
-    parties: list[Party] = field(default_factory=list)
-    types: list = field(default_factory=list)
-    co_departments: list = field(default_factory=list)
-    timeline: list[TimelineEntry] = field(default_factory=list)
-    tasks: list[DepartmentTask] = field(default_factory=list)
-    referrals: list[Referral] = field(default_factory=list)
-    transfers: list[Transfer] = field(default_factory=list)
-    archived: list[Dispute] = field(default_factory=list)
+    cases: list[_Made] = field(default_factory=list)
+    payers: list[Payer] = field(default_factory=list)  # new ones, to write
     new_employers: list[Payer] = field(default_factory=list)
 
 
 class CaseGenerator:
-    """Adds cases with bulk_create: a few queries per batch, none per case."""
+    """Adds cases in bulk (demo.rows): a few statements per batch and table, none per case."""
 
     def __init__(self, demo: Demo, *, seed: int, days: int, now: datetime.datetime):
         self.demo = demo
@@ -242,6 +286,46 @@ class CaseGenerator:
         self.villages = {town["code"]: [code for code, _ in town["villages"]] for town in TOWNS}
         # Once per run: a transition that changed fails here, before anything is written.
         check_histories({state: histories(state) for state in State.values})
+        self.targets: dict[tuple[str, ...], list[str]] = {}
+        self.scheduler = self._scheduler()
+        some_place = next(iter(demo.places.values()))
+        probe = Dispute(jurisdiction=some_place)
+        lgo = lgo_centre_for(probe)
+        gov = government_office_for(probe)
+        self.lgo_id = lgo.pk if lgo else None
+        self.gov_id = gov.pk if gov else None
+        self.department_kinds = {d.pk: kind for kind, d in demo.departments.items()}
+        self.officer_ids = {
+            demo.departments[kind].pk: user.pk for kind, user in demo.officers.items()
+        }
+
+    def _scheduler(self) -> Scheduler:
+        """Deadline policies and the working-day calendar, loaded once for the whole run."""
+        days = {}
+        categories = list(Category.objects.values_list("pk", flat=True))
+        policies = list(DeadlinePolicy.objects.prefetch_related("categories"))
+        for stage in Stage.values:
+            rows = [p for p in policies if p.stage == stage]
+            default = next((p.working_days for p in rows if not p.categories.all()), None)
+            for category_id in categories:
+                named = next(
+                    (p.working_days for p in rows if category_id in
+                     {c.pk for c in p.categories.all()}),
+                    None,
+                )  # fmt: skip
+                days[stage, category_id] = named or default or 10
+        today = timezone.localdate(self.now)
+        working = WorkingDays(
+            today - datetime.timedelta(days=self.days + 10), today + datetime.timedelta(days=400)
+        )
+        return Scheduler(working=working, days=days, now=self.now, rng=self.rng)
+
+    def _targets(self, events: tuple[str, ...]) -> list[str]:
+        """The state each event of a history leads to (walked once per distinct history)."""
+        found = self.targets.get(events)
+        if found is None:
+            found = self.targets[events] = [walk(events[: i + 1]) for i in range(len(events))]
+        return found
 
     def _rules(self) -> dict[int, list[RoutingRule]]:
         rules = defaultdict(list)
@@ -277,7 +361,7 @@ class CaseGenerator:
             for received in moments[start : start + batch_size]:
                 self._case(batch, received)
             self._write(batch)
-            done += len(batch.disputes)
+            done += len(batch.cases)
             if progress:
                 progress(done, count)
         return done
@@ -348,61 +432,19 @@ class CaseGenerator:
         )
         rule = self._route(category.pk, type_ids)
         co_ids = self._apply(case, events, times, rule, category)
-        batch.disputes.append(case)
-        for index, (payer, side) in enumerate(zip(payers, sides, strict=True)):
-            batch.parties.append(
-                Party(dispute=case, payer=payer, side=side, is_representative=index == 0)
-            )
-        through = Dispute.insurance_types.through
-        batch.types += [through(dispute=case, insurancetype_id=pk) for pk in type_ids]
-        co_through = Dispute.co_departments.through
-        batch.co_departments += [co_through(dispute=case, department_id=pk) for pk in co_ids]
-        batch.timeline.append(
-            TimelineEntry(
-                dispute=case,
-                at=received,
-                actor=first_responder,
-                action="disputes.case.registered",
-                to_state=State.REGISTERED,
-                data={"generated": True},
-            )
+        case.created_at = received
+        case.updated_at = max(times.values(), default=received)
+        schedule = self.scheduler.schedule(
+            case=case,
+            events=events,
+            times=times,
+            targets=self._targets(events),
+            registered_centre_id=registered_at.pk,
+            co_ids=co_ids,
+            lgo_id=self.lgo_id,
+            gov_id=self.gov_id,
         )
-        if state == State.JOINT_HANDLING and case.lead_department_id:
-            batch.tasks.append(
-                DepartmentTask(
-                    dispute=case, department_id=case.lead_department_id,
-                    role=DepartmentTask.Role.LEAD,
-                )
-            )  # fmt: skip
-            batch.tasks += [
-                DepartmentTask(dispute=case, department_id=pk, role=DepartmentTask.Role.CO)
-                for pk in co_ids
-            ]
-        if "refer" in events:
-            batch.referrals.append(
-                Referral(
-                    dispute=case,
-                    summary=case.summary,
-                    opinion="该事项职责不清，请按12345政务服务便民热线运行机制转交承办部门办理。",
-                    receiver=first_responder,
-                    received_at=received,
-                    report_back_by=timezone.localdate(times["refer"]) + datetime.timedelta(days=7),
-                    referred_at=times["refer"],
-                )
-            )
-        if "transfer" in events:
-            batch.transfers.append(
-                Transfer(
-                    dispute=case,
-                    from_centre=registered_at,
-                    to_centre=centre,
-                    reason=f"事项所在辖区为{place.name}，按属地管理原则内网转办{centre.name}。",
-                    by=first_responder,
-                    at=times["transfer"],
-                )
-            )
-        if "archive" in events:
-            batch.archived.append(case)
+        batch.cases.append(_Made(case, payers, sides, type_ids, co_ids, events, times, schedule))
 
     def _payers(self, batch: _Batch, kind: str, place: Jurisdiction, received):
         """New payers for a case (an employer may be one seen before), and their sides."""
@@ -501,57 +543,165 @@ class CaseGenerator:
     # -- one batch, to the database -------------------------------------------------------
 
     def _write(self, batch: _Batch) -> None:
+        disputes = [made.case for made in batch.cases]
+        archived = [case for case in disputes if case.archived_at is not None]
         with transaction.atomic():
-            by_counter = Counter(
-                (d.registered_centre, timezone.localtime(d.received_at).year)
-                for d in batch.disputes
-            )
-            next_case = {
-                key: _reserve(key[0], key[1], CaseCounter.Series.CASE, n)
-                for key, n in by_counter.items()
-            }
-            for case in batch.disputes:
-                key = (case.registered_centre, timezone.localtime(case.received_at).year)
-                case.number = format_case_number(key[0], key[1], next_case[key])
-                next_case[key] += 1
-            by_archive = Counter(
-                (d.centre, timezone.localtime(d.archived_at).year) for d in batch.archived
-            )
-            next_archive = {
-                key: _reserve(key[0], key[1], CaseCounter.Series.ARCHIVE, n)
-                for key, n in by_archive.items()
-            }
-            for case in batch.archived:
-                key = (case.centre, timezone.localtime(case.archived_at).year)
-                case.archive_number = format_archive_number(key[0], key[1], next_archive[key])
-                next_archive[key] += 1
-            check_cases(batch.disputes)
-
-            Payer.objects.bulk_create(batch.payers, batch_size=1000)
-            Dispute.objects.bulk_create(batch.disputes, batch_size=1000)
-            ids = [d.pk for d in batch.disputes]
-            # auto_now_add stamped them with today; a generated case was created when received.
-            Dispute.objects.filter(pk__in=ids).update(created_at=F("received_at"))
-            Party.objects.bulk_create(batch.parties, batch_size=2000)
-            Dispute.insurance_types.through.objects.bulk_create(batch.types, batch_size=2000)
-            Dispute.co_departments.through.objects.bulk_create(
-                batch.co_departments, batch_size=2000
-            )
-            TimelineEntry.objects.bulk_create(batch.timeline, batch_size=1000)
-            DepartmentTask.objects.bulk_create(batch.tasks, batch_size=2000)
-            if batch.tasks:
-                DepartmentTask.objects.filter(pk__in=[t.pk for t in batch.tasks]).update(
-                    opened_at=Subquery(
-                        Dispute.objects.filter(pk=OuterRef("dispute_id")).values("classified_at")
-                    )
-                )
-            Referral.objects.bulk_create(batch.referrals, batch_size=1000)
-            Transfer.objects.bulk_create(batch.transfers, batch_size=1000)
-            # Written past the signals: the reach rows are written here (disputes.reach).
-            reach.rebuild(ids)
+            if connection.vendor == "postgresql":
+                # Generated data: a crash loses the last batches, never the database's state.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            self._number(disputes, archived)
+            check_cases(disputes)
+            check_schedules(batch.cases, now=self.now)
+            tables = self._rows(batch)
+            for table in tables:
+                table.write()
         self.employers += batch.new_employers
         # With DEBUG on Django keeps every query's SQL; bulk inserts would fill memory with them.
         reset_queries()
+
+    @staticmethod
+    def _number(disputes: list[Dispute], archived: list[Dispute]) -> None:
+        by_counter = Counter(
+            (d.registered_centre, timezone.localtime(d.received_at).year) for d in disputes
+        )
+        next_case = {
+            key: _reserve(key[0], key[1], CaseCounter.Series.CASE, n)
+            for key, n in by_counter.items()
+        }
+        for case in disputes:
+            key = (case.registered_centre, timezone.localtime(case.received_at).year)
+            case.number = format_case_number(key[0], key[1], next_case[key])
+            next_case[key] += 1
+        by_archive = Counter((d.centre, timezone.localtime(d.archived_at).year) for d in archived)
+        next_archive = {
+            key: _reserve(key[0], key[1], CaseCounter.Series.ARCHIVE, n)
+            for key, n in by_archive.items()
+        }
+        for case in archived:
+            key = (case.centre, timezone.localtime(case.archived_at).year)
+            case.archive_number = format_archive_number(key[0], key[1], next_archive[key])
+            next_archive[key] += 1
+
+    def _rows(self, batch: _Batch) -> list[Table]:
+        """Every row of the batch, keys taken first so that rows can name each other."""
+        for payer, pk in zip(batch.payers, reserve_ids(Payer, len(batch.payers)), strict=True):
+            payer.pk = payer.id = pk
+        ids = reserve_ids(Dispute, len(batch.cases))
+        clocks = [clock for made in batch.cases for clock in made.schedule.clocks]
+        clock_ids = dict(zip(map(id, clocks), reserve_ids(Deadline, len(clocks)), strict=True))
+
+        payers, cases = Table.of(Payer), Table.of(Dispute)
+        parties = Table(Party, ["dispute_id", "payer_id", "side", "is_representative",
+                                "phone", "address", "contact_person"])  # fmt: skip
+        types = Table(Dispute.insurance_types.through, ["dispute_id", "insurancetype_id"])
+        co = Table(Dispute.co_departments.through, ["dispute_id", "department_id"])
+        timeline = Table(TimelineEntry, ["dispute_id", "at", "actor_id", "action", "from_state",
+                                         "to_state", "note", "data"])  # fmt: skip
+        deadlines = Table.of(Deadline)
+        notices = Table(DeadlineNotice, ["deadline_id", "kind", "due_at", "sent_at"])
+        late = Table(Accountability, ["deadline_id", "dispute_id", "stage", "department_id",
+                                      "centre_id", "days_late", "recorded_at"])  # fmt: skip
+        tasks = Table(DepartmentTask, [f.attname for f in DepartmentTask._meta.concrete_fields
+                                       if f.attname != "id"])  # fmt: skip
+        referrals = Table(Referral, ["dispute_id", "summary", "opinion", "receiver_id",
+                                     "receiver_phone", "received_at", "report_back_by",
+                                     "contact_phone", "contact_email", "referred_at",
+                                     "dispatched_to_id", "dispatched_by_id", "dispatched_at",
+                                     "hotline_ticket"])  # fmt: skip
+        transfers = Table(Transfer, ["dispute_id", "from_centre_id", "to_centre_id", "reason",
+                                     "by_id", "at"])  # fmt: skip
+        reaches = Table(CaseReach, ["dispute_id", "unit"])
+
+        for payer in batch.payers:
+            payers.add_instance(payer)
+        for made, pk in zip(batch.cases, ids, strict=True):
+            case = made.case
+            case.pk = case.id = pk
+            cases.add_instance(case)
+            for index, (payer, side) in enumerate(zip(made.payers, made.sides, strict=True)):
+                parties.add(pk, payer.pk, side, index == 0, "", "", "")
+            for type_id in made.type_ids:
+                types.add(pk, type_id)
+            for department_id in made.co_ids:
+                co.add(pk, department_id)
+            timeline.add(pk, case.received_at, case.first_responder_id,
+                         "disputes.case.registered", "", State.REGISTERED, "",
+                         {"generated": True})  # fmt: skip
+            self._deadline_rows(made, pk, clock_ids, deadlines, notices, late)
+            for task in made.schedule.tasks:
+                tasks.add(*self._task_row(made, pk, task, clock_ids))
+            times = made.times
+            if "refer" in made.events:
+                referrals.add(pk, case.summary,
+                              "该事项职责不清，请按12345政务服务便民热线运行机制转交承办部门办理。",
+                              case.first_responder_id, "", case.received_at,
+                              timezone.localdate(times["refer"]) + datetime.timedelta(days=7),
+                              "", "", times["refer"], None, None, None, "")  # fmt: skip
+            if "transfer" in made.events:
+                place = case.jurisdiction
+                transfers.add(pk, case.registered_centre_id, case.centre_id,
+                              f"事项所在辖区为{place.name}，按属地管理原则内网转办"
+                              f"{case.centre.name}。",
+                              case.first_responder_id, times["transfer"])  # fmt: skip
+            # Written past the signals: the reach rows come from the same derivation
+            # (disputes.reach) as a saved case's.
+            for unit in reach.row_units(
+                centre_id=case.centre_id,
+                first_responder_id=case.first_responder_id,
+                reported_by_id=case.reported_by_id,
+                lead_department_id=case.lead_department_id,
+                co_ids=made.co_ids,
+                group_ids=(),
+            ):
+                reaches.add(pk, unit)
+        return [payers, cases, parties, types, co, timeline, deadlines, notices, late, tasks,
+                referrals, transfers, reaches]  # fmt: skip
+
+    @staticmethod
+    def _deadline_rows(made: _Made, pk: int, clock_ids, deadlines, notices, late) -> None:
+        for clock in made.schedule.clocks:
+            deadline_id = clock_ids[id(clock)]
+            deadlines.add(deadline_id, pk, clock.stage, clock.department_id, clock.centre_id,
+                          None, clock.working_days, clock.started_at, clock.due_at,
+                          clock.remind_at, clock.reminded_at, clock.status, clock.met_at,
+                          clock.overdue_at, clock.days_late, clock.provisional,
+                          None)  # fmt: skip
+            if clock.reminded_at is not None:
+                notices.add(deadline_id, DeadlineNotice.Kind.REMINDER, clock.due_at,
+                            clock.reminded_at)  # fmt: skip
+            if clock.overdue_at is not None:
+                notices.add(deadline_id, DeadlineNotice.Kind.OVERDUE, clock.due_at,
+                            clock.overdue_at)  # fmt: skip
+            if clock.late_recorded is not None:
+                recorded_at, days_late = clock.late_recorded
+                late.add(deadline_id, pk, clock.stage, clock.department_id, clock.centre_id,
+                         days_late, recorded_at)  # fmt: skip
+
+    def _task_row(self, made: _Made, pk: int, task, clock_ids) -> tuple:
+        answered = task.answered_at is not None
+        status = _task_status(task)
+        kind = self.department_kinds.get(task.department_id)
+        finding, basis, proposal = OPINIONS.get(kind, OPINIONS["tax"]) if answered else ("",) * 3
+        values = {
+            "dispute_id": pk,
+            "department_id": task.department_id,
+            "role": task.role,
+            "status": status,
+            "opened_at": task.opened_at,
+            "finding": finding.format(period="相关期间") if answered else "",
+            "basis": basis,
+            "proposal": proposal,
+            "amount_confirmed": made.case.amount if answered else None,
+            "decline_reason": "",
+            # Signed by the department's demo officer; a department the demo has no officer
+            # for answers unsigned.
+            "signed_by_id": self.officer_ids.get(task.department_id) if answered else None,
+            "answered_at": task.answered_at,
+            "deadline_id": clock_ids[id(task.clock)],
+        }
+        return tuple(values[f.attname] for f in DepartmentTask._meta.concrete_fields
+                     if f.attname != "id")  # fmt: skip
 
 
 def _reserve(centre: Centre, year: int, series: str, count: int) -> int:

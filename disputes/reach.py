@@ -30,7 +30,7 @@ VIEW_CODENAME = "view_dispute"
 # -- the units: of a case, and of a user --------------------------------------------------
 
 
-def _row_units(
+def row_units(
     *, centre_id, first_responder_id, reported_by_id, lead_department_id, co_ids, group_ids
 ) -> set[str]:
     units = {f"centre:{centre_id}"}
@@ -87,7 +87,7 @@ def _units_of_cases(ids: Iterable[int]) -> dict[int, set[str]]:
         "pk", "centre_id", "first_responder_id", "reported_by_id", "lead_department_id"
     )
     return {
-        pk: _row_units(
+        pk: row_units(
             centre_id=centre,
             first_responder_id=responder,
             reported_by_id=reporter,

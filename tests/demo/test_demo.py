@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Prefetch
 from django.test import TestCase
 from django.utils import timezone, translation
 
@@ -23,6 +24,8 @@ from demo.bulk import (
 )
 from demo.cases import SCENARIOS
 from demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, DEMO_USERS
+from demo.rows import Table, reserve_ids
+from demo.schedule import Scheduler
 from demo.services import load_demo
 from departments.models import Centre, Jurisdiction, Staff, roles_of
 from disputes import reach
@@ -44,7 +47,8 @@ from disputes.validators import (
     validate_phone,
     validate_resident_id,
 )
-from routing.models import Deadline, DeadlineNotice, Referral
+from routing.invariants import deadline_violations
+from routing.models import Accountability, Deadline, DeadlineNotice, Referral, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -251,6 +255,33 @@ class TestTheLoadedDemo(TestCase):
                 assert case.archive_number == ""
             if case.state == State.JOINT_HANDLING:
                 assert DepartmentTask.objects.filter(dispute=case, role="lead").exists()
+        # The time limits their histories imply, read back as written, hold to the account
+        # the cases played through the services are held to (the test below).
+        assert _deadline_violations(generated, now) == []
+        deadlines = Deadline.objects.filter(dispute__in=generated)
+        statuses = set(deadlines.values_list("status", flat=True))
+        assert {Deadline.Status.OPEN, Deadline.Status.MET, Deadline.Status.OVERDUE} <= statuses
+        overdue = deadlines.filter(status=Deadline.Status.OVERDUE)
+        assert overdue.filter(met_at__isnull=True).exists()  # still overdue, on the panel
+        assert overdue.filter(met_at__isnull=False, days_late__gt=0).exists()  # closed late
+        # Each overdue clock has its accountability record and the sweep's notice.
+        assert Accountability.objects.filter(deadline__in=overdue).count() == overdue.count()
+        marked = overdue.filter(overdue_at__isnull=False)
+        notices = DeadlineNotice.objects.filter(deadline__in=marked, kind="overdue")
+        assert notices.count() == marked.count()
+        assert DeadlineNotice.objects.filter(deadline__in=deadlines, kind="reminder").exists()
+        # Sub-tasks: answered with a signed opinion, or pending while the case awaits them.
+        tasks = DepartmentTask.objects.filter(dispute__in=generated)
+        assert set(tasks.values_list("status", flat=True)) >= {"answered", "pending"}
+        staffed = set(
+            Staff.objects.filter(user__username__startswith="officer_").values_list(
+                "department_id", flat=True
+            )
+        )
+        for task in tasks.filter(status="answered").select_related("deadline")[:50]:
+            assert task.finding and task.proposal
+            assert bool(task.signed_by_id) == (task.department_id in staffed)
+            assert task.deadline.met_at == task.answered_at
 
     def test_the_same_seed_generates_the_same_cases(self):
         demo = self.demo
@@ -325,6 +356,55 @@ class TestTheLoadedDemo(TestCase):
         assert {case.state for case in cases} == set(State.values)
         assert [(case.number, violations(case)) for case in cases if violations(case)] == []
 
+    def test_every_demo_case_played_through_the_services_keeps_the_deadline_invariants(self):
+        # What keeps routing/invariants.py honest, as the test above does disputes/invariants.
+        cases = Dispute.objects.all()
+        assert Deadline.objects.filter(dispute__in=cases).exists()
+        assert _deadline_violations(cases, timezone.now()) == []
+
+    def test_a_generated_case_whose_clock_outlives_its_stage_is_refused_with_its_batch(self):
+        class Forgetful(Scheduler):
+            """Leaves every classification clock running, whatever the case did next."""
+
+            def schedule(self, **kwargs):
+                plan = super().schedule(**kwargs)
+                for clock in plan.clocks:
+                    if clock.stage == Stage.CLASSIFICATION:
+                        clock.status, clock.met_at, clock.overdue_at = "open", None, None
+                return plan
+
+        generator = CaseGenerator(self.demo, seed=5, days=365, now=timezone.now())
+        plain = generator.scheduler
+        generator.scheduler = Forgetful(
+            working=plain.working, days=plain.days, now=plain.now, rng=plain.rng
+        )
+        before = _counts()
+
+        with pytest.raises(OutOfStep, match="classification clock still runs"):
+            generator.run(60, batch_size=60)
+
+        assert _counts() == before
+
+    def test_rows_written_past_the_orm_read_back_as_they_were_given(self):
+        case = Dispute.objects.order_by("pk").first()
+        note = "第一行\t制表\n第二行 \\ 反斜杠"
+        at = timezone.now().replace(microsecond=123456)
+        with transaction.atomic():
+            (pk,) = reserve_ids(TimelineEntry, 1)
+            table = Table.of(TimelineEntry)
+            table.add(pk, case.pk, at, None, "demo.check", "", "", note, {"键": [1, None]})
+            assert table.write() == 1
+        entry = TimelineEntry.objects.get(pk=pk)
+        assert (entry.at, entry.actor_id, entry.note, entry.data) == (
+            at,
+            None,
+            note,
+            {"键": [1, None]},
+        )
+        # The next key the database hands out is past the reserved one.
+        later = TimelineEntry.objects.create(dispute=case, at=at, action="demo.check")
+        assert later.pk > pk
+
     def test_a_generated_case_missing_a_field_its_state_implies_is_refused_with_its_batch(self):
         class Forgetful(CaseGenerator):
             """Forgets the written reply of every case it replies to."""
@@ -341,6 +421,15 @@ class TestTheLoadedDemo(TestCase):
             generator.run(60, batch_size=60)
 
         assert _counts() == before  # nothing of the batch was written
+
+
+def _deadline_violations(cases, now) -> list[str]:
+    tasks = DepartmentTask.objects.select_related("deadline")
+    found = []
+    for case in cases.prefetch_related("deadlines", Prefetch("department_tasks", tasks)):
+        pairs = [(task.status, task.deadline) for task in case.department_tasks.all()]
+        found += deadline_violations(case, case.deadlines.all(), pairs, now=now)
+    return found
 
 
 class TestTheDemoWithGeneratedCases(TestCase):
