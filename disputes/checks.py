@@ -69,3 +69,33 @@ def check_guards_registered(app_configs=None, **kwargs):
         for name, where in sorted(used.items())
         if not conditions.is_registered(name)
     ]
+
+
+@register("database")
+def check_database_encoding(app_configs=None, databases=None, **kwargs):
+    from django.db import connections
+
+    found = (encoding_error(connections[alias]) for alias in databases or ())
+    return [error for error in found if error is not None]
+
+
+def encoding_error(connection) -> Error | None:
+    """PostgreSQL must store text as UTF-8: names and addresses are Chinese, and the search's
+    index (``disputes_bigrams()``) cuts text into two-character pieces, which a single-byte
+    encoding would cut into bytes. Any LC_COLLATE/LC_CTYPE serves (Chinese has no case)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_encoding")
+        encoding = cursor.fetchone()[0]
+    if encoding.upper().replace("-", "") == "UTF8":
+        return None
+    return Error(
+        _("The database %(name)s stores text as %(encoding)s, not UTF-8.")
+        % {"name": connection.settings_dict["NAME"], "encoding": encoding},
+        hint=_(
+            "Create the database with ENCODING 'UTF8' (for example: createdb -E UTF8 "
+            "-T template0 NAME) and load the data into it again."
+        ),
+        id="disputes.E003",
+    )

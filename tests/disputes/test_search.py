@@ -93,3 +93,35 @@ def test_postgresql_answers_a_fragment_from_the_bigram_index(world, model, field
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an encoding is PostgreSQL's")
+def test_a_database_not_in_utf8_is_an_error_at_start_up():
+    import psycopg2
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from disputes.checks import check_database_encoding, encoding_error
+
+    assert check_database_encoding(databases=["default"]) == []
+    name = f"{connection.settings_dict['NAME']}_latin1"
+    admin = psycopg2.connect(
+        host=connection.settings_dict["HOST"] or None,
+        port=connection.settings_dict["PORT"] or None,
+        user=connection.settings_dict["USER"],
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cur.execute(f"CREATE DATABASE \"{name}\" ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' "
+                    "TEMPLATE template0")  # fmt: skip
+    other = DatabaseWrapper({**connection.settings_dict, "NAME": name}, alias="latin1")
+    try:
+        error = encoding_error(other)
+    finally:
+        other.close()
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE "{name}"')
+        admin.close()
+    assert error is not None and error.id == "disputes.E003"
+    assert "LATIN1" in error.msg and "UTF-8" in error.msg
