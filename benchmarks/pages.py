@@ -104,6 +104,13 @@ def _pages() -> list[Page]:
         Page("clerk's queue, page 1", "clerk", home),
         Page("supervisor's case list, page 1", "supervisor", cases),
         Page("supervisor's case list, page 200", "supervisor", cases, data={"page": 200}),
+        Page("medical officer's case list, page 1", "officer_medical", cases),
+        Page(
+            "medical officer's case list, page 200",
+            "officer_medical",
+            cases,
+            data={"page": 200},
+        ),
         Page("coordinator's case list, page 1", "coordinator", cases),
         Page("coordinator's case list, page 200", "coordinator", cases, data={"page": 200}),
         Page(

@@ -283,6 +283,19 @@ class TestTheLoadedDemo(TestCase):
             assert bool(task.signed_by_id) == (task.department_id in staffed)
             assert task.deadline.met_at == task.answered_at
 
+    def test_cases_received_minutes_ago_have_their_steps_between_receipt_and_now(self):
+        before = set(Dispute.objects.values_list("pk", flat=True))
+
+        generate_cases(self.demo, 80, seed=11, days=0)  # all received in the last 10 minutes
+
+        now = timezone.now()
+        generated = Dispute.objects.exclude(pk__in=before)
+        assert generated.count() == 80
+        for case in generated:
+            for moment in (case.classified_at, case.replied_at, case.closed_at):
+                assert moment is None or case.received_at <= moment <= now, case.number
+        assert _deadline_violations(generated, now) == []
+
     def test_the_same_seed_generates_the_same_cases(self):
         demo = self.demo
 
