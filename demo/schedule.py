@@ -125,9 +125,7 @@ class WorkingDays:
         return self.days[bisect.bisect_left(self.days, day) - 1]
 
     def between(self, start: datetime.date, end: datetime.date) -> int:
-        if end <= start:
-            return 0
-        return bisect.bisect_right(self.days, end) - bisect.bisect_right(self.days, start)
+        return 0 if end <= start else self.calendar.count_between(start, end)
 
     def late(self, due_at: datetime.datetime, moment: datetime.datetime) -> int:
         if moment <= due_at:

@@ -34,6 +34,7 @@ class Calendar:
         from routing.models import CalendarDay, CalendarYear
 
         self.start, self.end = start, end
+        self._totals: list[int] | None = None
         self.overrides = dict(
             CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
         )
@@ -45,6 +46,20 @@ class Calendar:
 
     def covers(self, day: datetime.date) -> bool:
         return self.start <= day <= self.end
+
+    def count_between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after ``start`` up to and including ``end``, both inside the range:
+        read off running totals made once per calendar, so a page that counts for many
+        deadlines asks the holiday tables once per day of the range, not once per deadline."""
+        if self._totals is None:
+            totals, count, day = [], 0, self.start
+            while day <= self.end:
+                count += self.is_working_day(day)
+                totals.append(count)
+                day += _ONE_DAY
+            self._totals = totals
+        base = self.start.toordinal()
+        return self._totals[end.toordinal() - base] - self._totals[start.toordinal() - base]
 
     def is_known_year(self, year: int) -> bool:
         return year in self.entered_years or package_knows(year)
@@ -103,12 +118,7 @@ def working_days_between(
         return 0
     if calendar is None or not (calendar.covers(start) and calendar.covers(end)):
         calendar = Calendar(start, end)
-    day, count = start, 0
-    while day < end:
-        day += _ONE_DAY
-        if calendar.is_working_day(day):
-            count += 1
-    return count
+    return calendar.count_between(start, end)
 
 
 def working_days_late(
