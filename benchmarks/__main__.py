@@ -1,5 +1,5 @@
 """python -m benchmarks [all|sweep|documents|export|pages] [--deadlines N] [--due N]
-[--cases N] [--repeat N] [--rows N] [--fresh]"""
+[--cases N] [--repeat N] [--rows N] [--fresh] [--only LABELS]"""
 
 import argparse
 import os
@@ -22,6 +22,9 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=100_000, help="export: cases to export")
     parser.add_argument("--fresh", action="store_true", help="pages: build the database again")
+    parser.add_argument(
+        "--only", default="", help="pages: only the pages whose label contains one of these (a,b)"
+    )
     args = parser.parse_args()
 
     root = Path(__file__).resolve().parent.parent
@@ -47,7 +50,9 @@ def main() -> None:
     if args.which in ("all", "export"):
         export.run(rows=args.rows)
     if args.which == "pages":
-        pages.run(cases=args.cases or 10_000, repeat=args.repeat or 30, fresh=args.fresh)
+        pages.run(
+            cases=args.cases or 10_000, repeat=args.repeat or 30, fresh=args.fresh, only=args.only
+        )
 
 
 if __name__ == "__main__":

@@ -208,7 +208,7 @@ def _ask(client, page: Page, path: str, data):
         raise RuntimeError(f"{page.label}: {path} answered {response.status_code}")
 
 
-def run(*, cases: int, repeat: int, fresh: bool = False) -> None:
+def run(*, cases: int, repeat: int, fresh: bool = False, only: str = "") -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -226,7 +226,10 @@ def run(*, cases: int, repeat: int, fresh: bool = False) -> None:
     print(f"{'page':<44}{'median':>9}{'p95':>9}{'queries':>9}{'target':>9}")
     users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
     slow = []
+    wanted = [w.strip() for w in only.split(",") if w.strip()]
     for page in _pages():
+        if wanted and not any(w in page.label for w in wanted):
+            continue
         client = Client()
         client.force_login(users[page.user])
         # The case or the name a page asks for is looked up once, outside the timing.
