@@ -27,6 +27,12 @@ def package_knows(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
+def _package_workday(day: datetime.date) -> bool:
+    # The package's tables never change in a process; each of its answers scans them (~30 µs).
+    return chinese_calendar.is_workday(day)
+
+
 class Calendar:
     """The calendar with the overrides of one date range loaded (one query), for counting."""
 
@@ -68,7 +74,7 @@ class Calendar:
         if day in self.overrides:
             return self.overrides[day]
         if package_knows(day.year):
-            return chinese_calendar.is_workday(day)
+            return _package_workday(day)
         return day.weekday() < 5  # provisional: weekends alone
 
 
