@@ -24,7 +24,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Directories that are not the project's own sources (never searched for translations).
 NOT_OURS := -path ./.venv -o -path ./.git -o -path ./var -o -path ./staticfiles -o -path ./node_modules
 
-.PHONY: help venv deps messages migrate run test lint bench clean
+.PHONY: help venv deps messages fonts migrate run test lint bench clean
 
 help:
 	@echo "make run      set up (system packages, venv, translations, database, reference + demo data)"
@@ -35,6 +35,7 @@ help:
 	@echo "make venv     create $(VENV) and pip install -e '.[test]' (again only when pyproject.toml changes)"
 	@echo "make deps     install missing Debian packages the tests need (scripts/system-deps.sh)"
 	@echo "make messages compile translations (.po -> .mo)"
+	@echo "make fonts    cut the CJK faces to the forms' characters, into var/fonts (once, ~20 s)"
 	@echo "make migrate  apply database migrations"
 	@echo "make clean    delete everything generated: $(VENV), var/ (the local SQLite database!), caches"
 
@@ -67,20 +68,25 @@ messages: venv
 		fi; \
 	fi
 
+# The forms' CJK faces cut to their characters (reports/documents/fonts.py): a no-op while the
+# copies in var/fonts are current.
+fonts: venv
+	$(BIN)/python manage.py build_form_fonts --verbosity 0
+
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
 # scripts/run.sh migrates, loads the reference and demo data and collects the static files itself,
 # with the settings it runs the centre with (DEBUG off unless DEBUG=true).
-run: deps venv messages
+run: deps venv messages fonts
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
-test: deps venv messages
+test: deps venv messages fonts
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: FAILED: pytest collected no tests (exit code 5)." >&2; fi; \
 	exit $$rc
 
-lint: deps venv
+lint: deps venv fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

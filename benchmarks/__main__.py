@@ -1,5 +1,6 @@
 """python -m benchmarks [all|sweep|documents|export|pages] [--deadlines N] [--due N]
-[--cases N] [--repeat N] [--rows N] [--fresh] [--only LABELS]"""
+[--cases N] [--repeat N] [--renders N] [--system-fonts] [--rows N] [--fresh]
+[--only LABELS]"""
 
 import argparse
 import os
@@ -18,7 +19,15 @@ def main() -> None:
         "--cases", type=int, default=None, help="documents: cases to archive (100); pages: cases"
     )
     parser.add_argument(
-        "--repeat", type=int, default=None, help="renders per document kind (7); pages: 30"
+        "--repeat", type=int, default=None, help="renders per document kind (40); pages: 30"
+    )
+    parser.add_argument(
+        "--renders", type=int, default=400, help="documents: renders more, for the memory"
+    )
+    parser.add_argument(
+        "--system-fonts",
+        action="store_true",
+        help="documents: the full system CJK faces, not the cut copies",
     )
     parser.add_argument("--rows", type=int, default=100_000, help="export: cases to export")
     parser.add_argument("--fresh", action="store_true", help="pages: build the database again")
@@ -46,7 +55,12 @@ def main() -> None:
     if args.which in ("all", "sweep"):
         sweep.run(total=args.deadlines, due=args.due)
     if args.which in ("all", "documents"):
-        documents.run(cases=args.cases or 100, repeat=args.repeat or 7)
+        documents.run(
+            cases=args.cases or 100,
+            repeat=args.repeat or 40,
+            renders=args.renders,
+            system_fonts=args.system_fonts,
+        )
     if args.which in ("all", "export"):
         export.run(rows=args.rows)
     if args.which == "pages":

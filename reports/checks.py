@@ -7,6 +7,10 @@
 
 Both come from the set-up (``scripts/system-deps.sh``, the Dockerfile): Debian's
 ``fonts-noto-cjk`` and ``libharfbuzz-subset0``.
+
+- Without the copies of those faces cut to the forms' characters (``manage.py
+  build_form_fonts``: the Dockerfile, ``make run``/``make test``) the forms print the same from
+  the full faces, but each takes longer and a worker's memory churns through 20 MB font copies.
 """
 
 import ctypes
@@ -77,6 +81,12 @@ def missing_font_families() -> list[str]:
     ]
 
 
+def _cut_fonts_current() -> bool:
+    from reports.documents.fonts import FACES, cut_font_files
+
+    return len(cut_font_files()) == len(FACES)
+
+
 @register("documents")
 def check_pdf_dependencies(app_configs=None, **kwargs):
     problems = []
@@ -95,6 +105,17 @@ def check_pdf_dependencies(app_configs=None, **kwargs):
             )
         )
     missing = missing_font_families()
+    if not missing and not _cut_fonts_current():
+        problems.append(
+            Warning(
+                _(
+                    "The CJK faces are not cut to the forms' characters (or the fonts changed "
+                    "since): PDF documents render with the full faces, slower."
+                ),
+                hint=_("Run manage.py build_form_fonts (make fonts)."),
+                id="reports.W003",
+            )
+        )
     if missing:
         problems.append(
             Warning(

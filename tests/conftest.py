@@ -49,6 +49,15 @@ def pytest_unconfigure(config):
         shutil.rmtree(location, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _form_fonts():
+    """The CJK faces cut to the forms' characters, as every deployment has them: cut into
+    VAR_DIR/fonts once (about 20 s; make test cuts them before), a no-op while current."""
+    from reports.documents.fonts import build_cut_fonts
+
+    build_cut_fonts()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """No test sees the counts an earlier one left in the cache."""

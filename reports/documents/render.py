@@ -1,12 +1,14 @@
 """One way to turn a case's document into PDF bytes: a Django template, print CSS, WeasyPrint."""
 
 import logging
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from reports.documents.fonts import cut_font_files
 from reports.documents.registry import get_kind
 
 log = logging.getLogger(__name__)
@@ -45,13 +47,52 @@ def render_html(kind: str, dispute, **opts) -> str:
         return render_to_string(document.template, context)
 
 
+# One WeasyPrint font configuration per thread, kept across renders. Making one costs a
+# fontconfig set-up and a pango font map per render, and the fonts pango loads into a map are
+# loaded again for the next; a pango font map is not meant to be shared between threads.
+_local = threading.local()
+
+
+def _font_config():
+    files = cut_font_files()
+    held = getattr(_local, "font_config", None)
+    if held is None or held[0] != files:
+        held = (files, _make_font_config(files))
+        _local.font_config = held
+    return held[1]
+
+
+def _make_font_config(files):
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    if files:
+        _add_application_fonts(config, files)
+    return config
+
+
+def _add_application_fonts(config, files) -> None:
+    """Add the cut faces (reports.documents.fonts) to the font configuration.
+
+    As WeasyPrint adds an @font-face font, but from where the files are: an @font-face rule
+    would copy 20 MB of fonts into a temporary folder per process, left behind by every
+    recycled worker.
+    """
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+
+    for path in files:
+        if not fontconfig.FcConfigAppFontAddFile(config._config, str(path).encode()):
+            log.warning("fontconfig could not load %s; the forms use the system faces", path)
+    pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", config.font_map))
+
+
 def render(kind: str, dispute, **opts) -> Rendered:
     """Render one document of the case; raises DocumentUnavailable when it has none yet."""
     from weasyprint import HTML  # imported late: loading pango costs ~0.5 s at start-up
 
     _warn_without_harfbuzz()
     html = render_html(kind, dispute, **opts)
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=_font_config())
     return Rendered(pdf=document.write_pdf(), pages=len(document.pages))
 
 

@@ -6,8 +6,15 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-# WeasyPrint names an embedded subset "ABCDEF+Noto-Serif-CJK-SC" (or …-Bold).
-CJK_SUBSET = re.compile(r"^[A-Z]{6}\+Noto-(Serif|Sans)-CJK-SC(-[A-Za-z]+)?$")
+# WeasyPrint names an embedded subset "ABCDEF+Noto-Serif-CJK-SC" (or …-Bold); the copies of
+# those faces cut to the forms' characters (reports/documents/fonts.py) "ABCDEF+Noto-Serif-CJK-
+# SC-Forms" (or …-Forms-Bold).
+CJK_SUBSET = re.compile(r"^[A-Z]{6}\+Noto-(Serif|Sans)-CJK-SC(-Forms)?(-[A-Za-z]+)?$")
+
+
+def is_cut_face(name: str) -> bool:
+    match = CJK_SUBSET.match(name)
+    return match is not None and match.group(2) == "-Forms"
 
 
 @dataclass
@@ -65,3 +72,58 @@ def assert_cjk_fonts(pdf: Pdf) -> None:
     assert font_problems(pdf) == []
     families = {CJK_SUBSET.match(name).group(1) for name in pdf.fonts}
     assert families == {"Serif", "Sans"}  # body in Serif, headings and page numbers in Sans
+
+
+def _font_dicts(resources, out: list) -> None:
+    if resources is None:
+        return
+    resources = resources.get_object()
+    for ref in (resources.get("/Font") or {}).values():
+        out.append(ref.get_object())
+    for ref in (resources.get("/XObject") or {}).values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            _font_dicts(xobject.get("/Resources"), out)
+
+
+def _glyph_ids(to_unicode: bytes, char: str) -> list[int]:
+    """The glyph ids a ToUnicode CMap maps to ``char`` (WeasyPrint writes bfchar pairs)."""
+    code = char.encode("utf-16-be").hex()
+    pairs = re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", to_unicode)
+    return [int(gid, 16) for gid, text in pairs if text.decode().lower() == code]
+
+
+def glyph_fonts(data: bytes, char: str) -> dict[str, bool]:
+    """Each font of the PDF that prints ``char``: BaseFont name → whether its embedded font
+    program has an outline for that glyph (False: an empty box, a .notdef, or no program)."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    reader = PdfReader(BytesIO(data))
+    fonts: list = []
+    for page in reader.pages:
+        _font_dicts(page.get("/Resources"), fonts)
+    out: dict[str, bool] = {}
+    for font in fonts:
+        if "/ToUnicode" not in font or "/DescendantFonts" not in font:
+            continue
+        gids = _glyph_ids(font["/ToUnicode"].get_object().get_data(), char)
+        if not gids:
+            continue
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        stream = next(
+            (descriptor[k] for k in ("/FontFile3", "/FontFile2", "/FontFile") if k in descriptor),
+            None,
+        )
+        drawn = False
+        if stream is not None:
+            program = TTFont(BytesIO(stream.get_object().get_data()))
+            glyphs = program.getGlyphSet()
+            order = program.getGlyphOrder()
+            for gid in gids:
+                if 0 < gid < len(order):
+                    pen = BoundsPen(glyphs)
+                    glyphs[order[gid]].draw(pen)
+                    drawn = drawn or pen.bounds is not None
+        out[str(font["/BaseFont"]).lstrip("/")] = drawn
+    return out
