@@ -221,6 +221,9 @@ def run(*, cases: int, repeat: int, fresh: bool = False, only: str = "") -> None
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     _database(cases, fresh)
     from disputes.models import Dispute
+    from reports.documents import fonts
+
+    fonts.build_cut_fonts()  # the forms' faces, as every deployment has them (make fonts)
 
     print(f"database: {connection.vendor}, {Dispute.objects.count():,} cases; load: {_load()}")
     print(f"{'page':<44}{'median':>9}{'p95':>9}{'queries':>9}{'target':>9}")
