@@ -8,7 +8,9 @@ queries, and the slowest query with the summary of its ``EXPLAIN (ANALYZE, BUFFE
 Timing includes rendering, as a user waits for it; it excludes the network and the browser.
 """
 
+import datetime
 import os
+import random
 import statistics
 import time
 from dataclasses import dataclass
@@ -64,7 +66,9 @@ def _pages() -> list[Page]:
         party = Party.objects.filter(dispute=_case(State.CLOSED)).select_related("payer").first()
         return {"q": party.payer.id_number}
 
-    serials = iter(range(1, 1_000_000))
+    # New payers on every run (a payer registered by an earlier run would be a possible
+    # duplicate the clerk must confirm).
+    rng = random.Random()
 
     def intake():
         from django.utils import timezone
@@ -72,8 +76,8 @@ def _pages() -> list[Page]:
         from disputes.models import Category, Channel, InsuranceType
         from disputes.validators import id_check_digit
 
-        n = next(serials)
-        first17 = f"140830{2001 + n // 1000 % 20}0101{n % 1000:03d}"
+        born = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randrange(14_600))
+        first17 = f"140830{born:%Y%m%d}{rng.randrange(1000):03d}"
         return {
             "channel": Channel.objects.get(code="window").pk,
             "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
