@@ -76,7 +76,8 @@ def _pages() -> list[Page]:
         from disputes.models import Category, Channel, InsuranceType
         from disputes.validators import id_check_digit
 
-        born = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randrange(14_600))
+        # 140830 is the county's code for those born from 2001 (142723 before).
+        born = datetime.date(2001, 1, 1) + datetime.timedelta(days=rng.randrange(7_000))
         first17 = f"140830{born:%Y%m%d}{rng.randrange(1000):03d}"
         return {
             "channel": Channel.objects.get(code="window").pk,
