@@ -342,8 +342,8 @@ def access_revoke(request, number, group_id):
 @require_GET
 def dispute_export(request):
     """The filtered list as CSV (UTF-8 with BOM, for spreadsheet programs), numbers masked
-    (``rules.number_display``), every cell as text (``spreadsheet.writer``), newest first, at
-    most ``EXPORT_MAX_ROWS`` rows.
+    (``rules.number_display``), every cell as text (``spreadsheet.writer``), newest first. A
+    list of more than ``EXPORT_MAX_ROWS`` cases is refused with a message, not cut short.
 
     Streamed: the rows are read in chunks while they are sent (``disputes.exports``), so a
     large export keeps the worker's memory flat. It is logged when it starts.
@@ -355,14 +355,25 @@ def dispute_export(request):
             for error in errors:
                 messages.error(request, error)
         return redirect("disputes:list")
+    limit = settings.EXPORT_MAX_ROWS
+    if qs[: limit + 1].count() > limit:
+        # Refused whole rather than cut short: a file of the newest rows alone would pass for
+        # the whole list.
+        messages.error(
+            request,
+            _(
+                "An export holds at most %(limit)s cases, and this list has more. Narrow it "
+                "with the filters (state, category, centre, dates) and export again."
+            )
+            % {"limit": f"{limit:,}"},
+        )
+        return redirect(f"{reverse('disputes:list')}?{request.GET.urlencode()}")
     access_log.log_access(  # the filters as typed (log_access masks any number in them)
         user=request.user,
         kind=AccessLog.Kind.EXPORT,
         detail=" ".join(f"{key}={value}" for key, value in request.GET.items() if value),
     )
-    rows = exports.case_rows(
-        qs, numbers=rules.number_display(None, request.user), limit=settings.EXPORT_MAX_ROWS
-    )
+    rows = exports.case_rows(qs, numbers=rules.number_display(None, request.user), limit=limit)
     response = StreamingHttpResponse(
         spreadsheet.stream(rows, header=exports.case_header()),
         content_type="text/csv; charset=utf-8",

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,13 +130,14 @@ def test_the_export_costs_the_same_queries_for_few_and_many_cases(
     for i in range(3):
         world.make_dispute(payers=two_payers(60 + i))
     client.force_login(world.supervisor)
-    # session, user, staff, roles, the access-log entry, the cases (one query, read in chunks
-    # of 2,000), their payers (one query per chunk)
-    with django_assert_max_num_queries(7) as few:
+    # session, user, staff, roles, the count against the row limit (stops one past it), the
+    # access-log entry, the cases (one query, read in chunks of 2,000), their payers (one query
+    # per chunk)
+    with django_assert_max_num_queries(8) as few:
         rows_of(client.get(EXPORT))
     for i in range(30):
         world.make_dispute(payers=two_payers(70 + i))
-    with django_assert_max_num_queries(7) as many:
+    with django_assert_max_num_queries(8) as many:
         assert len(rows_of(client.get(EXPORT))) == 34
     assert len(few.captured_queries) == len(many.captured_queries)
 
@@ -151,13 +153,27 @@ def test_the_export_is_logged_once_when_it_starts(client, world):
     assert AccessLog.objects.filter(kind="export").count() == 1
 
 
-def test_the_export_stops_at_its_row_limit_with_the_newest_cases(client, world, settings):
+def test_a_list_longer_than_the_row_limit_is_refused_with_a_message_not_cut_short(
+    client, world, settings
+):
     settings.EXPORT_MAX_ROWS = 2
     cases = [world.make_dispute() for _ in range(3)]
     client.force_login(world.supervisor)
+
+    response = client.get(EXPORT, {"state": "registered"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("disputes:list") + "?state=registered"
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert shown == [
+        "导出最多 2 件案件，当前列表超出此数。"
+        "请用筛选条件（状态、类别、处理中心、日期）缩小范围后再导出。"
+    ]
+    assert not AccessLog.objects.filter(kind="export").exists()  # nothing was exported
+    # At the limit, the whole list is exported.
+    settings.EXPORT_MAX_ROWS = 3
     _header, *rows = rows_of(client.get(EXPORT))
-    newest = sorted(cases, key=lambda d: (d.received_at, d.pk))[::-1][:2]
-    assert [row[0] for row in rows] == [d.number for d in newest]
+    assert sorted(row[0] for row in rows) == sorted(d.number for d in cases)
 
 
 def test_an_empty_result_is_the_header_alone(client, world):
