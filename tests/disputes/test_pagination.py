@@ -61,3 +61,21 @@ def test_the_case_list_shows_a_capped_count_with_a_plus_and_the_way_to_narrow_it
     response = client.get(reverse("disputes:list"), {"page": 2})
     # One page of 25 holds both counted rows: no pager, but the list says it stops there.
     assert "请用筛选条件缩小范围" in response.content.decode()
+
+
+def test_past_the_first_page_one_walk_gives_the_count_and_the_keys(
+    world, django_assert_num_queries
+):
+    _cases(world, 7)
+    qs = Dispute.objects.order_by("-received_at", "-pk")
+    # The first page: the count (stopping at the cap), its keys, its rows.
+    with django_assert_num_queries(3):
+        first = list(BoundedPaginator(qs, 3).get_page(1))
+    assert [d.pk for d in first] == [d.pk for d in qs[:3]]
+    # Any later page: the keys up to the cap, which are the count too, then its rows.
+    with django_assert_num_queries(2):
+        third = BoundedPaginator(qs, 3).get_page(3)
+        rows = list(third)
+        count, capped = third.paginator.count, third.paginator.capped
+    assert [d.pk for d in rows] == [d.pk for d in qs[6:7]]
+    assert (count, capped) == (7, False)
