@@ -37,7 +37,7 @@ from demo.texts import (
     compose_case,
 )
 from departments.models import Centre, Jurisdiction
-from disputes import reach
+from disputes import fsm, reach
 from disputes.fsm import next_states
 from disputes.invariants import CLASSIFICATIONS, violations
 from disputes.models import (
@@ -153,6 +153,8 @@ TRANSITIONS = {
     "object": "lodge_objection", "outcome": "record_outcome", "archive": "archive",
     "withdraw": "withdraw",
 }  # fmt: skip
+# The timeline action of each event: the one its transition records (disputes.fsm.custom).
+ACTIONS = {event: fsm.custom(Dispute, name)["action"] for event, name in TRANSITIONS.items()}
 CLASSIFIES_AS = {
     "on_spot": Classification.SIMPLE,
     "classify": Classification.GENERAL,
@@ -324,7 +326,10 @@ class CaseGenerator:
         working = WorkingDays(
             today - datetime.timedelta(days=self.days + 10), today + datetime.timedelta(days=400)
         )
-        return Scheduler(working=working, days=days, now=self.now, rng=self.rng)
+        answering = {self.demo.departments[kind].pk for kind in self.demo.officers}
+        return Scheduler(
+            working=working, days=days, now=self.now, rng=self.rng, answering=answering
+        )
 
     def _targets(self, events: tuple[str, ...]) -> list[str]:
         """The state each event of a history leads to (walked once per distinct history)."""
@@ -636,6 +641,12 @@ class CaseGenerator:
             timeline.add(pk, case.received_at, case.first_responder_id,
                          "disputes.case.registered", "", State.REGISTERED, "",
                          {"generated": True})  # fmt: skip
+            # Each step of the history, as run_transition records it, by whom it falls to.
+            before = State.REGISTERED
+            for event, target in zip(made.events, self._targets(made.events), strict=True):
+                timeline.add(pk, made.times[event], self._actor(case, event), ACTIONS[event],
+                             before, target, "", {"generated": True})  # fmt: skip
+                before = target
             self._deadline_rows(made, pk, clock_ids, deadlines, notices, late)
             for task in made.schedule.tasks:
                 tasks.add(*self._task_row(made, pk, task, clock_ids))
@@ -665,6 +676,19 @@ class CaseGenerator:
                 reaches.add(pk, unit)
         return [payers, cases, parties, types, co, timeline, deadlines, notices, late, tasks,
                 referrals, transfers, reaches]  # fmt: skip
+
+    def _actor(self, case: Dispute, event: str) -> int:
+        """Who takes a step: the leader approves, the leading-group office decides, the
+        centre's coordinator (where the demo has one) classifies as major, escalates and
+        consolidates; the clerk who took the case does the rest."""
+        users = self.demo.users
+        if event == "approve":
+            return users["leader"].pk
+        if event == "decide":
+            return users["lgo"].pk
+        if event in ("classify_major", "escalate", "consolidate") and case.centre.code == "GW":
+            return users["coordinator"].pk
+        return case.first_responder_id
 
     @staticmethod
     def _deadline_rows(made: _Made, pk: int, clock_ids, deadlines, notices, late) -> None:
@@ -702,9 +726,8 @@ class CaseGenerator:
             "proposal": proposal,
             "amount_confirmed": made.case.amount if answered else None,
             "decline_reason": "",
-            # Signed by the department's demo officer; a department the demo has no officer
-            # for answers unsigned.
-            "signed_by_id": self.officer_ids.get(task.department_id) if answered else None,
+            # Signed by the department's demo officer (only those answer: demo.schedule).
+            "signed_by_id": self.officer_ids[task.department_id] if answered else None,
             "answered_at": task.answered_at,
             "deadline_id": clock_ids[id(task.clock)],
         }

@@ -140,11 +140,16 @@ class WorkingDays:
 class Scheduler:
     """Replays the deadline and sub-task rules on generated histories."""
 
-    def __init__(self, *, working: WorkingDays, days: dict, now, rng: random.Random):
+    def __init__(
+        self, *, working: WorkingDays, days: dict, now, rng: random.Random, answering=None
+    ):
         self.working = working
         self.days = days  # (stage, category_id) → working days (routing.deadlines.policy_days)
         self.now = now
         self.rng = rng
+        # The departments with an officer to sign their opinions (None: every department);
+        # the others' sub-tasks are never answered: they run late and end with the stage.
+        self.answering = answering
 
     def clock(self, stage, category_id, start, *, department_id=None, centre_id=None) -> Clock:
         working = self.working
@@ -241,6 +246,9 @@ class Scheduler:
             live.add(department_id)
             clock = open_(Stage.DEPARTMENT_OPINION, at, department_id=department_id)
             task = Task(department_id, role, at, clock)
+            if self.answering is not None and department_id not in self.answering:
+                plan.tasks.append(task)
+                continue
             if following is not None:
                 # The case moved on: every opinion was in before it did.
                 answered = at + (following - at) * self.rng.uniform(0.15, 0.9)

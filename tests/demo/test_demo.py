@@ -1,4 +1,5 @@
 import datetime
+import itertools
 import pathlib
 import sys
 from io import StringIO
@@ -9,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Prefetch
-from django.test import TestCase
+from django.test import Client, TestCase
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from consultations.models import DepartmentTask
@@ -225,7 +227,14 @@ class TestTheLoadedDemo(TestCase):
         now = timezone.now()
         for case in generated:
             assert violations(case) == [], case.number
-            assert len(case.timeline.all()) == 1
+            # Its history on the timeline, as the transitions record it: registered, then each
+            # step from the state the one before left it in, by someone, in order.
+            entries = list(case.timeline.all())
+            assert entries[0].action == "disputes.case.registered"
+            assert entries[-1].to_state == case.state
+            assert all(e.actor_id for e in entries)
+            assert [e.at for e in entries] == sorted(e.at for e in entries)
+            assert all(b.from_state == a.to_state for a, b in itertools.pairwise(entries))
             assert case.received_at <= now
             assert case.registered_centre.code in ("GW", "FLD")
             if case.state in (State.REGISTERED, State.REFERRED):
@@ -278,10 +287,20 @@ class TestTheLoadedDemo(TestCase):
                 "department_id", flat=True
             )
         )
-        for task in tasks.filter(status="answered").select_related("deadline")[:50]:
-            assert task.finding and task.proposal
-            assert bool(task.signed_by_id) == (task.department_id in staffed)
+        # Answered by the departments the demo has an officer for, each opinion signed, as
+        # opinion_give() requires; the others' never are.
+        answered = tasks.filter(status="answered").select_related("deadline")
+        assert {t.department_id for t in answered} <= staffed
+        for task in answered[:50]:
+            assert task.finding and task.proposal and task.signed_by_id
             assert task.deadline.met_at == task.answered_at
+        # And the pages show them: the case page of a case in each state opens.
+        client = Client()
+        client.force_login(self.demo.users["supervisor"])
+        for state in (State.JOINT_HANDLING, State.CLOSED, State.ARCHIVED):  # present, above
+            for case in generated.filter(state=state)[:5]:
+                response = client.get(reverse("disputes:detail", args=[case.number]))
+                assert response.status_code == 200, (state, case.number)
 
     def test_cases_received_minutes_ago_have_their_steps_between_receipt_and_now(self):
         before = set(Dispute.objects.values_list("pk", flat=True))
@@ -389,7 +408,11 @@ class TestTheLoadedDemo(TestCase):
         generator = CaseGenerator(self.demo, seed=5, days=365, now=timezone.now())
         plain = generator.scheduler
         generator.scheduler = Forgetful(
-            working=plain.working, days=plain.days, now=plain.now, rng=plain.rng
+            working=plain.working,
+            days=plain.days,
+            now=plain.now,
+            rng=plain.rng,
+            answering=plain.answering,
         )
         before = _counts()
 
