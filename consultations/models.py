@@ -77,7 +77,17 @@ class DepartmentTask(models.Model):
                 name="one_live_task_per_department",
             )
         ]
-        indexes = [models.Index(fields=["department", "status"], name="task_department_status")]
+        indexes = [
+            models.Index(fields=["department", "status"], name="task_department_status"),
+            # The queues ask which cases have a sub-task pending (of one department, or of any):
+            # read from these small indexes alone, not from the tasks' pages.
+            models.Index(
+                fields=["department", "dispute"],
+                name="task_pending_department",
+                condition=Q(status="pending"),
+            ),
+            models.Index(fields=["dispute"], name="task_pending", condition=Q(status="pending")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dispute} · {self.department}"
