@@ -575,26 +575,10 @@ class CaseGenerator:
 
     @staticmethod
     def _number(disputes: list[Dispute], archived: list[Dispute]) -> None:
-        by_counter = Counter(
-            (d.registered_centre, timezone.localtime(d.received_at).year) for d in disputes
-        )
-        next_case = {
-            key: _reserve(key[0], key[1], CaseCounter.Series.CASE, n)
-            for key, n in by_counter.items()
-        }
-        for case in disputes:
-            key = (case.registered_centre, timezone.localtime(case.received_at).year)
-            case.number = format_case_number(key[0], key[1], next_case[key])
-            next_case[key] += 1
-        by_archive = Counter((d.centre, timezone.localtime(d.archived_at).year) for d in archived)
-        next_archive = {
-            key: _reserve(key[0], key[1], CaseCounter.Series.ARCHIVE, n)
-            for key, n in by_archive.items()
-        }
-        for case in archived:
-            key = (case.centre, timezone.localtime(case.archived_at).year)
-            case.archive_number = format_archive_number(key[0], key[1], next_archive[key])
-            next_archive[key] += 1
+        _take_numbers(disputes, "number", "registered_centre", "received_at",
+                      CaseCounter.Series.CASE, format_case_number)  # fmt: skip
+        _take_numbers(archived, "archive_number", "centre", "archived_at",
+                      CaseCounter.Series.ARCHIVE, format_archive_number)  # fmt: skip
 
     def _rows(self, batch: _Batch) -> list[Table]:
         """Every row of the batch, keys taken first so that rows can name each other."""
@@ -611,7 +595,10 @@ class CaseGenerator:
         co = Table(Dispute.co_departments.through, ["dispute_id", "department_id"])
         timeline = Table(TimelineEntry, ["dispute_id", "at", "actor_id", "action", "from_state",
                                          "to_state", "note", "data"])  # fmt: skip
-        deadlines = Table.of(Deadline)
+        deadlines = Table(Deadline, ["id", "dispute_id", "stage", "department_id", "centre_id",
+                                     "assignee_id", "working_days", "started_at", "due_at",
+                                     "remind_at", "reminded_at", "status", "met_at", "overdue_at",
+                                     "days_late", "provisional", "paused_at"])  # fmt: skip
         notices = Table(DeadlineNotice, ["deadline_id", "kind", "due_at", "sent_at"])
         late = Table(Accountability, ["deadline_id", "dispute_id", "stage", "department_id",
                                       "centre_id", "days_late", "recorded_at"])  # fmt: skip
@@ -733,6 +720,20 @@ class CaseGenerator:
         }
         return tuple(values[f.attname] for f in DepartmentTask._meta.concrete_fields
                      if f.attname != "id")  # fmt: skip
+
+
+def _take_numbers(cases, attr, centre_attr, moment_attr, series, formatted) -> None:
+    """Number ``cases`` in their order in the series of their centre and year, taking each
+    counter's numbers at once."""
+
+    def key(case):
+        return getattr(case, centre_attr), timezone.localtime(getattr(case, moment_attr)).year
+
+    following = {k: _reserve(*k, series, n) for k, n in Counter(map(key, cases)).items()}
+    for case in cases:
+        k = key(case)
+        setattr(case, attr, formatted(*k, following[k]))
+        following[k] += 1
 
 
 def _reserve(centre: Centre, year: int, series: str, count: int) -> int:

@@ -75,6 +75,7 @@ class Table:
         self.model = model
         fields = {f.attname: f for f in model._meta.concrete_fields}
         self.columns = [fields[name].column for name in columns]
+        self.attnames = list(columns)
         self.postgres = connection.vendor == "postgresql"
         if self.postgres:
             self.texts = [_copy_text(fields[name]) for name in columns]
@@ -92,8 +93,7 @@ class Table:
 
     def add_instance(self, obj: models.Model) -> None:
         """The row of a model instance built in memory (its key already set)."""
-        fields = {f.column: f for f in self.model._meta.concrete_fields}
-        self.rows.append(tuple(getattr(obj, fields[c].attname) for c in self.columns))
+        self.rows.append(tuple(getattr(obj, name) for name in self.attnames))
 
     def __len__(self) -> int:
         return len(self.rows)

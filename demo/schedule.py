@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from consultations.handlers import OPENING_STATES, OPINION_STATES
 from disputes.models import State
 from routing.deadlines import CLOSES
 from routing.models import Deadline, Stage
@@ -26,10 +27,6 @@ from routing.workdays import Calendar
 
 # The moments the beat schedule sweeps the deadlines (routing.tasks: 00:10 and 09:05).
 SWEEP_TIMES = (datetime.time(0, 10), datetime.time(9, 5))
-# States in which departments give opinions, and those whose entry opens their sub-tasks
-# (consultations.handlers).
-OPINION_STATES = (State.JOINT_HANDLING, State.ESCALATED, State.SPECIAL_HANDLING)
-OPENING_STATES = (State.JOINT_HANDLING, State.SPECIAL_HANDLING)
 CLOSED_STATES = (State.CLOSED, State.RESOLVED_ON_SPOT, State.WITHDRAWN)
 
 

@@ -18,6 +18,7 @@ OPEN, EXTENDED, MET, OVERDUE, CANCELLED = (
     Deadline.Status.CANCELLED,
 )
 RUNNING = (OPEN, EXTENDED)
+# consultations.handlers.OPINION_STATES, which this layer cannot import (a test holds them equal).
 OPINION_STATES = (State.JOINT_HANDLING, State.ESCALATED, State.SPECIAL_HANDLING)
 FINISHED = (State.CLOSED, State.RESOLVED_ON_SPOT, State.WITHDRAWN)
 

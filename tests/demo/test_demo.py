@@ -536,3 +536,10 @@ def test_an_archived_case_without_its_archive_number_is_refused():
 
     case.archive_number = "GW-DA-2024-0001"
     check_cases([case])
+
+
+def test_the_deadline_invariants_know_the_opinion_states_of_the_sub_tasks():
+    from consultations import handlers
+    from routing import invariants
+
+    assert set(invariants.OPINION_STATES) == set(handlers.OPINION_STATES)
