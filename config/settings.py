@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "guardian",
+    "django_filters",
+    "django_tables2",
     "config.apps.AxesConfig",  # django-axes, with a Chinese name in the admin
     "departments",
     "disputes",

@@ -53,6 +53,7 @@ from disputes.models import (
     Payer,
     State,
     TimelineEntry,
+    payer_kind_of,
 )
 from disputes.services import counter_take, format_archive_number, format_case_number
 from routing.deadlines import government_office_for, lgo_centre_for
@@ -437,6 +438,8 @@ class CaseGenerator:
             claim=text.claim,
             summary=text.summary,
             is_group_dispute=len(payers) >= 3,
+            # The first payer is the representative (the parties' rows below).
+            payer_kind=payer_kind_of(payers[0].kind),
             is_public_opinion_risk=rng.random() < 0.01,
             is_large_arrears=large,
             state=state,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.forms import JurisdictionChoiceField
 from departments.models import Centre, Department, Jurisdiction
-from disputes import access_log, search
+from disputes import search
 from disputes.exceptions import DisputeError
 from disputes.invariants import RECEIVED_AHEAD_ALLOWED
 from disputes.models import (
@@ -372,18 +372,11 @@ class CaseFilterForm(forms.Form):
         return qs
 
     def _search(self, qs, term):
-        number = access_log.searched_number(term)
-        if number is None:  # a fragment of a payer's name or of a case number
-            if len(term) < search.MIN_FRAGMENT:
-                self.add_error("q", _("Type at least two characters of a name or case number."))
-                return qs.none()
-            return qs.filter(pk__in=search.cases_matching(term))
         try:
-            access_log.number_search(user=self.user, number=number)
+            return search.search_cases(qs, term, user=self.user)
         except DisputeError as exc:
             self.add_error("q", exc.message)
             return qs.none()
-        return qs.filter(pk__in=search.cases_of_payer_number(number))
 
 
 class GrantForm(forms.Form):

@@ -178,6 +178,26 @@ class Classification(models.TextChoices):
     MAJOR = "major", _("Major or difficult matter")
 
 
+class PayerKind(models.TextChoices):
+    """Who raised the case, as the centres count them apart (seed 002): an enterprise, an
+    individual (an employee or a flexible worker), or an urban or rural resident. Taken from the
+    representative payer at registration (``payer_kind_of``) and kept on the case, so that the
+    ledger and the statistics count it from the case's own row."""
+
+    ENTERPRISE = "enterprise", _("Enterprise")
+    INDIVIDUAL = "individual", _("Individual")
+    RESIDENT = "resident", _("Resident")
+
+
+def payer_kind_of(payer_kind: str) -> str:
+    """The case's payer kind for the representative payer's kind (``Payer.Kind``)."""
+    if payer_kind == "employer":
+        return PayerKind.ENTERPRISE
+    if payer_kind == "resident":
+        return PayerKind.RESIDENT
+    return PayerKind.INDIVIDUAL
+
+
 class ObjectionRoute(models.TextChoices):
     MEDIATION = "mediation", _("Mediation")
     RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
@@ -256,6 +276,9 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     summary = models.TextField(_("main content"))
     classification = models.CharField(
         _("classification"), max_length=10, choices=Classification.choices, blank=True
+    )
+    payer_kind = models.CharField(
+        _("payer kind"), max_length=10, choices=PayerKind.choices, blank=True, editable=False
     )
     lead_department = models.ForeignKey(
         Department,

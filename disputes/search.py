@@ -11,7 +11,10 @@ scans (``LIKE``), which is quick at the sizes it serves.
 
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, Value
+from django.utils.translation import gettext as _
 
+from disputes import access_log
+from disputes.exceptions import DisputeError
 from disputes.models import Dispute, Party, Payer
 
 # A fragment shorter than this would match nearly everything, and no index serves it.
@@ -49,3 +52,18 @@ def cases_of_payer_number(number: str):
     by_code = Party.objects.filter(payer__id_number=number).values("dispute_id")
     by_phone = Party.objects.filter(phone=number).values("dispute_id")
     return by_code.order_by().union(by_phone.order_by())
+
+
+def search_cases(qs, term: str, *, user):
+    """``qs`` narrowed to what ``term`` finds, as every list's search box does: a fragment of a
+    payer's name or of a case number, or a payer's whole number, which is logged and counted
+    in the user's daily allowance (``access_log.number_search``). DisputeError says, in the
+    user's language, why a term is refused."""
+    term = term.strip()
+    number = access_log.searched_number(term)
+    if number is None:  # a fragment of a payer's name or of a case number
+        if len(term) < MIN_FRAGMENT:
+            raise DisputeError(_("Type at least two characters of a name or case number."))
+        return qs.filter(pk__in=cases_matching(term))
+    access_log.number_search(user=user, number=number)
+    return qs.filter(pk__in=cases_of_payer_number(number))

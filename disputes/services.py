@@ -34,6 +34,7 @@ from disputes.models import (
     Payer,
     State,
     TimelineEntry,
+    payer_kind_of,
 )
 from disputes.signals import case_registered
 from disputes.uploads import validate_upload
@@ -278,6 +279,8 @@ def dispute_register(
         raise DisputeError(_("The same payer is listed twice."))
     if period_start and period_end and period_start > period_end:
         raise DisputeError(_("The first month in dispute is after the last month."))
+    # The case counts as raised by its representative (the first payer when none is marked).
+    raised_by = (representatives or parties)[0].payer
     received_at = received_at or clock.now()
     if received_at > clock.now() + RECEIVED_AHEAD_ALLOWED:
         raise DisputeError(_("The time received cannot be in the future."))
@@ -303,6 +306,7 @@ def dispute_register(
             is_group_dispute=is_group_dispute or len(parties) >= 3,
             is_public_opinion_risk=is_public_opinion_risk,
             is_large_arrears=is_large_arrears,
+            payer_kind=payer_kind_of(raised_by.kind),
         )
         if insurance_types:
             dispute.insurance_types.set(insurance_types)

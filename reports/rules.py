@@ -63,3 +63,16 @@ def sees_calendar_warning(user) -> bool:
     return getattr(user, "is_superuser", False) or bool(
         roles_of(user) & {Role.SUPERVISOR, Role.ADMIN}
     )
+
+
+# Who reads the oversight pages (the ledger, the dashboard, the evaluation): the supervisors and
+# the leading group for their county, the coordinators for their centre, the departments'
+# officers for their department — each over the cases they see (``visible_disputes``).
+OVERSIGHT_ROLES = frozenset(
+    {Role.SUPERVISOR, Role.LEADING_GROUP_OFFICE, Role.LEADER, Role.COORDINATOR, Role.OFFICER}
+)
+
+
+def oversees(user) -> bool:
+    """Whether the user has the oversight pages at all (anyone else is told they do not exist)."""
+    return getattr(user, "is_superuser", False) or bool(roles_of(user) & OVERSIGHT_ROLES)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("access-log/", views.access_log, name="access_log"),
     path("inbox/", views.inbox, name="inbox"),
     path("documents/", views.document_list, name="documents"),
+    path("ledger/", views.ledger, name="ledger"),
     path("documents/<case:number>/<slug:kind>/", views.document, name="document"),
     # Before the parts: "reissue" is no part's key (a department's code, a meeting's id).
     path(

@@ -21,6 +21,7 @@ from reports import documents
 from reports import rules as report_rules
 from reports.documents import archive
 from reports.forms import DocumentFilterForm, MarkReadForm
+from reports.ledger import ledger_cases
 from reports.models import ArchivedDocument
 from reports.selectors import overdue_deadlines, work_queue
 from routing.deadlines import provisional_years, with_days_late
@@ -205,3 +206,21 @@ def document_list(request):
             "search": form,
         },
     )
+
+
+def _oversight_only(request) -> None:
+    if not report_rules.oversees(request.user):
+        raise Http404("No such page")
+
+
+@login_required
+@require_GET
+def ledger(request):
+    """The ledger (台账): every case the user sees, as the query string filters it."""
+    _oversight_only(request)
+    found = ledger_cases(request.user, request.GET)
+    qs = found.qs.with_list_relations().prefetch_related(
+        Prefetch("parties", queryset=Party.objects.select_related("payer"))
+    )
+    page = paginate(request, qs.order_by("-received_at", "-pk"))
+    return render(request, "reports/ledger.html", {"form": found.form, "page": page})
