@@ -35,6 +35,8 @@ INTAKE = [302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 200, 403]
 # A general case of centre A, tax leading and HR co-handling: who sees it.
 JOINT_SEEN = [302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 404, 200, 404, 404]
 CENTRE_ACTS = [302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 403, 404, 404]
+# The oversight pages (ledger, dashboard, evaluation): every role that oversees; others 404.
+OVERSIGHT = [302, 404, 404, 200, 404, 200, 200, 200, 200, 200, 200, 200, 404, 404]
 REGISTERED_CENTRE_ACTS = [302, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 403, 404, 404]
 
 
@@ -146,6 +148,7 @@ MATRIX = {
     ),
     "reports:access_log": ("get", None, None, None, row([302] + [403] * 13, supervisor=200)),
     "reports:documents": ("get", None, None, None, row([302] + [403] * 13, supervisor=200)),
+    "reports:ledger": ("get", None, None, None, OVERSIGHT),
     "reports:document": (
         "get", scenarios.joint_handling, lambda w, d: {"kind": "receipt"}, None, JOINT_SEEN
     ),
