@@ -223,7 +223,7 @@ def combined_condition(*, department=None, deadline="", stage="", extended="", d
         q &= Q(Exists(Deadline.objects.filter(rows)))
         narrowed = True
     if extended:
-        rows = Q(deadline__dispute_id=OuterRef("pk"), status=ExtensionRequest.Status.APPROVED)
+        rows = Q(deadline__dispute_id=OuterRef("pk"), status=ExtensionRequest.Status.GRANTED)
         if department is not None:
             rows &= Q(deadline__department_id=department.pk)
         q &= Q(Exists(ExtensionRequest.objects.filter(rows)))
