@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from consultations import rules as meeting_rules
-from consultations.handlers import OPINION_STATES
+from consultations.handlers import OPINION_STATES, open_task
 from consultations.models import DepartmentTask, DisciplineReferral
 from consultations.selectors import (
     awaited_tasks,
@@ -23,7 +23,7 @@ from disputes.grants import VIEW, drop_unit_grants
 from disputes.models import Dispute
 from disputes.notifications import notify
 from disputes.services import attachment_add, require_serving, run_transition, timeline_add
-from routing.deadlines import close_deadline, officers_of, open_deadline
+from routing.deadlines import close_deadline, officers_of, open_deadline, unclosed
 from routing.models import Stage
 
 
@@ -215,6 +215,10 @@ def task_reassign(*, dispute: Dispute, actor, from_department, to_department, re
             raise DisputeError(
                 _("%(dept)s is not assigned to this case.") % {"dept": from_department.name}
             )
+        # A decline passed on: the limit for passing it on (opened by the decline) is met now.
+        passes_on_decline = DepartmentTask.objects.filter(
+            dispute=case, department=from_department, status=DepartmentTask.Status.DECLINED
+        ).exists()
         if is_lead:
             Dispute.objects.filter(pk=case.pk).update(lead_department=to_department)
             reach.refresh(case.pk)  # an update() passes the signals by
@@ -226,16 +230,21 @@ def task_reassign(*, dispute: Dispute, actor, from_department, to_department, re
             status=DepartmentTask.Status.ANSWERED
         ).update(status=DepartmentTask.Status.WITHDRAWN)
         drop_unit_grants(dispute=case, group=from_department.group)
+        if passes_on_decline:
+            passing = unclosed(case, [Stage.PASS_ON]).order_by("started_at", "pk").first()
+            if passing is not None:
+                close_deadline(passing)
         if (
             case.state in OPINION_STATES
             and not DepartmentTask.objects.filter(dispute=case, department=to_department)
             .exclude(status=DepartmentTask.Status.WITHDRAWN)
             .exists()
         ):
-            DepartmentTask.objects.create(
-                dispute=case,
-                department=to_department,
-                role=DepartmentTask.Role.LEAD if is_lead else DepartmentTask.Role.CO,
+            # With its own time limit for the opinion, as every department's sub-task.
+            open_task(
+                case,
+                to_department.pk,
+                DepartmentTask.Role.LEAD if is_lead else DepartmentTask.Role.CO,
             )
         timeline_add(
             dispute=case,

@@ -143,6 +143,32 @@ def test_a_department_declines_and_the_coordinator_reassigns_it(world):
     ]
 
 
+def test_passing_a_decline_on_meets_its_limit_and_gives_the_new_department_its_own(world):
+    with time_machine.travel(
+        datetime.datetime(2025, 3, 3, 9, tzinfo=timezone.get_current_timezone())
+    ):
+        d = scenarios.declined_by_hr(world)
+    with time_machine.travel(
+        datetime.datetime(2025, 3, 4, 10, tzinfo=timezone.get_current_timezone())
+    ):
+        consultation_services.task_reassign(
+            dispute=d,
+            actor=world.coordinator,
+            from_department=world.hr,
+            to_department=world.medical,
+            reason="属医保局职责",
+        )
+
+    passing = d.deadlines.get(stage="pass_on")
+    assert passing.status == Deadline.Status.MET and passing.met_at is not None
+    new = task_of(d, world.medical)
+    assert new.deadline is not None and new.deadline.stage == "department_opinion"
+    assert new.deadline.department == world.medical and new.deadline.status == "open"
+    # Five working days from Tuesday 4 March 2025: Tuesday 11 March.
+    assert timezone.localtime(new.deadline.due_at).date() == datetime.date(2025, 3, 11)
+    assert Notification.objects.filter(user=world.officer_medical, dispute=d).exists()
+
+
 def test_only_the_coordinator_reassigns(world):
     d = scenarios.declined_by_hr(world)
     with pytest.raises(ActionNotPermitted):
