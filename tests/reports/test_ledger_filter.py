@@ -166,3 +166,18 @@ def test_ledger_url_is_stable_and_reads_back(world):
     assert numbers(world.supervisor, url.split("?", 1)[1]) == set(
         Dispute.objects.values_list("number", flat=True)
     )
+
+
+def test_extended_is_a_granted_extension_of_the_departments_limit(world, policies):
+    from routing import services as routing_services
+
+    d = scenarios.joint_handling(world)
+    hr_limit = Deadline.objects.get(dispute=d, department=world.hr, stage="department_opinion")
+    request = routing_services.extension_request(
+        deadline=hr_limit, actor=world.officer_hr, working_days=3, reason="需调取档案"
+    )
+    assert numbers(world.supervisor, "extended=1") == set()
+    routing_services.extension_decide(request=request, actor=world.coordinator, grant=True)
+    assert numbers(world.supervisor, "extended=1") == {d.number}
+    assert numbers(world.supervisor, "extended=1&department=hrss") == {d.number}
+    assert numbers(world.supervisor, "extended=1&department=tax") == set()
