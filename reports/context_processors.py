@@ -28,4 +28,5 @@ def _desks(user) -> dict[str, bool]:
         "leading_group": meeting_rules.office_for(user) is not None,
         "meetings": meeting_rules.follows_meetings(user),
         "supervision": report_rules.supervises(user),
+        "oversight": report_rules.oversees(user),
     }

@@ -7,7 +7,8 @@ a figure counts must therefore be expressible here, and nowhere else.
 
 The query string is the bookmark: codes, not database ids (``centre=GW``, ``category=...``), and
 ISO dates. ``from`` and ``to`` bound the day received (both days included), ``closed_from`` and
-``closed_to`` the day closed.
+``closed_to`` the day closed. ``area`` is a jurisdiction with the areas under it, ``place`` the
+jurisdiction alone.
 
 The deadline filters read together: ``deadline`` (overdue now, ever overdue, running, closed,
 met on time, met late) asks for a time limit in that condition, ``stage`` narrows it to one
@@ -60,6 +61,15 @@ DEADLINE_CONDITIONS = {
     DeadlineCondition.LATE: Q(met_at__isnull=False, status=Deadline.Status.OVERDUE),
 }
 
+# A department declined its sub-task: still declined, or since reassigned to another department
+# (the reassignment withdraws the task and keeps its reasons; consultations.selectors).
+DECLINED_TASKS = Q(status=DepartmentTask.Status.DECLINED) | Q(
+    status=DepartmentTask.Status.WITHDRAWN, decline_reason__gt=""
+)
+
+# ``classification=none``: the cases not classified yet (registered, transferred or referred).
+UNCLASSIFIED = "none"
+
 # Filters that take part in the combined deadline question (``LedgerFilter.filter_queryset``).
 _COMBINED = ("department", "deadline", "stage", "extended", "declined")
 
@@ -95,6 +105,11 @@ class LedgerFilter(filters.FilterSet):
     area = _code_choice(
         Jurisdiction, _("Jurisdiction"), method="filter_area", empty_label=_("All places")
     )
+    # The one jurisdiction alone, not the areas under it: the cases of a county itself (县本级)
+    # where ``area`` would take its towns too.
+    place = _code_choice(
+        Jurisdiction, _("That jurisdiction alone"), field_name="jurisdiction", empty_label=_("Any")
+    )
     department = _code_choice(
         Department, _("Department"), method="filter_combined", empty_label=_("All departments")
     )
@@ -108,7 +123,10 @@ class LedgerFilter(filters.FilterSet):
     )
     channel = _code_choice(Channel, _("Channel"), empty_label=_("All channels"))
     classification = filters.ChoiceFilter(
-        label=_("Classification"), choices=Classification.choices, empty_label=_("Any")
+        label=_("Classification"),
+        choices=[*Classification.choices, (UNCLASSIFIED, _("Not yet classified"))],
+        method="filter_classification",
+        empty_label=_("Any"),
     )
     state = filters.ChoiceFilter(
         label=_("State"), choices=CaseState.choices, empty_label=_("All states")
@@ -170,6 +188,9 @@ class LedgerFilter(filters.FilterSet):
     def filter_area(self, qs, name, value):
         return qs.filter(jurisdiction__path__startswith=value.path)
 
+    def filter_classification(self, qs, name, value):
+        return qs.filter(classification="" if value == UNCLASSIFIED else value)
+
     def filter_insurance(self, qs, name, value):
         through = Dispute.insurance_types.through.objects
         return qs.filter(
@@ -229,7 +250,7 @@ def combined_condition(*, department=None, deadline="", stage="", extended="", d
         q &= Q(Exists(ExtensionRequest.objects.filter(rows)))
         narrowed = True
     if declined:
-        rows = Q(dispute_id=OuterRef("pk"), status=DepartmentTask.Status.DECLINED)
+        rows = Q(dispute_id=OuterRef("pk")) & DECLINED_TASKS
         if department is not None:
             rows &= Q(department_id=department.pk)
         q &= Q(Exists(DepartmentTask.objects.filter(rows)))

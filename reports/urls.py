@@ -9,6 +9,8 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("documents/", views.document_list, name="documents"),
     path("ledger/", views.ledger, name="ledger"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/data/", views.dashboard_data, name="dashboard-data"),
     path("documents/<case:number>/<slug:kind>/", views.document, name="document"),
     # Before the parts: "reissue" is no part's key (a department's code, a meeting's id).
     path(

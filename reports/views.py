@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from disputes.notifications import mark_read
 from disputes.selectors import get_dispute_for_user, visible_access_log, visible_disputes
 from disputes.uploads import download_response
 from disputes.views import paginate
-from reports import documents
+from reports import documents, statistics
 from reports import rules as report_rules
 from reports.documents import archive
 from reports.forms import DocumentFilterForm, MarkReadForm
@@ -224,3 +224,46 @@ def ledger(request):
     )
     page = paginate(request, qs.order_by("-received_at", "-pk"))
     return render(request, "reports/ledger.html", {"form": found.form, "page": page})
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The dashboard (统计分析): the page draws its charts from ``dashboard_data``."""
+    _oversight_only(request)
+    scope = statistics.dashboard_scope(request.user, request.GET)
+    valid = scope.form.is_valid()
+    query = scope.data.urlencode()
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": scope.form,
+            "valid": valid,
+            "data_url": f"{reverse('reports:dashboard-data')}?{query}",
+            "titles": statistics.TITLES,
+            "text": {
+                "cases": _("%s cases"),
+                "days": _("mean %(mean)s, nine in ten within %(p90)s working days"),
+                "mean": _("Mean working days"),
+                "p90": _("90th percentile"),
+                "none": _("No cases."),
+                "failed": _("The figures could not be loaded."),
+            },
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard_data(request):
+    """The figures behind each chart as JSON: the same query string as the dashboard."""
+    _oversight_only(request)
+    scope = statistics.dashboard_scope(request.user, request.GET)
+    if not scope.form.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in scope.form.errors.items()}
+        return JsonResponse(
+            {"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    figures = statistics.Dashboard(scope).figures()
+    return JsonResponse(figures, json_dumps_params={"ensure_ascii": False})

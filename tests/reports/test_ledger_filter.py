@@ -181,3 +181,31 @@ def test_extended_is_a_granted_extension_of_the_departments_limit(world, policie
     assert numbers(world.supervisor, "extended=1") == {d.number}
     assert numbers(world.supervisor, "extended=1&department=hrss") == {d.number}
     assert numbers(world.supervisor, "extended=1&department=tax") == set()
+
+
+def test_a_decline_counts_after_the_part_is_reassigned(world):
+    declined = scenarios.declined_by_hr(world)
+    consultation_services.task_reassign(
+        dispute=declined,
+        actor=world.coordinator,
+        from_department=world.hr,
+        to_department=world.medical,
+        reason="属医保局职责",
+    )
+    scenarios.joint_handling(world)
+    supervisor = world.supervisor
+    assert numbers(supervisor, "declined=1") == {declined.number}
+    assert numbers(supervisor, "declined=1&department=hrss") == {declined.number}
+    assert numbers(supervisor, "declined=1&department=medical") == set()
+
+
+def test_place_is_the_jurisdiction_alone_and_none_the_unclassified(world):
+    county_itself = world.make_dispute(jurisdiction=world.county)
+    village = world.make_dispute(jurisdiction=world.village_a)
+    general = scenarios.joint_handling(world)
+    supervisor = world.supervisor
+    assert numbers(supervisor, "place=140830") == {county_itself.number}
+    assert numbers(supervisor, "place=140830100001") == {village.number}
+    assert numbers(supervisor, "area=140830100") == {village.number, general.number}
+    assert numbers(supervisor, "classification=none") == {county_itself.number, village.number}
+    assert numbers(supervisor, "classification=general") == {general.number}

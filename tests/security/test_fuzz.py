@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from consultations import forms as consultation_forms
 from disputes import forms as dispute_forms
 from disputes.models import Dispute, TimelineEntry
+from reports import statistics
 from reports.ledger import LedgerFilter
 from routing import forms as routing_forms
 from tests.security.test_matrix import MATRIX, PERSONAS
@@ -54,6 +55,7 @@ def formset_fields(form_class, prefix, forms=2, *, can_delete=False):
 
 FILTERS = [*fields_of(dispute_forms.CaseFilterForm), "page"]
 LEDGER_FILTERS = [*LedgerFilter.base_filters, "page", "sort"]
+DASHBOARD_SCOPE = list(statistics.SCOPE)
 
 # The fields each page takes, by URL name: ``None`` for a page whose view is a case action
 # (its form class says), a list of names, or a function of (world, case) for fields named after
@@ -63,6 +65,8 @@ FIELDS = {
     "accounts:logout": ["next"],
     "reports:home": FILTERS,
     "reports:ledger": LEDGER_FILTERS,
+    "reports:dashboard": DASHBOARD_SCOPE,
+    "reports:dashboard-data": DASHBOARD_SCOPE,
     "public_status": fields_of(dispute_forms.PublicStatusForm),
     "reports:inbox": ["id", "page"],
     "routing:extension_request": fields_of(routing_forms.ExtensionForm),
@@ -283,6 +287,8 @@ def page(request, world):
 GET_ONLY = {
     "reports:home",
     "reports:ledger",
+    "reports:dashboard",
+    "reports:dashboard-data",
     "reports:access_log",
     "reports:documents",
     "reports:document",

@@ -149,6 +149,8 @@ MATRIX = {
     "reports:access_log": ("get", None, None, None, row([302] + [403] * 13, supervisor=200)),
     "reports:documents": ("get", None, None, None, row([302] + [403] * 13, supervisor=200)),
     "reports:ledger": ("get", None, None, None, OVERSIGHT),
+    "reports:dashboard": ("get", None, None, None, OVERSIGHT),
+    "reports:dashboard-data": ("get", None, None, None, OVERSIGHT),
     "reports:document": (
         "get", scenarios.joint_handling, lambda w, d: {"kind": "receipt"}, None, JOINT_SEEN
     ),
