@@ -1,4 +1,4 @@
-"""python -m benchmarks [all|sweep|documents|export|pages] [--deadlines N] [--due N]
+"""python -m benchmarks [all|sweep|documents|export|pages|reports] [--deadlines N] [--due N]
 [--cases N] [--repeat N] [--renders N] [--system-fonts] [--rows N] [--fresh]
 [--only LABELS]"""
 
@@ -11,7 +11,10 @@ from pathlib import Path
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
-        "which", nargs="?", default="all", choices=["all", "sweep", "documents", "export", "pages"]
+        "which",
+        nargs="?",
+        default="all",
+        choices=["all", "sweep", "documents", "export", "pages", "reports"],
     )
     parser.add_argument("--deadlines", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=50_000)
@@ -40,7 +43,7 @@ def main() -> None:
     sys.path.insert(0, str(root))
     # A database of its own: never the centre's data.
     os.environ.setdefault("VAR_DIR", str(root / "var" / "bench"))
-    if os.environ.get("DATABASE_URL") and args.which != "pages":  # pages keeps its own
+    if os.environ.get("DATABASE_URL") and args.which not in ("pages", "reports"):  # their own
         from benchmarks.setup import use_bench_database
 
         use_bench_database()
@@ -50,7 +53,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from benchmarks import documents, export, pages, sweep
+    from benchmarks import documents, export, pages, reports, sweep
 
     if args.which in ("all", "sweep"):
         sweep.run(total=args.deadlines, due=args.due)
@@ -66,6 +69,10 @@ def main() -> None:
     if args.which == "pages":
         pages.run(
             cases=args.cases or 10_000, repeat=args.repeat or 30, fresh=args.fresh, only=args.only
+        )
+    if args.which == "reports":
+        reports.run(
+            cases=args.cases or 10_000, repeat=args.repeat or 10, fresh=args.fresh, only=args.only
         )
 
 

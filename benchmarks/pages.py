@@ -30,6 +30,7 @@ class Page:
     data: object = None  # dict, or a callable returning one
     target_ms: int = 100
     fresh: bool = False  # call ``data`` for every request (each POST registers a new case)
+    explain: int = 1  # how many of its slowest queries to explain
 
 
 def _case(state=None, *, centre="GW"):
@@ -216,7 +217,9 @@ def _ask(client, page: Page, path: str, data):
         raise RuntimeError(f"{page.label}: {path} answered {response.status_code}")
 
 
-def run(*, cases: int, repeat: int, fresh: bool = False, only: str = "") -> None:
+def run(*, cases: int, repeat: int, fresh: bool = False, only: str = "", pages=None) -> None:
+    """Ask each page of ``pages`` (a function returning the list; the pages above unless
+    given) ``repeat`` times, on the database of ``cases`` cases."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -238,7 +241,7 @@ def run(*, cases: int, repeat: int, fresh: bool = False, only: str = "") -> None
     users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
     slow = []
     wanted = [w.strip() for w in only.split(",") if w.strip()]
-    for page in _pages():
+    for page in (pages or _pages)():
         if wanted and not any(w in page.label for w in wanted):
             continue
         client = Client()
@@ -263,10 +266,9 @@ def run(*, cases: int, repeat: int, fresh: bool = False, only: str = "") -> None
             f"{page.label:<44}{median:>7.0f}ms{p95:>7.0f}ms{len(ctx.captured_queries):>9}"
             f"{page.target_ms:>7}ms{mark}"
         )
-        slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]), default=None)
-        if slowest is not None:
-            slow.append((page.label, slowest))
-    print("\nslowest query of each page (EXPLAIN ANALYZE, BUFFERS):")
+        by_time = sorted(ctx.captured_queries, key=lambda q: float(q["time"]), reverse=True)
+        slow += [(page.label, query) for query in by_time[: page.explain]]
+    print("\nslowest queries of each page (EXPLAIN ANALYZE, BUFFERS):")
     for label, query in slow:
         summary = _plan_summary_of(query)
         print(f"- {label}: {float(query['time']) * 1000:.0f} ms  {summary}")
