@@ -226,11 +226,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
 CELERY_TASK_ACKS_LATE = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DEADLINE_SWEEP_SECONDS = env_int("DEADLINE_SWEEP_SECONDS", 300)
+# The dashboard's tally (reports.tally) is counted again this often; older than the maximum age
+# (no beat running) it is not read, and the dashboard counts live.
+REPORTS_TALLY_SECONDS = env_int("REPORTS_TALLY_SECONDS", 15 * 60)
+REPORTS_TALLY_MAX_AGE = env_int("REPORTS_TALLY_MAX_AGE", 3 * REPORTS_TALLY_SECONDS)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
         "task": "routing.tasks.sweep_deadlines",
         "schedule": DEADLINE_SWEEP_SECONDS,
         "options": {"expires": DEADLINE_SWEEP_SECONDS},
+    },
+    "refresh-dashboard-tally": {
+        "task": "reports.tasks.refresh_tally",
+        "schedule": REPORTS_TALLY_SECONDS,
+        "options": {"expires": REPORTS_TALLY_SECONDS},
     },
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)

@@ -72,3 +72,57 @@ class ArchivedDocument(models.Model):
         if hashlib.sha256(data).hexdigest() != self.sha256:
             return self.Integrity.ALTERED
         return self.Integrity.INTACT
+
+
+class TallyRow(models.Model):
+    """One figure of the dashboard counted ahead (``reports.tally``): a spec of
+    ``reports.figures`` over the cases received on one day (or in one month), in one place (the
+    town, or the jurisdiction itself above the towns) and owned by one centre, as one unit
+    reaches them ("" every case, "dept:<id>" those a department leads or co-handles,
+    "escalated" those escalated to the leading group). ``key`` is the spec's group (its fields'
+    values, as JSON); ``a`` to ``d`` its aggregates in the spec's order (money in fen)."""
+
+    class Grain(models.TextChoices):
+        DAY = "d", _("Day")
+        MONTH = "m", _("Month")
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    day = models.DateField()  # the day, or the month's first day
+    unit = models.CharField(max_length=32)
+    place = models.ForeignKey(
+        "departments.Jurisdiction", on_delete=models.CASCADE, related_name="+"
+    )
+    centre = models.ForeignKey("departments.Centre", on_delete=models.CASCADE, related_name="+")
+    spec = models.CharField(max_length=32)
+    variant = models.CharField(max_length=16, blank=True)  # "department": counted per department
+    key = models.CharField(max_length=200, blank=True)
+    a = models.BigIntegerField(default=0)
+    b = models.BigIntegerField(default=0)
+    c = models.BigIntegerField(default=0)
+    d = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dashboard tally row")
+        verbose_name_plural = _("dashboard tally")
+        indexes = [
+            models.Index(fields=["unit", "spec", "variant", "grain", "day"], name="tally_read"),
+            models.Index(fields=["day"], name="tally_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit or '*'} {self.spec} {self.key}"
+
+
+class TallyState(models.Model):
+    """When the tally was last counted (one row): the figures are those of that moment."""
+
+    counted_at = models.DateTimeField(_("counted at"))
+    seconds = models.FloatField(_("took (seconds)"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("dashboard tally state")
+        verbose_name_plural = _("dashboard tally state")
+
+    def __str__(self) -> str:
+        return f"{self.counted_at:%Y-%m-%d %H:%M} ({self.rows} rows)"

@@ -23,28 +23,18 @@ counted once on one calendar loaded for the whole span.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultations.models import CourtEnforcement, DepartmentTask
-from departments.models import Jurisdiction
-from disputes.models import Classification, PayerKind, State
+from consultations.models import CourtEnforcement
+from departments.models import Centre, Department, Jurisdiction
+from disputes.models import Category, Channel, Classification, PayerKind, State
 from disputes.selectors import visible_disputes
-from reports.ledger import (
-    DEADLINE_CONDITIONS,
-    DECLINED_TASKS,
-    UNCLASSIFIED,
-    DeadlineCondition,
-    LedgerFilter,
-    combined_condition,
-    ledger_url,
-)
-from routing.models import Deadline, ExtensionRequest, Stage
-from routing.workdays import Calendar, working_days_between
+from reports.figures import SPECS, LiveCounts
+from reports.ledger import UNCLASSIFIED, DeadlineCondition, LedgerFilter, ledger_url
+from routing.models import Stage
 
 # The ledger's parameters that make a dashboard's scope.
 SCOPE = ("from", "to", "centre", "area", "department")
@@ -122,60 +112,62 @@ class Place:
 
 
 class Dashboard:
-    def __init__(self, scope: DashboardScope):
+    """The series of a scope, from the tally when it can answer for this user and scope
+    (``reports.tally``), counted live otherwise (``counts=`` chooses for a test)."""
+
+    def __init__(self, scope: DashboardScope, counts=None):
         if scope.form.errors:
             raise ValueError("an invalid scope has no figures")
         cleaned = scope.form.cleaned_data
         self.params = {name: cleaned.get(name) for name in SCOPE}
         self.department = cleaned.get("department")
         self.area = cleaned.get("area")
-        self.cases: QuerySet = scope.qs.order_by()
-        if self.department is None:
-            self.limit_cases = self.cases
+        if counts is None:
+            from reports import tally
+
+            counts = tally.counts_for(scope) or self.live_counts(scope)
+        self.counts = counts
+        self._rows: dict[str, list] = {}
+
+    @classmethod
+    def live_counts(cls, scope: DashboardScope) -> LiveCounts:
+        cases = scope.qs.order_by()
+        department = scope.form.cleaned_data.get("department")
+        if department is None:
+            limit_cases = cases
         else:
             rest = scope.data.copy()
             del rest["department"]
-            self.limit_cases = DashboardScope(rest, queryset=scope.queryset, user=scope.user).qs
+            limit_cases = DashboardScope(rest, queryset=scope.queryset, user=scope.user).qs
+        return LiveCounts(cases, limit_cases.order_by(), department)
+
+    def rows(self, name: str) -> list[dict]:
+        if name not in self._rows:
+            self._rows[name] = self.counts.rows(SPECS[name])
+        return self._rows[name]
 
     def url(self, **params) -> str:
         return ledger_url(**{**self.params, **params})
 
     def figures(self) -> dict:
         series = {name: getattr(self, name)() for name in TITLES}
+        as_of = self.counts.as_of
         return {
             "meta": {
                 "from": self.params["from"].isoformat(),
                 "to": self.params["to"].isoformat(),
                 "titles": {name: str(title) for name, title in TITLES.items()},
                 "ledger": self.url(),
+                "as_of": as_of.isoformat() if as_of else None,
             },
             **series,
         }
 
-    # -- the limits a series asks about ---------------------------------------------------
-
-    def _deadlines(self, condition: Q | None = None) -> QuerySet:
-        qs = Deadline.objects.filter(dispute__in=self.limit_cases)
-        if condition is not None:
-            qs = qs.filter(condition)
-        if self.department is not None:
-            qs = qs.filter(department=self.department)
-        return qs.order_by()
-
-    def _limit_count(self, **condition) -> int:
-        return self.limit_cases.filter(
-            combined_condition(department=self.department, **condition)
-        ).count()
-
     # -- the series ---------------------------------------------------------------------------
 
     def totals(self) -> list[dict]:
-        counts = self.cases.aggregate(
-            received=Count("pk"),
-            escalated=Count("pk", filter=Q(escalated_at__isnull=False)),
-            replied=Count("pk", filter=Q(replied_at__isnull=False)),
-        )
-        overdue = self._limit_count(deadline=DeadlineCondition.OVERDUE_NOW)
+        counts = _sums(self.rows("totals"), "received", "escalated", "replied")
+        overdue = _sums(self.rows("overdue_now"), "cases")["cases"]
         return [
             item("received", _("Cases received"), counts["received"], self.url()),
             item(
@@ -194,17 +186,10 @@ class Dashboard:
         ]
 
     def by_month(self) -> list[dict]:
-        rows = (
-            self.cases.annotate(month=TruncMonth("received_at"))
-            .values("month")
-            .annotate(n=Count("pk"))
-        )
-        counts = {}
-        for row in rows:
-            month = row["month"]
-            if isinstance(month, datetime.datetime):
-                month = timezone.localtime(month).date()
-            counts[month.replace(day=1)] = row["n"]
+        counts: dict[datetime.date, int] = {}
+        for row in self.rows("totals"):
+            month = _date(row["dim_month"]).replace(day=1)
+            counts[month] = counts.get(month, 0) + row["received"]
         start, end = self.params["from"], self.params["to"]
         months = _months(start, end)
         if len(months) > MAX_FILLED_MONTHS:
@@ -222,24 +207,26 @@ class Dashboard:
             )
         return out
 
-    def _by_code(self, relation: str, param: str) -> list[dict]:
-        code, name = f"{relation}__code", f"{relation}__name"
-        rows = self.cases.values(code, name).annotate(n=Count("pk")).order_by("-n", code)
-        return [item(r[code], r[name], r["n"], self.url(**{param: r[code]})) for r in rows]
+    def _by_code(self, spec: str, model, param: str) -> list[dict]:
+        code = SPECS[spec].fields[0]
+        counts = _grouped(self.rows(spec), code, "n")
+        names = _names(model, counts)
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [item(c, names.get(c, c), n, self.url(**{param: c})) for c, n in ordered]
 
     def by_channel(self) -> list[dict]:
-        return self._by_code("channel", "channel")
+        return self._by_code("channel", Channel, "channel")
 
     def by_category(self) -> list[dict]:
-        return self._by_code("category", "category")
+        return self._by_code("category", Category, "category")
 
-    def _by_choice(self, field: str, choices, param: str, blank_key: str | None = None):
-        rows = {r[field]: r["n"] for r in self.cases.values(field).annotate(n=Count("pk"))}
+    def _by_choice(self, spec: str, choices, param: str, blank_key: str | None = None):
+        rows = _grouped(self.rows(spec), SPECS[spec].fields[0], "n")
         out = []
         for value, label in choices:
-            if value in rows:
+            if rows.get(value):
                 out.append(item(value, label, rows[value], self.url(**{param: value})))
-        if blank_key and "" in rows:
+        if blank_key and rows.get(""):
             out.append(
                 item(blank_key, _("Not yet classified"), rows[""], self.url(**{param: blank_key}))
             )
@@ -257,11 +244,12 @@ class Dashboard:
         return self._by_choice("state", State.choices, "state")
 
     def by_jurisdiction(self) -> list[dict]:
-        rows = self.cases.values("jurisdiction__path").annotate(n=Count("pk"))
-        counts = {r["jurisdiction__path"]: r["n"] for r in rows}
+        counts = _grouped(self.rows("totals"), "dim_place", "received")
         places = self._places(counts)
         totals: dict[str, list] = {}
         for path, n in counts.items():
+            if not n:
+                continue
             place = places[path]
             totals.setdefault(place.key, [place, 0])[1] += n
         ordered = sorted(totals.values(), key=lambda pair: (-pair[1], pair[0].key))
@@ -298,44 +286,28 @@ class Dashboard:
                 places[path] = Place(node.code, label, {"place": node.code})
         return places
 
+    def _departments(self, spec: str, *sums: str) -> dict[str, dict]:
+        return _grouped_sums(self.rows(spec), SPECS[spec].fields[0], *sums)
+
     def on_time_by_department(self) -> list[dict]:
-        closed = DEADLINE_CONDITIONS[DeadlineCondition.CLOSED]
-        rows = (
-            self._deadlines(closed)
-            .filter(department__isnull=False)
-            .values("department__code", "department__name")
-            .annotate(
-                total=Count("pk"),
-                met=Count("pk", filter=Q(status=Deadline.Status.MET)),
-                cases=Count("dispute", distinct=True),
-            )
-            .order_by("department__code")
-        )
+        rows = self._departments("on_time_department", "total", "met", "cases")
+        names = _names(Department, rows)
         return [
             item(
-                r["department__code"],
-                r["department__name"],
+                code,
+                names.get(code, code),
                 share(r["met"], r["total"]),
-                self.url(deadline=DeadlineCondition.CLOSED, department=r["department__code"]),
+                self.url(deadline=DeadlineCondition.CLOSED, department=code),
                 met=r["met"],
                 total=r["total"],
                 cases=r["cases"],
             )
-            for r in rows
+            for code, r in sorted(rows.items())
+            if r["total"]
         ]
 
     def on_time_by_stage(self) -> list[dict]:
-        closed = DEADLINE_CONDITIONS[DeadlineCondition.CLOSED]
-        rows = {
-            r["stage"]: r
-            for r in self._deadlines(closed)
-            .values("stage")
-            .annotate(
-                total=Count("pk"),
-                met=Count("pk", filter=Q(status=Deadline.Status.MET)),
-                cases=Count("dispute", distinct=True),
-            )
-        }
+        rows = _grouped_sums(self.rows("on_time_stage"), "stage", "total", "met", "cases")
         return [
             item(
                 stage,
@@ -347,25 +319,16 @@ class Dashboard:
                 cases=rows[stage]["cases"],
             )
             for stage, label in Stage.choices
-            if stage in rows
+            if stage in rows and rows[stage]["total"]
         ]
 
     def reply_days_by_classification(self) -> list[dict]:
-        pairs = (
-            self.cases.filter(replied_at__isnull=False)
-            .annotate(received=TruncDate("received_at"), replied=TruncDate("replied_at"))
-            .values("classification", "received", "replied")
-            .annotate(n=Count("pk"))
-        )
-        pairs = list(pairs)
-        if not pairs:
-            return []
-        calendar = Calendar(min(p["received"] for p in pairs), max(p["replied"] for p in pairs))
         days: dict[str, dict[int, int]] = {}
-        for p in pairs:
-            spent = working_days_between(p["received"], p["replied"], calendar)
-            counts = days.setdefault(p["classification"] or UNCLASSIFIED, {})
-            counts[spent] = counts.get(spent, 0) + p["n"]
+        for r in self.rows("reply_days"):
+            if not r["n"]:
+                continue
+            counts = days.setdefault(r["classification"] or UNCLASSIFIED, {})
+            counts[r["days"]] = counts.get(r["days"], 0) + r["n"]
         labels = dict(Classification.choices) | {UNCLASSIFIED: _("Not yet classified")}
         out = []
         for key in [*Classification.values, UNCLASSIFIED]:
@@ -385,165 +348,150 @@ class Dashboard:
         return out
 
     def overdue_by_department(self) -> list[dict]:
-        rows = (
-            self._deadlines(DEADLINE_CONDITIONS[DeadlineCondition.OVERDUE_NOW])
-            .filter(department__isnull=False)
-            .values("department__code", "department__name")
-            .annotate(n=Count("dispute", distinct=True))
-            .order_by("-n", "department__code")
-        )
+        rows = _grouped(self.rows("overdue_department"), "department__code", "cases")
+        names = _names(Department, rows)
+        ordered = sorted(((c, n) for c, n in rows.items() if n), key=lambda kv: (-kv[1], kv[0]))
         return [
             item(
-                r["department__code"],
-                r["department__name"],
-                r["n"],
-                self.url(deadline=DeadlineCondition.OVERDUE_NOW, department=r["department__code"]),
+                code,
+                names.get(code, code),
+                n,
+                self.url(deadline=DeadlineCondition.OVERDUE_NOW, department=code),
             )
-            for r in rows
+            for code, n in ordered
         ]
 
     def declines_by_department(self) -> list[dict]:
         """回退率: of the cases a department was given a sub-task on, the share it declined as
         not its duty (reassigned since or not)."""
-        tasks = DepartmentTask.objects.filter(dispute__in=self.limit_cases)
-        if self.department is not None:
-            tasks = tasks.filter(department=self.department)
-        rows = (
-            tasks.order_by()
-            .values("department__code", "department__name")
-            .annotate(
-                total=Count("dispute", distinct=True),
-                declined=Count("dispute", distinct=True, filter=DECLINED_TASKS),
-            )
-            .order_by("department__code")
-        )
+        rows = self._departments("declines", "total", "declined")
+        names = _names(Department, rows)
         return [
             item(
-                r["department__code"],
-                r["department__name"],
+                code,
+                names.get(code, code),
                 share(r["declined"], r["total"]),
-                self.url(declined=True, department=r["department__code"]),
+                self.url(declined=True, department=code),
                 declined=r["declined"],
                 total=r["total"],
                 cases=r["declined"],
             )
-            for r in rows
+            for code, r in sorted(rows.items())
+            if r["total"]
         ]
 
     def pass_on(self) -> list[dict]:
         """The declined matters the centre passes on to another department (2个工作日内传递):
         waiting, passed on in time, passed on late, overdue and not yet passed on."""
-        conditions = {
+        labels = {
             DeadlineCondition.RUNNING: _("Waiting to be passed on"),
             DeadlineCondition.MET: _("Passed on in time"),
             DeadlineCondition.LATE: _("Passed on late"),
             DeadlineCondition.OVERDUE_NOW: _("Overdue, not yet passed on"),
         }
-        counts = self._deadlines(Q(stage=Stage.PASS_ON)).aggregate(
-            **{
-                str(c): Count("dispute", distinct=True, filter=DEADLINE_CONDITIONS[c])
-                for c in conditions
-            }
-        )
+        counts = _sums(self.rows("pass_on"), *map(str, labels))
         return [
             item(str(c), label, counts[str(c)], self.url(deadline=c, stage=Stage.PASS_ON))
-            for c, label in conditions.items()
+            for c, label in labels.items()
         ]
 
     def extensions_by_department(self) -> list[dict]:
-        granted = ExtensionRequest.objects.filter(
-            status=ExtensionRequest.Status.GRANTED,
-            deadline__dispute__in=self.limit_cases,
-            deadline__department__isnull=False,
-        )
-        if self.department is not None:
-            granted = granted.filter(deadline__department=self.department)
-        code, name = "deadline__department__code", "deadline__department__name"
-        rows = (
-            granted.order_by()
-            .values(code, name)
-            .annotate(
-                n=Count("deadline__dispute", distinct=True),
-                requests=Count("pk"),
-                days=Sum("working_days"),
-            )
-            .order_by("-n", code)
+        code = "deadline__department__code"
+        rows = _grouped_sums(self.rows("extensions"), code, "cases", "requests", "days")
+        names = _names(Department, rows)
+        ordered = sorted(
+            ((c, r) for c, r in rows.items() if r["cases"]), key=lambda kv: (-kv[1]["cases"], kv[0])
         )
         return [
             item(
-                r[code],
-                r[name],
-                r["n"],
-                self.url(extended=True, department=r[code]),
+                c,
+                names.get(c, c),
+                r["cases"],
+                self.url(extended=True, department=c),
                 requests=r["requests"],
                 days=r["days"],
             )
-            for r in rows
+            for c, r in ordered
         ]
 
     def escalated_by_centre(self) -> list[dict]:
-        rows = (
-            self.cases.filter(escalated_at__isnull=False)
-            .values("centre__code", "centre__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "centre__code")
-        )
-        return [
-            item(
-                r["centre__code"],
-                r["centre__name"],
-                r["n"],
-                self.url(escalated=True, centre=r["centre__code"]),
-            )
-            for r in rows
-        ]
+        counts = _grouped(self.rows("totals"), "dim_centre", "escalated")
+        names = _names(Centre, counts)
+        ordered = sorted(((c, n) for c, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0]))
+        return [item(c, names.get(c, c), n, self.url(escalated=True, centre=c)) for c, n in ordered]
 
     def court(self) -> list[dict]:
-        rows = {
-            r["status"]: r
-            for r in CourtEnforcement.objects.filter(dispute__in=self.cases)
-            .order_by()
-            .values("status")
-            .annotate(n=Count("dispute", distinct=True), amount=Sum("amount"))
-        }
+        rows = _grouped_sums(self.rows("court"), "status", "cases", "amount")
         return [
             item(
                 status,
                 label,
-                rows[status]["n"],
+                rows[status]["cases"],
                 self.url(court=status),
                 amount=f"{rows[status]['amount'] or 0:.2f}",
             )
             for status, label in CourtEnforcement.Status.choices
-            if status in rows
+            if status in rows and rows[status]["cases"]
         ]
 
     def hotspots(self) -> list[dict]:
         """Category × town: each cell the cases of that category in that place."""
-        rows = self.cases.values("category__code", "category__name", "jurisdiction__path").annotate(
-            n=Count("pk")
-        )
-        rows = list(rows)
-        places = self._places({r["jurisdiction__path"] for r in rows})
+        rows = [r for r in self.rows("category") if r["n"]]
+        places = self._places({r["dim_place"] for r in rows})
+        names = _names(Category, {r["category__code"] for r in rows})
         cells: dict[tuple, list] = {}
         for r in rows:
-            place = places[r["jurisdiction__path"]]
+            place = places[r["dim_place"]]
             key = (r["category__code"], place.key)
-            cells.setdefault(key, [r["category__name"], place, 0])[2] += r["n"]
-        ordered = sorted(cells.items(), key=lambda kv: (-kv[1][2], kv[0]))
+            cells.setdefault(key, [place, 0])[1] += r["n"]
+        ordered = sorted(cells.items(), key=lambda kv: (-kv[1][1], kv[0]))
         return [
             item(
                 f"{category}|{place.key}",
-                f"{name} · {place.label}",
+                f"{names.get(category, category)} · {place.label}",
                 n,
                 self.url(category=category, **place.params),
                 category=category,
-                row=name,
+                row=names.get(category, category),
                 place=place.key,
                 column=place.label,
             )
-            for (category, _key), (name, place, n) in ordered
+            for (category, _key), (place, n) in ordered
         ]
+
+
+def _sums(rows: list[dict], *names: str) -> dict[str, int]:
+    return {name: sum(r[name] or 0 for r in rows) for name in names}
+
+
+def _grouped(rows: list[dict], key: str, value: str) -> dict:
+    out: dict = {}
+    for r in rows:
+        out[r[key]] = out.get(r[key], 0) + (r[value] or 0)
+    return out
+
+
+def _grouped_sums(rows: list[dict], key: str, *names: str) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for r in rows:
+        slot = out.setdefault(r[key], dict.fromkeys(names, 0))
+        for name in names:
+            slot[name] += r[name] or 0
+    return out
+
+
+def _names(model, codes) -> dict[str, str]:
+    """The names of the rows of ``model`` with these codes (one query)."""
+    codes = [c for c in codes if c]
+    if not codes:
+        return {}
+    return dict(model.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date()
+    return value
 
 
 def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:

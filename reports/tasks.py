@@ -11,3 +11,19 @@ from reports.documents import archive
 def freeze_archive(dispute_id: int) -> None:
     """Render and store the case file of an archived case (idempotent: safe to run again)."""
     archive.archive_freeze(dispute_id)
+
+
+@shared_task(ignore_result=True)
+def refresh_tally() -> None:
+    """Count the dashboard's tally again (reports.tally); one run at a time."""
+    from django.core.cache import cache
+
+    from reports import tally
+
+    # Longer than a refresh takes at a million cases; a run that dies frees it by expiry.
+    if not cache.add("reports:tally-refresh", True, timeout=30 * 60):
+        return
+    try:
+        tally.refresh()
+    finally:
+        cache.delete("reports:tally-refresh")

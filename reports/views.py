@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from disputes.notifications import mark_read
 from disputes.selectors import get_dispute_for_user, visible_access_log, visible_disputes
 from disputes.uploads import download_response
 from disputes.views import paginate
-from reports import documents, statistics
+from reports import documents, statistics, tally
 from reports import rules as report_rules
 from reports.documents import archive
 from reports.forms import DocumentFilterForm, MarkReadForm
@@ -234,12 +235,15 @@ def dashboard(request):
     scope = statistics.dashboard_scope(request.user, request.GET)
     valid = scope.form.is_valid()
     query = scope.data.urlencode()
+    counted = tally.counts_for(scope) if valid else None
     return render(
         request,
         "reports/dashboard.html",
         {
             "form": scope.form,
             "valid": valid,
+            "as_of": counted.as_of if counted else None,
+            "every": settings.REPORTS_TALLY_SECONDS // 60,
             "data_url": f"{reverse('reports:dashboard-data')}?{query}",
             "titles": statistics.TITLES,
             "text": {
