@@ -23,6 +23,7 @@ counted once on one calendar loaded for the whole span.
 import datetime
 from dataclasses import dataclass
 
+from django import forms
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
@@ -52,8 +53,20 @@ SCOPE = ("from", "to", "centre", "area", "department")
 MAX_FILLED_MONTHS = 240
 
 
+class DashboardScopeForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", _("The period ends before it starts."))
+        return cleaned
+
+
 class DashboardScope(LedgerFilter):
     """The ledger's filter cut to the dashboard's period and scope."""
+
+    class Meta(LedgerFilter.Meta):
+        form = DashboardScopeForm
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
