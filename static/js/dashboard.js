@@ -74,7 +74,7 @@
           type: "pie",
           radius: ["35%", "60%"],
           percentPrecision: 1,
-          label: { formatter: "{b}\n{c}（{d}%）" },
+          label: { formatter: "{b} {c}（{d}%）" },
           data: items.map(function (item) { return datum(item, item.value); }),
         }],
       };
@@ -126,7 +126,7 @@
         containLabel: true,
         left: 8,
         right: sideways ? 48 : 16,
-        top: series.length > 1 ? 32 : 20,
+        top: series.length > 1 ? 48 : 24,
         bottom: 8,
       },
       xAxis: sideways ? values : categories,
