@@ -15,13 +15,16 @@
   ];
   const charts = [];
 
-  function casesOf(item) {
-    return item.cases !== undefined ? item.cases : item.value;
+  // A translated text with the item's figures put in (``%(met)s`` and the like).
+  function fill(template, item) {
+    return template.replace(/%\((\w+)\)s/g, function (_match, key) { return item[key]; });
   }
 
   function shown(name, item) {
     if (SHARES.indexOf(name) >= 0) {
-      return (item.value * 100).toFixed(1) + "%（" + text.cases.replace("%s", casesOf(item)) + "）";
+      // The share, and what it is a share of: time limits met, or cases declined.
+      const of = name === "declines_by_department" ? text.declined : text.on_time;
+      return (item.value * 100).toFixed(1) + "%（" + fill(of, item) + "）";
     }
     if (name === "reply_days_by_classification") {
       return text.days.replace("%(mean)s", item.value).replace("%(p90)s", item.p90) +

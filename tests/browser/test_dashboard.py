@@ -99,6 +99,10 @@ def test_the_supervisor_reads_the_charts_and_clicks_through_to_the_ledger(world,
 
     texts = page.locator("#chart-on_time_by_department svg text").all_text_contents()
     assert "87.5%" in texts  # HR: seven of its eight limits met
+    hr = page.locator("#figures-on_time_by_department li[data-key=hrss]").inner_text()
+    assert hr.startswith("芮城县人社局：87.5%（8个时限中按时7个，涉及"), hr
+    declines = page.locator("#figures-declines_by_department li[data-key=hrss]").inner_text()
+    assert "件中回退2件" in declines, declines
     pie = " ".join(page.locator("#chart-by_payer_kind svg text").all_text_contents())
     assert re.search(r"企业 6（27\.3%）", pie), pie
     assert "第90百分位数" in page.locator("#chart-reply_days_by_classification").text_content()
