@@ -77,7 +77,7 @@
           type: "pie",
           radius: ["35%", "60%"],
           percentPrecision: 1,
-          label: { formatter: "{b} {c}（{d}%）" },
+          label: { formatter: "{b}\n{c}（{d}%）", lineHeight: 18 },
           data: items.map(function (item) { return datum(item, item.value); }),
         }],
       };

@@ -104,7 +104,7 @@ def test_the_supervisor_reads_the_charts_and_clicks_through_to_the_ledger(world,
     declines = page.locator("#figures-declines_by_department li[data-key=hrss]").inner_text()
     assert "件中回退2件" in declines, declines
     pie = " ".join(page.locator("#chart-by_payer_kind svg text").all_text_contents())
-    assert re.search(r"企业 6（27\.3%）", pie), pie
+    assert re.search(r"企业\s*6（27\.3%）", pie), pie
     assert "第90百分位数" in page.locator("#chart-reply_days_by_classification").text_content()
 
     # A bar: the tax bureau's overdue cases.
