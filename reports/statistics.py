@@ -23,6 +23,7 @@ counted once on one calendar loaded for the whole span.
 import datetime
 from dataclasses import dataclass
 
+from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -42,8 +43,20 @@ SCOPE = ("from", "to", "centre", "area", "department")
 MAX_FILLED_MONTHS = 240
 
 
+class DashboardScopeForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", _("The period ends before it starts."))
+        return cleaned
+
+
 class DashboardScope(LedgerFilter):
     """The ledger's filter cut to the dashboard's period and scope."""
+
+    class Meta(LedgerFilter.Meta):
+        form = DashboardScopeForm
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -248,6 +248,8 @@ def dashboard(request):
             "titles": statistics.TITLES,
             "text": {
                 "cases": _("%s cases"),
+                "on_time": _("%(met)s of %(total)s time limits met, in %(cases)s cases"),
+                "declined": _("%(declined)s of %(total)s cases declined"),
                 "days": _("mean %(mean)s, nine in ten within %(p90)s working days"),
                 "mean": _("Mean working days"),
                 "p90": _("90th percentile"),

@@ -7,16 +7,24 @@
   const text = JSON.parse(document.getElementById("dashboard-text").textContent);
   const PIES = ["by_payer_kind", "by_classification", "court"];
   const SHARES = ["on_time_by_department", "on_time_by_stage", "declines_by_department"];
-  const SIDEWAYS = ["by_category", "by_jurisdiction", "on_time_by_stage", "escalated_by_centre"];
+  // Long names (departments, categories, places, states) read across, one bar a row.
+  const SIDEWAYS = [
+    "by_channel", "by_category", "by_jurisdiction", "by_state", "on_time_by_department",
+    "on_time_by_stage", "overdue_by_department", "declines_by_department",
+    "extensions_by_department", "escalated_by_centre",
+  ];
   const charts = [];
 
-  function casesOf(item) {
-    return item.cases !== undefined ? item.cases : item.value;
+  // A translated text with the item's figures put in (``%(met)s`` and the like).
+  function fill(template, item) {
+    return template.replace(/%\((\w+)\)s/g, function (_match, key) { return item[key]; });
   }
 
   function shown(name, item) {
     if (SHARES.indexOf(name) >= 0) {
-      return (item.value * 100).toFixed(1) + "%（" + text.cases.replace("%s", casesOf(item)) + "）";
+      // The share, and what it is a share of: time limits met, or cases declined.
+      const of = name === "declines_by_department" ? text.declined : text.on_time;
+      return (item.value * 100).toFixed(1) + "%（" + fill(of, item) + "）";
     }
     if (name === "reply_days_by_classification") {
       return text.days.replace("%(mean)s", item.value).replace("%(p90)s", item.p90) +
@@ -45,48 +53,85 @@
   }
 
   function datum(item, value) {
-    return { value: value, url: item.url, name: item.label };
+    return { value: value, url: item.url, name: item.label, item: item };
+  }
+
+  // The tooltip says what the figures list says: the share with its cases, the mean with the
+  // 90th percentile, the count.
+  function tooltip(name) {
+    return {
+      trigger: "item",
+      formatter: function (params) {
+        const item = params.data && params.data.item;
+        return item ? item.label + "：" + shown(name, item) : params.name;
+      },
+    };
   }
 
   function option(name, items) {
     const labels = items.map(function (item) { return item.label; });
     if (PIES.indexOf(name) >= 0) {
       return {
-        tooltip: { trigger: "item" },
+        tooltip: tooltip(name),
         series: [{
           type: "pie",
-          radius: ["35%", "65%"],
+          radius: ["35%", "60%"],
+          percentPrecision: 1,
+          label: { formatter: "{b}\n{c}（{d}%）", lineHeight: 18 },
           data: items.map(function (item) { return datum(item, item.value); }),
         }],
       };
     }
     const share = SHARES.indexOf(name) >= 0;
+    const sideways = SIDEWAYS.indexOf(name) >= 0;
     const values = { type: "value" };
     if (share) {
       values.max = 100;
       values.axisLabel = { formatter: "{value}%" };
+    } else {
+      values.minInterval = 1; // counts of cases and working days: no 0.2 of a case
     }
-    const categories = { type: "category", data: labels, axisLabel: { interval: 0, width: 90, overflow: "truncate" } };
+    const categories = { type: "category", data: labels };
+    if (sideways) {
+      categories.inverse = true;
+      categories.axisLabel = { interval: 0, width: 130, overflow: "truncate" };
+    } else if (name === "by_month") {
+      // Twelve months and more: slanted, and thinned out when they would still overlap.
+      categories.axisLabel = { interval: "auto", rotate: 45, hideOverlap: true };
+    } else {
+      categories.axisLabel = { interval: 0, width: 80, overflow: "break" };
+    }
+    const label = {
+      show: true,
+      position: sideways ? "right" : "top",
+      formatter: share ? "{c}%" : "{c}",
+    };
     let series;
     if (name === "reply_days_by_classification") {
       series = [
-        { type: "bar", name: text.mean, data: items.map(function (item) { return datum(item, item.value); }) },
-        { type: "bar", name: text.p90, data: items.map(function (item) { return datum(item, item.p90); }) },
+        { type: "bar", name: text.mean, label: label, data: items.map(function (item) { return datum(item, item.value); }) },
+        { type: "bar", name: text.p90, label: label, data: items.map(function (item) { return datum(item, item.p90); }) },
       ];
     } else {
       series = [{
         type: "bar",
+        label: label,
+        barMaxWidth: 32,
         data: items.map(function (item) {
           return datum(item, share ? Math.round(item.value * 1000) / 10 : item.value);
         }),
       }];
     }
-    const sideways = SIDEWAYS.indexOf(name) >= 0;
-    if (sideways) categories.inverse = true;
     return {
-      tooltip: { trigger: "item" },
+      tooltip: tooltip(name),
       legend: series.length > 1 ? {} : undefined,
-      grid: { containLabel: true, left: 8, right: 16, top: series.length > 1 ? 28 : 12, bottom: 8 },
+      grid: {
+        containLabel: true,
+        left: 8,
+        right: sideways ? 48 : 16,
+        top: series.length > 1 ? 48 : 24,
+        bottom: 8,
+      },
       xAxis: sideways ? values : categories,
       yAxis: sideways ? categories : values,
       series: series,
@@ -101,7 +146,11 @@
       el.textContent = text.none;
       return;
     }
-    const c = echarts.init(el);
+    if (SIDEWAYS.indexOf(name) >= 0) {
+      // A row of its own height for each bar, so that no label crowds the next.
+      el.style.height = Math.max(260, items.length * 26 + 48) + "px";
+    }
+    const c = echarts.init(el, null, { renderer: "svg" });
     c.setOption(option(name, items));
     c.on("click", function (params) {
       if (params.data && params.data.url) window.location.assign(params.data.url);
