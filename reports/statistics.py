@@ -13,11 +13,12 @@ sub-tasks or extensions, the ones that department answers for. So the series abo
 asked of the cases of the rest of the scope (``limit_cases``), narrowed to the department's own
 limits when the scope names one; their links say the same with ``department=``.
 
-Aggregates run in the database (``values().annotate()``), one query a series; the code walks the
-groups, never the cases. Working days to reply are the exception that cannot be summed in SQL
+What each series counts is said once, in ``reports.figures`` (one grouped query a spec; the
+code here walks the groups, never the cases), and counted either live over the scope's cases or
+from the tally counted ahead (``reports.tally``), which answers a county's year at a million
+cases at once; the page says which, and how fresh. Working days to reply cannot be summed in SQL
 (the calendar is Python's): the replied cases are grouped by their (received day, replied day)
-pair in SQL — a few thousand pairs a year, whatever the number of cases — and each pair is
-counted once on one calendar loaded for the whole span.
+pair and each pair counted once on one calendar loaded for the whole span.
 """
 
 import datetime
