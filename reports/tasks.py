@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from reports import export_jobs
 from reports.documents import archive
 
 
@@ -11,3 +12,15 @@ from reports.documents import archive
 def freeze_archive(dispute_id: int) -> None:
     """Render and store the case file of an archived case (idempotent: safe to run again)."""
     archive.archive_freeze(dispute_id)
+
+
+@shared_task(ignore_result=True)
+def ledger_export(job_id: int) -> None:
+    """Write the file of a large ledger export (``reports.export_jobs``)."""
+    export_jobs.run_export(job_id)
+
+
+@shared_task(ignore_result=True)
+def purge_expired_exports() -> int:
+    """The beat job: delete the ledger exports past their time."""
+    return export_jobs.purge_expired()
