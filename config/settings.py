@@ -185,6 +185,8 @@ EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 200_000)
 # EXPORT_MAX_ROWS rows. Its file is kept this many hours, then the beat job deletes it.
 LEDGER_EXPORT_JOB_ROWS = env_int("LEDGER_EXPORT_JOB_ROWS", 3_000)
 LEDGER_EXPORT_KEEP_HOURS = env_int("LEDGER_EXPORT_KEEP_HOURS", 24)
+# Cases read (and written) per step; a job's progress moves a step at a time.
+LEDGER_EXPORT_CHUNK_ROWS = env_int("LEDGER_EXPORT_CHUNK_ROWS", 2_000)
 # The ledger counts its rows up to this many (a LIMIT under the COUNT), then says "10,000+".
 LEDGER_COUNT_CAP = env_int("LEDGER_COUNT_CAP", 10_000)
 

@@ -67,7 +67,7 @@ def _log(user, fmt: str, params: QueryDict, job: ExportJob | None = None) -> Non
     typed = " ".join(f"{key}={value}" for key, value in params.items() if value)
     what = _("ledger %(format)s") % {"format": fmt}
     if job is not None:
-        what += " " + _("(job %(id)s)") % {"id": job.pk}
+        what += _(" (job %(id)s)") % {"id": job.pk}
     log_access(user=user, kind=AccessLog.Kind.EXPORT, detail=f"{what} {typed}".strip())
 
 

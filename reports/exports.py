@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import xlsxwriter
+from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,8 +35,12 @@ from disputes.rules import NumberDisplay
 from routing.models import Deadline, Stage
 from routing.workdays import Calendar, working_days_between, working_days_late
 
-# Cases per fetch from the database, and per query for what hangs off them.
-CHUNK_SIZE = 2000
+
+
+def chunk_size() -> int:
+    """Cases per fetch from the database, per query for what hangs off them, and per step of
+    an export job's progress (``LEDGER_EXPORT_CHUNK_ROWS``)."""
+    return settings.LEDGER_EXPORT_CHUNK_ROWS
 
 # The orders the ledger sorts by (``sort`` in the query string), each served by an index of
 # the cases (``Dispute.Meta.indexes``) so that a page of a wide filter stops after its rows.
@@ -217,7 +222,6 @@ def ledger_rows(
     numbers: NumberDisplay,
     limit: int | None = None,
     now: datetime.datetime | None = None,
-    chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[LedgerRow]:
     """One ``LedgerRow`` per case of ``cases``, in its order, at most ``limit``."""
     now = now or timezone.now()
@@ -228,7 +232,8 @@ def ledger_rows(
     ).values_list(*_COLUMNS)
     if limit is not None:
         values = values[:limit]
-    for chunk in chunks(values.iterator(chunk_size=chunk_size), chunk_size):
+    size = chunk_size()
+    for chunk in chunks(values.iterator(chunk_size=size), size):
         yield from _chunk_rows(chunk, numbers=numbers, now=now, today=today)
 
 
@@ -436,11 +441,11 @@ def write_csv(rows: Iterable[LedgerRow], out, progress: Callable[[int], None] | 
 
 
 def _counted(rows: Iterable[LedgerRow], progress) -> Iterator[LedgerRow]:
-    n = 0
+    n, step = 0, chunk_size()
     for row in rows:
         yield row
         n += 1
-        if progress is not None and n % CHUNK_SIZE == 0:
+        if progress is not None and n % step == 0:
             progress(n)
     if progress is not None:
         progress(n)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2.data import TableListData
@@ -102,7 +103,7 @@ class LedgerTable(tables.Table):
         return _moment(value)
 
     def render_payers(self, value):
-        return format_html_join(format_html("<br>"), "{}", ((p,) for p in value)) or "—"
+        return format_html_join(mark_safe("<br>"), "{}", ((p,) for p in value)) or "—"
 
     def render_summary(self, value):
         short = value if len(value) <= SUMMARY_CHARS else value[:SUMMARY_CHARS] + "…"
