@@ -175,9 +175,7 @@ def purge_expired(now: datetime.datetime | None = None) -> int:
     """Delete the files of the exports past their time; the rows stay, marked expired (what
     was exported, by whom and when, is the access log's, and stays there)."""
     now = now or clock.now()
-    expired = ExportJob.objects.filter(expires_at__lte=now).exclude(
-        status=ExportJob.Status.EXPIRED
-    )
+    expired = ExportJob.objects.filter(expires_at__lte=now).exclude(status=ExportJob.Status.EXPIRED)
     count = 0
     for job in expired.iterator():
         if job.file:

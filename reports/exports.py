@@ -36,11 +36,11 @@ from routing.models import Deadline, Stage
 from routing.workdays import Calendar, working_days_between, working_days_late
 
 
-
 def chunk_size() -> int:
     """Cases per fetch from the database, per query for what hangs off them, and per step of
     an export job's progress (``LEDGER_EXPORT_CHUNK_ROWS``)."""
     return settings.LEDGER_EXPORT_CHUNK_ROWS
+
 
 # The orders the ledger sorts by (``sort`` in the query string), each served by an index of
 # the cases (``Dispute.Meta.indexes``) so that a page of a wide filter stops after its rows.
@@ -319,9 +319,7 @@ def _chunk_rows(chunk: list, *, numbers, now, today) -> Iterator[LedgerRow]:
             state=state,
             current_stage=current.stage_label if current else "",
             stage_due=current.day if current else None,
-            working_days=working_days_between(
-                timezone.localtime(received).date(), end, calendar
-            ),
+            working_days=working_days_between(timezone.localtime(received).date(), end, calendar),
             overdue=overdue,
             days_late=max((t.days_late for t in ticks), default=0),
             replied_at=_local(replied),

@@ -120,7 +120,9 @@ class LedgerTable(tables.Table):
 
     def render_state(self, record):
         return format_html(
-            '<span class="badge text-bg-{}">{}</span>', state_style(record.state), record.state_label
+            '<span class="badge text-bg-{}">{}</span>',
+            state_style(record.state),
+            record.state_label,
         )
 
     def render_current_stage(self, record):
@@ -166,7 +168,7 @@ class LedgerTable(tables.Table):
                         TICK_STYLES[t.state],
                         t.state,
                         t.summary,
-                        t.stage_label,
+                        f"{t.stage_label}（{t.department}）" if t.department else t.stage_label,
                         t.state_label,
                         date_format(t.day, DAY),
                     )

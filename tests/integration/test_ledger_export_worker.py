@@ -15,10 +15,10 @@ from django.urls import reverse
 
 from disputes.models import Dispute
 from reports.models import ExportJob
-from tests.integration.test_celery_worker import pytestmark as worker_marks
-from tests.integration.test_celery_worker import worker  # noqa: F401 (a fixture)
+from tests.integration import test_celery_worker as real_worker
 
-pytestmark = worker_marks
+pytestmark = real_worker.pytestmark
+worker = real_worker.worker  # the fixture: a Celery worker process on a queue of its own
 
 CASES = 600
 CHUNK = 5

@@ -72,7 +72,15 @@ def test_one_row_a_case_with_the_ledgers_columns(supervisor, world):
     response = supervisor.get(LEDGER)
     assert response.status_code == 200
     html = response.content.decode()
-    for header in ("案件编号", "受理时间", "缴费人类型", "险种", "牵头部门", "协办部门", "已用工作日"):
+    for header in (
+        "案件编号",
+        "受理时间",
+        "缴费人类型",
+        "险种",
+        "牵头部门",
+        "协办部门",
+        "已用工作日",
+    ):
         assert header in html
     assert f'href="{reverse("disputes:detail", kwargs={"number": d.number})}"' in html
     assert "12,345.67" in html
@@ -152,9 +160,9 @@ def test_sort_is_whitelisted(supervisor, world):
     numbers = sorted(d.number for d in made)
     by_number = supervisor.get(LEDGER, {"sort": "number"}).context["table"]
     assert [r.number for r in by_number.data] == numbers
-    assert [r.number for r in supervisor.get(LEDGER, {"sort": "-number"}).context[
-        "table"
-    ].data] == numbers[::-1]
+    assert [
+        r.number for r in supervisor.get(LEDGER, {"sort": "-number"}).context["table"].data
+    ] == numbers[::-1]
     newest_first = [d.number for d in reversed(made)]
     for odd in ("summary", "amount", "number;drop table", "-pk", "__class__", "received_at"):
         response = supervisor.get(LEDGER, {"sort": odd})
@@ -180,7 +188,11 @@ def test_the_count_is_capped_with_a_limit_under_the_count(supervisor, world, set
     assert '<span class="badge text-bg-secondary" id="ledger-count">3+</span>' in (
         response.content.decode()
     )
-    counts = [q["sql"] for q in queries if q["sql"].startswith('SELECT COUNT(*) FROM (SELECT "disputes_dispute"')]
+    counts = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT COUNT(*) FROM (SELECT "disputes_dispute"')
+    ]
     assert counts and all("LIMIT 4" in sql for sql in counts), counts
 
 
@@ -234,13 +246,13 @@ def test_xlsx_read_back(supervisor, world):
 
 
 def test_xlsx_holds_no_formula_whatever_the_text(supervisor, world):
-    for text in ("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)"):
+    for text in ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"):
         world.make_dispute(summary=text)
     sheet = workbook(content(export(supervisor, "xlsx")))
     header = [c.value for c in next(sheet.iter_rows())]
     summaries = {row[header.index("主要内容")] for row in sheet.iter_rows(min_row=2)}
     assert all(cell.data_type == "s" for cell in summaries)
-    assert {c.value for c in summaries} == {"=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)"}
+    assert {c.value for c in summaries} == {'=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"}
 
 
 def test_csv_has_a_bom_chinese_headers_and_quoted_formulas(supervisor, world):
@@ -326,10 +338,10 @@ def test_a_large_export_is_a_job_its_requester_fetches(
     assert fetched.status_code == 200
     assert fetched["Cache-Control"] == "private, no-store"
     sheet = workbook(content(fetched))
-    assert sorted(r[0].value for r in sheet.iter_rows(min_row=2)) == sorted(
-        d.number for d in made
+    assert sorted(r[0].value for r in sheet.iter_rows(min_row=2)) == sorted(d.number for d in made)
+    assert AccessLog.objects.get(kind=AccessLog.Kind.EXPORT).detail.startswith(
+        "台账 xlsx（后台任务"
     )
-    assert AccessLog.objects.get(kind=AccessLog.Kind.EXPORT).detail.startswith("台账 xlsx（后台任务")
     # Another overseer: no such job, no such file.
     client.force_login(world.lgo)
     assert client.get(download).status_code == 404

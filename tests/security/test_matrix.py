@@ -85,6 +85,10 @@ def paused(w, **kw):
     return d
 
 
+# A ledger export job's status and file: its requester (the supervisor) alone.
+REQUESTER_ONLY = row([302] + [404] * 13, supervisor=200)
+
+
 def supervisors_export(w, d):
     """A finished ledger export of the supervisor's: only the supervisor fetches it."""
     import datetime
@@ -174,10 +178,10 @@ MATRIX = {
         "post", scenarios.registered, None, lambda d: {"format": "csv"}, OVERSIGHT
     ),
     "reports:ledger-export-status": (
-        "get", scenarios.registered, supervisors_export, None, row([302] + [404] * 13, supervisor=200)
+        "get", scenarios.registered, supervisors_export, None, REQUESTER_ONLY
     ),
     "reports:ledger-export-download": (
-        "get", scenarios.registered, supervisors_export, None, row([302] + [404] * 13, supervisor=200)
+        "get", scenarios.registered, supervisors_export, None, REQUESTER_ONLY
     ),
     "reports:dashboard": ("get", None, None, None, OVERSIGHT),
     "reports:dashboard-data": ("get", None, None, None, OVERSIGHT),
