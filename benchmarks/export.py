@@ -1,4 +1,6 @@
-"""The supervisors' CSV export of N cases, end to end through the Django test client.
+"""The supervisors' CSV export of N cases, end to end through the Django test client; then
+the ledger's exports of the same N cases (.xlsx and CSV), each as the Celery job writes it
+(``reports.export_jobs.run_export``, in this process): time and peak memory.
 
 The cases are written with ``bulk_create`` (one county, ten towns with a centre each, one
 employee per case and an employer on every third), not through the demo generator: what is
@@ -83,6 +85,7 @@ def _world():
 def _create_cases(rows: int):
     """N cases with their payers and parties, in batches (the set-up's memory stays small)."""
     from disputes.models import Classification, Dispute, Party, Payer, State
+    from routing.models import Deadline
 
     centres, departments, categories, channel, clerk, supervisor = _world()
     employers = Payer.objects.bulk_create(
@@ -143,6 +146,31 @@ def _create_cases(rows: int):
                 employer = employers[i % EMPLOYERS]
                 parties.append(Party(dispute_id=dispute.pk, payer=employer, side="counterparty"))
         Party.objects.bulk_create(parties)
+        # A time limit on every classified case, in each of its conditions, for the ledger's
+        # tick-off column.
+        statuses = ["open", "met", "overdue", "extended"]
+        limits = []
+        for i, dispute in zip(numbers, disputes, strict=True):
+            if dispute.lead_department is None:
+                continue
+            status = statuses[i % len(statuses)]
+            started = dispute.received_at
+            due = started + datetime.timedelta(days=7)
+            limits.append(
+                Deadline(
+                    dispute_id=dispute.pk,
+                    stage="department_opinion",
+                    department=dispute.lead_department,
+                    working_days=5,
+                    started_at=started,
+                    due_at=due,
+                    remind_at=due - datetime.timedelta(days=1),
+                    status=status,
+                    met_at=due if status == "met" or i % 8 == 2 else None,
+                    days_late=2 if i % 8 == 2 else 0,
+                )
+            )
+        Deadline.objects.bulk_create(limits)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
@@ -178,11 +206,11 @@ def _current_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _read(client: Client) -> tuple[int, int]:
+def _read(client: Client, params: dict) -> tuple[int, int]:
     """Read the export as a browser would; its size in bytes and its lines."""
     size = lines = 0
-    response = client.get(reverse("disputes:export"))
-    assert response.status_code == 200, response.status_code
+    response = client.get(reverse("disputes:export"), params)
+    assert response.status_code == 200, (response.status_code, response.get("Location"))
     chunks = response.streaming_content if response.streaming else [response.content]
     for chunk in chunks:
         size += len(chunk)
@@ -190,14 +218,13 @@ def _read(client: Client) -> tuple[int, int]:
     return size, lines
 
 
-def _export(client: Client, limit: int) -> None:
-    settings.EXPORT_MAX_ROWS = limit
+def _export(client: Client, params: dict) -> None:
     gc.collect()
     exact = _reset_peak_rss()
     before = _current_rss_kib() if exact else _peak_rss_kib()
     with CaptureQueriesContext(connection) as queries:
         t0 = time.perf_counter()
-        size, lines = _read(client)
+        size, lines = _read(client, params)
         elapsed = time.perf_counter() - t0
     growth = (_peak_rss_kib() - before) / 1024
     rows = lines - 1  # the header
@@ -208,16 +235,58 @@ def _export(client: Client, limit: int) -> None:
     )
 
 
-def _traced(client: Client, limit: int) -> None:
-    settings.EXPORT_MAX_ROWS = limit
+def _traced(client: Client, params: dict) -> None:
     gc.collect()
     tracemalloc.start()
     try:
-        _size, lines = _read(client)
+        _size, lines = _read(client, params)
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     print(f"export of {lines - 1:,} rows under tracemalloc: Python peak {peak / 2**20:.1f} MiB")
+
+
+def _ledger_job(supervisor, fmt: str, *, traced: bool = False) -> None:
+    """One ledger export job of every case, written as the worker writes it."""
+    from reports import export_jobs
+    from reports.models import ExportJob
+
+    job = ExportJob.objects.create(
+        requester=supervisor,
+        format=fmt,
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    gc.collect()
+    if traced:
+        tracemalloc.start()
+        try:
+            export_jobs.run_export(job.pk)
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        job.refresh_from_db()
+        print(
+            f"ledger {fmt} job of {job.done:,} rows under tracemalloc: "
+            f"Python peak {peak / 2**20:.1f} MiB"
+        )
+        job.file.delete(save=False)
+        return
+    exact = _reset_peak_rss()
+    before = _current_rss_kib() if exact else _peak_rss_kib()
+    with CaptureQueriesContext(connection) as queries:
+        t0 = time.perf_counter()
+        export_jobs.run_export(job.pk)
+        elapsed = time.perf_counter() - t0
+    growth = (_peak_rss_kib() - before) / 1024
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    print(
+        f"ledger {fmt} job of {job.done:,} rows: {elapsed:.2f} s, {job.done / elapsed:,.0f} "
+        f"rows/s, {job.file.size / 1e6:.1f} MB, {len(queries)} queries, "
+        f"peak RSS growth {growth:.1f} MiB"
+        + ("" if exact else " (ru_maxrss: the process's peak, not reset)")
+    )
+    job.file.delete(save=False)
 
 
 def run(*, rows: int) -> None:
@@ -231,11 +300,21 @@ def run(*, rows: int) -> None:
     )
     client = Client(SERVER_NAME="localhost")
     client.force_login(supervisor)
+    from departments.models import Centre
+
+    # A tenth of the cases (one town's centre of ten), then all of them. An export of more
+    # than EXPORT_MAX_ROWS is refused whole, so the limit is the whole set here.
+    tenth = {"centre": Centre.objects.get(code="T00").pk}
     limit = settings.EXPORT_MAX_ROWS
+    settings.EXPORT_MAX_ROWS = max(rows, limit)
     try:
-        for limit in (max(1, rows // 10), rows):
-            _export(client, limit)
-        for limit in (max(1, rows // 10), rows):
-            _traced(client, limit)
+        for params in (tenth, {}):
+            _export(client, params)
+        for params in (tenth, {}):
+            _traced(client, params)
+        for fmt in ("csv", "xlsx"):
+            _ledger_job(supervisor, fmt)
+        for fmt in ("csv", "xlsx"):
+            _ledger_job(supervisor, fmt, traced=True)
     finally:
         settings.EXPORT_MAX_ROWS = limit

@@ -180,6 +180,16 @@ NUMBER_SEARCHES_PER_DAY = env_int("NUMBER_SEARCHES_PER_DAY", 40)
 # memory stays flat, but one request must end within gunicorn's --timeout (README: Deploying).
 EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 200_000)
 
+# The ledger's exports (.xlsx, CSV): up to this many rows the file is written while the user
+# waits; a larger one is a Celery job (a progress bar, then a download link), at most
+# EXPORT_MAX_ROWS rows. Its file is kept this many hours, then the beat job deletes it.
+LEDGER_EXPORT_JOB_ROWS = env_int("LEDGER_EXPORT_JOB_ROWS", 3_000)
+LEDGER_EXPORT_KEEP_HOURS = env_int("LEDGER_EXPORT_KEEP_HOURS", 24)
+# Cases read (and written) per step; a job's progress moves a step at a time.
+LEDGER_EXPORT_CHUNK_ROWS = env_int("LEDGER_EXPORT_CHUNK_ROWS", 2_000)
+# The ledger counts its rows up to this many (a LIMIT under the COUNT), then says "10,000+".
+LEDGER_COUNT_CAP = env_int("LEDGER_COUNT_CAP", 10_000)
+
 # Attachments: what a clerk may upload with a case.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 ATTACHMENT_EXTENSIONS = env_list(
@@ -240,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.refresh_tally",
         "schedule": REPORTS_TALLY_SECONDS,
         "options": {"expires": REPORTS_TALLY_SECONDS},
+    },
+    "purge-ledger-exports": {
+        "task": "reports.tasks.purge_expired_exports",
+        "schedule": 3600,
+        "options": {"expires": 3600},
     },
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)

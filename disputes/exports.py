@@ -54,8 +54,8 @@ def case_rows(cases: QuerySet, *, numbers: NumberDisplay, limit: int) -> Iterato
     classifications = {"": "", **{value: str(label) for value, label in Classification.choices}}
     zone = timezone.get_current_timezone()
     values = cases.values_list(*_COLUMNS)[:limit].iterator(chunk_size=CHUNK_SIZE)
-    for chunk in _chunks(values, CHUNK_SIZE):
-        payers = _payer_cells([row[0] for row in chunk], numbers)
+    for chunk in chunks(values, CHUNK_SIZE):
+        payers = payer_cells([row[0] for row in chunk], numbers)
         for pk, number, received, centre, category, state, classification, lead, amount in chunk:
             yield [
                 number,
@@ -70,13 +70,13 @@ def case_rows(cases: QuerySet, *, numbers: NumberDisplay, limit: int) -> Iterato
             ]
 
 
-def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+def chunks(rows: Iterable, size: int) -> Iterator[list]:
     rows = iter(rows)
     while chunk := list(islice(rows, size)):
         yield chunk
 
 
-def _payer_cells(dispute_ids: list[int], numbers: NumberDisplay) -> dict[int, list[str]]:
+def payer_cells(dispute_ids: list[int], numbers: NumberDisplay) -> dict[int, list[str]]:
     """Each case's payers, "name（masked number）", the representative first (as on its page)."""
     cells = defaultdict(list)
     parties = (

@@ -75,5 +75,10 @@ class BoundedPaginator(Paginator):
             pks = self._keys[bottom:top]
         else:
             pks = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self.fetch(pks), number, self)
+
+    def fetch(self, pks: list) -> list:
+        """The page's rows for its keys, in their order (a list that shows something else than
+        the model's instances, the ledger, reads them its own way)."""
         rows = {row.pk: row for row in self.object_list.filter(pk__in=pks)}
-        return self._get_page([rows[pk] for pk in pks if pk in rows], number, self)
+        return [rows[pk] for pk in pks if pk in rows]

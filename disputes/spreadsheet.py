@@ -3,13 +3,16 @@
 A spreadsheet runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
 return before one) as a formula: a payer registered as ``=HYPERLINK(...)`` would become a live
 link, or worse, in the office that opens the export. Every export writes its rows through
-``writer`` below, which puts a single quote before such a cell so that it reads as text.
+``writer`` below, which puts a single quote before such a cell so that it reads as text
+(numbers and dates, given as such, are written as they are: ``csv_cell``).
 ``stream`` writes a whole table that way, for a streaming response.
 """
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,12 +25,28 @@ def text_cell(value) -> str:
     return text
 
 
+def csv_cell(value) -> str:
+    """A typed cell as CSV text: numbers and dates as they are (a number is never a formula,
+    whatever its sign), everything else through ``text_cell``."""
+    if isinstance(value, bool):
+        return text_cell(value)
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return text_cell(value)
+
+
 class _TextWriter:
     def __init__(self, out, **kwargs):
         self._writer = csv.writer(out, **kwargs)
 
     def writerow(self, row):
-        return self._writer.writerow([text_cell(cell) for cell in row])
+        return self._writer.writerow([csv_cell(cell) for cell in row])
 
     def writerows(self, rows):
         for row in rows:

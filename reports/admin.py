@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from departments.admin import ReadOnlyAdmin
-from reports.models import ArchivedDocument
+from reports.models import ArchivedDocument, ExportJob
 
 
 @admin.register(ArchivedDocument)
@@ -12,3 +12,12 @@ class ArchivedDocumentAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["=dispute__number", "=dispute__archive_number"]
     list_select_related = ["dispute"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    """The ledger's large exports: who asked for which filter, how far, until when."""
+
+    list_display = ["requester", "format", "status", "done", "total", "created_at", "expires_at"]
+    list_filter = ["status", "format"]
+    list_select_related = ["requester"]

@@ -2,8 +2,11 @@
 stored with its hash."""
 
 import hashlib
+import secrets
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments import clock
@@ -126,3 +129,73 @@ class TallyState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counted_at:%Y-%m-%d %H:%M} ({self.rows} rows)"
+
+
+def new_token() -> str:
+    """A folder name nobody guesses: the file's address says nothing of whose it is."""
+    return secrets.token_hex(16)
+
+
+def export_path(instance: "ExportJob", filename: str) -> str:
+    return f"exports/{instance.token}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A ledger export too large to write within a request: written by a Celery task, chunk by
+    chunk (``done`` of ``total`` rows), kept for ``LEDGER_EXPORT_KEEP_HOURS`` and fetched only by
+    the user who asked for it. ``params``: the ledger's query string as it was asked for; the
+    task reads the cases again through the filter, with the requester's rights of that moment.
+    """
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel (.xlsx)")
+        CSV = "csv", _("CSV")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    token = models.CharField(max_length=32, default=new_token, unique=True, editable=False)
+    params = models.TextField(_("filters"), blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, max_length=255, blank=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=clock.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("ledger export")
+        verbose_name_plural = _("ledger exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requester", "created_at"], name="exportjob_requester"),
+            models.Index(fields=["expires_at"], name="exportjob_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} · {self.format} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def filename(self) -> str:
+        return f"ledger-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.{self.format}"

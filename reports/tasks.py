@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from reports import export_jobs
 from reports.documents import archive
 
 
@@ -27,3 +28,15 @@ def refresh_tally() -> None:
         tally.refresh()
     finally:
         cache.delete("reports:tally-refresh")
+
+
+@shared_task(ignore_result=True)
+def ledger_export(job_id: int) -> None:
+    """Write the file of a large ledger export (``reports.export_jobs``)."""
+    export_jobs.run_export(job_id)
+
+
+@shared_task(ignore_result=True)
+def purge_expired_exports() -> int:
+    """The beat job: delete the ledger exports past their time."""
+    return export_jobs.purge_expired()

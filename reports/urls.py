@@ -9,6 +9,13 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("documents/", views.document_list, name="documents"),
     path("ledger/", views.ledger, name="ledger"),
+    path("ledger/export/", views.ledger_export, name="ledger-export"),
+    path("ledger/exports/<int:pk>/", views.ledger_export_status, name="ledger-export-status"),
+    path(
+        "ledger/exports/<int:pk>/download/",
+        views.ledger_export_download,
+        name="ledger-export-download",
+    ),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/data/", views.dashboard_data, name="dashboard-data"),
     path("documents/<case:number>/<slug:kind>/", views.document, name="document"),

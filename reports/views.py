@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,14 +17,15 @@ from disputes.models import AccessLog, Notification, Party, State
 from disputes.notifications import mark_read
 from disputes.selectors import get_dispute_for_user, visible_access_log, visible_disputes
 from disputes.uploads import download_response
-from disputes.views import paginate
-from reports import documents, statistics, tally
+from disputes.views import PAGE_SIZE, paginate
+from reports import documents, export_jobs, exports, statistics, tally
 from reports import rules as report_rules
 from reports.documents import archive
 from reports.forms import DocumentFilterForm, MarkReadForm
 from reports.ledger import ledger_cases
-from reports.models import ArchivedDocument
+from reports.models import ArchivedDocument, ExportJob
 from reports.selectors import overdue_deadlines, work_queue
+from reports.tables import LedgerPaginator, LedgerTable
 from routing.deadlines import provisional_years, with_days_late
 
 
@@ -217,14 +218,102 @@ def _oversight_only(request) -> None:
 @login_required
 @require_GET
 def ledger(request):
-    """The ledger (台账): every case the user sees, as the query string filters it."""
+    """The ledger (台账): every case the user sees, as the query string filters and sorts it;
+    the user's exports in progress above it."""
     _oversight_only(request)
     found = ledger_cases(request.user, request.GET)
-    qs = found.qs.with_list_relations().prefetch_related(
-        Prefetch("parties", queryset=Party.objects.select_related("payer"))
+    sort = exports.sort_of(request.GET)
+    paginator = LedgerPaginator(
+        exports.sorted_cases(found.qs, sort),
+        PAGE_SIZE,
+        numbers=rules.number_display(None, request.user),
     )
-    page = paginate(request, qs.order_by("-received_at", "-pk"))
-    return render(request, "reports/ledger.html", {"form": found.form, "page": page})
+    page = paginator.get_page(request.GET.get("page"))
+    query = export_jobs.filter_params(request.GET).urlencode()
+    return render(
+        request,
+        "reports/ledger.html",
+        {
+            "form": found.form,
+            "page": page,
+            "table": LedgerTable(page.object_list, sort=sort),
+            "export_url": f"{reverse('reports:ledger-export')}?{query}",
+            "formats": ExportJob.Format.choices,
+            "jobs": export_jobs.jobs_of(request.user)[:5],
+            "job_rows": settings.LEDGER_EXPORT_JOB_ROWS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def ledger_export(request):
+    """The ledger as the query string filters it, as .xlsx or CSV (``format``): written now
+    when small, queued as a job when large (the ledger then shows its progress)."""
+    _oversight_only(request)
+    back = f"{reverse('reports:ledger')}?{export_jobs.filter_params(request.GET).urlencode()}"
+    try:
+        export = export_jobs.start_export(
+            user=request.user, params=request.GET, fmt=request.POST.get("format", "")
+        )
+    except DisputeError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    if export.job is not None:
+        messages.info(
+            request,
+            _("The export of %(count)s cases is being written; it appears below when ready.")
+            % {"count": f"{export.job.total:,}"},
+        )
+        return redirect(back)
+    if export.stream is not None:
+        response = StreamingHttpResponse(export.stream, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return download_response(
+        export.data, filename=export.filename, content_type=export.content_type
+    )
+
+
+@login_required
+@require_GET
+def ledger_export_status(request, pk):
+    """How far one of the user's export jobs is, as JSON (the ledger's progress bar polls it);
+    anyone else's job does not exist."""
+    job = export_jobs.job_for(request.user, pk)
+    if job is None:
+        raise Http404("No such export")
+    ready = export_jobs.downloadable(job)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "download": reverse("reports:ledger-export-download", kwargs={"pk": job.pk})
+            if ready
+            else "",
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@login_required
+@require_GET
+def ledger_export_download(request, pk):
+    """The file of one of the user's export jobs, while it is kept; anyone else: 404."""
+    job = export_jobs.job_for(request.user, pk)
+    if not export_jobs.downloadable(job):
+        raise Http404("No such export")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is gone") from exc
+    return download_response(
+        handle, filename=job.filename, content_type=exports.CONTENT_TYPES[job.format]
+    )
 
 
 @login_required

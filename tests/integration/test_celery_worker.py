@@ -43,10 +43,17 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def worker(tmp_path):
+def worker_env():
+    """Settings of the worker's own (a module overrides it: its tests' knobs)."""
+    return {}
+
+
+@pytest.fixture
+def worker(tmp_path, worker_env):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
+        **worker_env,
         "DATABASE_URL": database_url(),
         "REDIS_URL": os.environ["REDIS_URL"],
         "VAR_DIR": str(tmp_path),

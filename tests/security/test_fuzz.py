@@ -65,6 +65,11 @@ FIELDS = {
     "accounts:logout": ["next"],
     "reports:home": FILTERS,
     "reports:ledger": LEDGER_FILTERS,
+    # The filter in the query string, the format in the body: both fuzzed in the body here
+    # (the ledger's own row fuzzes the query string).
+    "reports:ledger-export": [*LEDGER_FILTERS, "format"],
+    "reports:ledger-export-status": [],
+    "reports:ledger-export-download": [],
     "reports:dashboard": DASHBOARD_SCOPE,
     "reports:dashboard-data": DASHBOARD_SCOPE,
     "public_status": fields_of(dispute_forms.PublicStatusForm),
@@ -287,6 +292,8 @@ def page(request, world):
 GET_ONLY = {
     "reports:home",
     "reports:ledger",
+    "reports:ledger-export-status",
+    "reports:ledger-export-download",
     "reports:dashboard",
     "reports:dashboard-data",
     "reports:access_log",

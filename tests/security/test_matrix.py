@@ -85,6 +85,31 @@ def paused(w, **kw):
     return d
 
 
+# A ledger export job's status and file: its requester (the supervisor) alone.
+REQUESTER_ONLY = row([302] + [404] * 13, supervisor=200)
+
+
+def supervisors_export(w, d):
+    """A finished ledger export of the supervisor's: only the supervisor fetches it."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import ExportJob
+
+    job = ExportJob.objects.create(
+        requester=w.supervisor,
+        format="csv",
+        status=ExportJob.Status.DONE,
+        done=1,
+        total=1,
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    job.file.save(job.filename, ContentFile("\ufeff案件编号\r\n".encode()))
+    return {"pk": job.pk}
+
+
 def hr_opinion(d):
     return d.deadlines.get(stage="department_opinion", department__code="hrss")
 
@@ -149,6 +174,15 @@ MATRIX = {
     "reports:access_log": ("get", None, None, None, row([302] + [403] * 13, supervisor=200)),
     "reports:documents": ("get", None, None, None, row([302] + [403] * 13, supervisor=200)),
     "reports:ledger": ("get", None, None, None, OVERSIGHT),
+    "reports:ledger-export": (
+        "post", scenarios.registered, None, lambda d: {"format": "csv"}, OVERSIGHT
+    ),
+    "reports:ledger-export-status": (
+        "get", scenarios.registered, supervisors_export, None, REQUESTER_ONLY
+    ),
+    "reports:ledger-export-download": (
+        "get", scenarios.registered, supervisors_export, None, REQUESTER_ONLY
+    ),
     "reports:dashboard": ("get", None, None, None, OVERSIGHT),
     "reports:dashboard-data": ("get", None, None, None, OVERSIGHT),
     "reports:document": (
