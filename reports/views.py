@@ -2,8 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,13 +16,22 @@ from disputes.models import AccessLog, Notification, Party, State
 from disputes.notifications import mark_read
 from disputes.selectors import get_dispute_for_user, visible_access_log, visible_disputes
 from disputes.uploads import download_response
-from disputes.views import paginate
+from disputes.views import message_form_errors, paginate
+from reports import accountability as accountability_service
 from reports import documents, statistics
 from reports import rules as report_rules
+from reports.circular import circular_pdf, circular_title
 from reports.documents import archive
-from reports.forms import DocumentFilterForm, MarkReadForm
+from reports.evaluation import DEFINITIONS, scope_name, scorecard
+from reports.forms import (
+    AccountabilityDecisionForm,
+    AccountabilityFilterForm,
+    DocumentFilterForm,
+    EvaluationPeriodForm,
+    MarkReadForm,
+)
 from reports.ledger import ledger_cases
-from reports.models import ArchivedDocument
+from reports.models import AccountabilityDecision, ArchivedDocument
 from reports.selectors import overdue_deadlines, work_queue
 from routing.deadlines import provisional_years, with_days_late
 
@@ -267,3 +276,117 @@ def dashboard_data(request):
         )
     figures = statistics.Dashboard(scope).figures()
     return JsonResponse(figures, json_dumps_params={"ensure_ascii": False})
+
+
+# -- evaluation (绩效考评) and accountability (责任追究) -----------------------------------------
+
+
+def _scorecard(request):
+    form = EvaluationPeriodForm(request.GET or None)
+    period = form.chosen()
+    return form, scorecard(visible_disputes(request.user), period)
+
+
+@login_required
+@require_GET
+def evaluation(request):
+    """The scorecard of the departments and centres over the cases the user sees."""
+    _oversight_only(request)
+    form, card = _scorecard(request)
+    return render(
+        request,
+        "reports/evaluation.html",
+        {
+            "form": form,
+            "card": card,
+            "definitions": DEFINITIONS,
+            "previous": card.period.previous(),
+            "following": card.period.following(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def evaluation_pdf(request):
+    """The scorecard as the printed circular (通报); logged like every download."""
+    _oversight_only(request)
+    _form, card = _scorecard(request)
+    scope = scope_name(request.user)
+    pdf = circular_pdf(card, scope=scope)
+    log_access(
+        user=request.user,
+        kind=AccessLog.Kind.DOWNLOAD,
+        detail=f"{circular_title(scope)}（{card.period.label}）",
+    )
+    return download_response(
+        pdf.pdf, filename=f"evaluation-{card.period.slug}.pdf", content_type="application/pdf"
+    )
+
+
+@login_required
+@require_GET
+def accountability(request):
+    """The accountability records of the user's county; the leading-group office decides."""
+    if not report_rules.reads_accountability(request.user):
+        raise Http404("No such page")
+    form = AccountabilityFilterForm(request.GET or None)
+    records = accountability_service.accountability_records(request.user)
+    if form.is_bound and not form.is_valid():
+        records = records.none()  # the form's errors say why
+    elif form.is_bound:
+        records = accountability_service.filtered_records(records, form.cleaned_data)
+    records = accountability_service.with_page_relations(records, request.user).select_related(
+        "dispute__jurisdiction"
+    )
+    page = paginate(request, records.order_by("-recorded_at", "-pk"), 50)
+    rows = [
+        (record, report_rules.may_decide_accountability(request.user, record)) for record in page
+    ]
+    return render(
+        request,
+        "reports/accountability.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "outcomes": AccountabilityDecision.Outcome.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def accountability_decide(request, pk):
+    """The leading-group office records an outcome: a new decision, the earlier ones kept."""
+    if not report_rules.reads_accountability(request.user):
+        raise Http404("No such page")
+    record = get_object_or_404(
+        accountability_service.accountability_records(request.user).select_related(
+            "dispute__jurisdiction", "department", "centre"
+        ),
+        pk=pk,
+    )
+    if not report_rules.may_decide_accountability(request.user, record):
+        raise PermissionDenied(_("Only the leading-group office records the outcome."))
+    form = AccountabilityDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            accountability_service.accountability_decide(
+                record=record,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DisputeError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Outcome recorded for case %(number)s.") % {"number": record.dispute.number},
+            )
+    else:
+        message_form_errors(request, form)
+    back = QueryDict(form.data.get("back", "")).urlencode()
+    url = reverse("reports:accountability")
+    return redirect(f"{url}?{back}#record-{record.pk}" if back else f"{url}#record-{record.pk}")
