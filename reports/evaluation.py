@@ -163,7 +163,7 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == YEAR:
-            return _("%(year)d") % {"year": self.start.year}
+            return _("Year %(year)d") % {"year": self.start.year}
         if self.kind == QUARTER:
             return _("Q%(quarter)d %(year)d") % {
                 "year": self.start.year,

@@ -49,7 +49,13 @@ def render_html(kind: str, dispute, **opts) -> str:
         document.check(dispute)
     # Forms are Chinese whatever language the caller (a worker, a command) has active.
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"kind": document, "title": document.title, **document.context(dispute, **opts)}
+        context = {
+            "kind": document,
+            "title": document.title,
+            # Printed at the foot of every page (and in the title): the case's number.
+            "footer": dispute.number,
+            **document.context(dispute, **opts),
+        }
         return render_to_string(document.template, context)
 
 

@@ -124,7 +124,7 @@ def cases(world):
         b = world.make_dispute(actor=world.clerk_b, centre=world.centre_b)
         c.centre_b = [
             routing_services.dispute_classify(
-                dispute=b, actor=world.clerk_b, classification="simple", explanation="当场办结"
+                dispute=b, actor=world.clerk_b, classification="simple", note="当场办结"
             )
         ]
 
