@@ -14,8 +14,11 @@ The deadline filters read together: ``deadline`` (overdue now, ever overdue, run
 met on time, met late) asks for a time limit in that condition, ``stage`` narrows it to one
 stage and ``department`` to the limits that department answers for. So ``deadline=overdue_now&
 department=tax`` is the tax bureau's overdue cases — those whose *tax bureau* limit is overdue,
-not every overdue case the tax bureau works on. ``extended`` and ``declined`` are narrowed by
-``department`` the same way. ``department`` alone selects the cases it leads or co-handles.
+not every overdue case the tax bureau works on. ``deadline=all_met`` asks for a limit closed
+and none closed late, narrowed the same way (the evaluation's "on time"). ``extended``,
+``declined`` and ``discipline`` (a refusal whose clue went to the discipline commission) are
+narrowed by ``department`` the same way. ``department`` alone selects the cases it leads or
+co-handles.
 """
 
 import datetime
@@ -28,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import CourtEnforcement, DepartmentTask
+from consultations.models import CourtEnforcement, DepartmentTask, DisciplineReferral
 from departments.models import Centre, Department, Jurisdiction
 from disputes import search
 from disputes.exceptions import DisputeError
@@ -46,6 +49,8 @@ class DeadlineCondition(models.TextChoices):
     CLOSED = "closed", _("Closed")
     MET = "met", _("Closed on time")
     LATE = "late", _("Closed late")
+    # Every closed limit on time, none late (the evaluation's "on time": closed less late).
+    ALL_MET = "all_met", _("All closed on time")
 
 
 # Each condition as a question to the deadline rows. "Closed" is a stage finished (on time or
@@ -61,6 +66,9 @@ DEADLINE_CONDITIONS = {
     DeadlineCondition.LATE: Q(met_at__isnull=False, status=Deadline.Status.OVERDUE),
 }
 
+# The cases with a limit closed and none closed late (read as two questions: combined_condition).
+_ALL_MET = (DeadlineCondition.CLOSED, DeadlineCondition.LATE)
+
 # A department declined its sub-task: still declined, or since reassigned to another department
 # (the reassignment withdraws the task and keeps its reasons; consultations.selectors).
 DECLINED_TASKS = Q(status=DepartmentTask.Status.DECLINED) | Q(
@@ -71,7 +79,7 @@ DECLINED_TASKS = Q(status=DepartmentTask.Status.DECLINED) | Q(
 UNCLASSIFIED = "none"
 
 # Filters that take part in the combined deadline question (``LedgerFilter.filter_queryset``).
-_COMBINED = ("department", "deadline", "stage", "extended", "declined")
+_COMBINED = ("department", "deadline", "stage", "extended", "declined", "discipline")
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
@@ -146,6 +154,10 @@ class LedgerFilter(filters.FilterSet):
     escalated = _Flag(label=_("Escalated to the leading group"), method="filter_escalated")
     extended = _Flag(label=_("Extension granted"), method="filter_combined")
     declined = _Flag(label=_("Declined by a department"), method="filter_combined")
+    # A refusal without good reason: its clue passed to the discipline commission.
+    discipline = _Flag(
+        label=_("Refusal referred to the discipline commission"), method="filter_combined"
+    )
     replied = _Flag(label=_("Replied"), method="filter_replied")
     court = filters.ChoiceFilter(
         label=_("Court enforcement"),
@@ -230,18 +242,27 @@ class LedgerFilter(filters.FilterSet):
         return self._qs
 
 
-def combined_condition(*, department=None, deadline="", stage="", extended="", declined="") -> Q:
+def combined_condition(
+    *, department=None, deadline="", stage="", extended="", declined="", discipline=""
+) -> Q:
     """The cases the deadline filters select (see the module's docstring)."""
     q = Q()
     narrowed = False
     if deadline or stage:
         rows = Q(dispute_id=OuterRef("pk"))
-        rows &= DEADLINE_CONDITIONS[deadline] if deadline else ~Q(status=Deadline.Status.CANCELLED)
         if stage:
             rows &= Q(stage=stage)
         if department is not None:
             rows &= Q(department_id=department.pk)
-        q &= Q(Exists(Deadline.objects.filter(rows)))
+        if deadline == DeadlineCondition.ALL_MET:
+            closed, late = (DEADLINE_CONDITIONS[c] for c in _ALL_MET)
+            q &= Q(Exists(Deadline.objects.filter(rows & closed)))
+            q &= ~Q(Exists(Deadline.objects.filter(rows & late)))
+        else:
+            rows &= (
+                DEADLINE_CONDITIONS[deadline] if deadline else ~Q(status=Deadline.Status.CANCELLED)
+            )
+            q &= Q(Exists(Deadline.objects.filter(rows)))
         narrowed = True
     if extended:
         rows = Q(deadline__dispute_id=OuterRef("pk"), status=ExtensionRequest.Status.GRANTED)
@@ -254,6 +275,12 @@ def combined_condition(*, department=None, deadline="", stage="", extended="", d
         if department is not None:
             rows &= Q(department_id=department.pk)
         q &= Q(Exists(DepartmentTask.objects.filter(rows)))
+        narrowed = True
+    if discipline:
+        rows = Q(dispute_id=OuterRef("pk"))
+        if department is not None:
+            rows &= Q(department_id=department.pk)
+        q &= Q(Exists(DisciplineReferral.objects.filter(rows)))
         narrowed = True
     if department is not None and not narrowed:
         co = Dispute.co_departments.through.objects.filter(
