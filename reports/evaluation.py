@@ -2,31 +2,34 @@
 quarter or a year, scored by the scoring policy in force, ranked, the best and the worst marked
 (红黑榜). The page, its PDF circular (通报) and the monthly mail all read ``scorecard``.
 
-What is counted (the page and the circular say the same, in ``DEFINITIONS``):
+What is counted (the page and the circular say the same, in ``DEFINITIONS``). Every figure
+but the accountability entries counts *cases*, so that each links to the ledger filtered to
+exactly the cases it counts (``ledger_url``) and the ledger lists as many as the figure says:
 
-- The period's cases are those *closed* in it (对表销号: a case is ticked off, and its time limits
-  judged, when it is closed: the reply accepted, the objection's outcome recorded, settled on
-  the spot or withdrawn). Every figure but the last two is about them, so that each links to
-  the ledger filtered to the very cases it counts (``closed_from`` / ``closed_to``).
+- The period's cases are those *closed* in it (对表销号: a case is ticked off, and its time
+  limits judged, when it is closed: the reply accepted, the objection's outcome recorded,
+  settled on the spot or withdrawn). Every figure but the last two is about them
+  (``closed_from`` / ``closed_to``).
 - Cases handled: those of them the department led or co-handled, the centre owned.
-- Time limits closed: the unit's limits on them that ended met or late (not those cancelled
-  because the stage was no longer needed); on time: met by their due moment. The on-time rate
-  (及时率) is on time / closed; the mean working days late is over the limits closed late.
-- Declines without good reason: a department's refusals on them (the sub-task answered "not
-  our duty") that the centre did not accept — the coordinator passed the refusal's clue to the
-  discipline commission, or never passed the matter on to another department (the sub-task
-  still stands declined: the case was settled without anyone else taking that part). A decline
-  the coordinator passed on (reassigned), with no clue to the commission, had good reason.
-- Extensions: extensions granted on the unit's limits on them.
-- Accountability entries: those recorded in the period (one per limit missed, by the sweep or
-  at the late closing), on any case: an event of the period, listed on the accountability page.
-- Overdue still open: the unit's limits overdue and not met when the report is made, on any
-  case: a snapshot of today, not a figure of the period.
+- Cases judged: those on which the unit had a time limit that ended (met or late; a limit
+  cancelled because its stage was no longer needed is not judged). Late: those on which one
+  of them ended late; on time: the others (every limit of the unit met). The on-time rate
+  (及时率) is on time / judged; the mean working days late is the days late of the unit's late
+  limits over the cases late.
+- Declines without good reason: cases on which the department refused its part as not its
+  duty and the coordinator passed the refusal's clue to the discipline commission (a refusal
+  without good reason, in the domain's words).
+- Extensions: cases with an extension granted on one of the unit's limits.
+- Accountability entries: the records made in the period (one per limit missed, by the sweep
+  or at the late closing), on any case: the events of the period, listed one by one on the
+  accountability page, which is where they link.
+- Overdue still open: cases with a limit of the unit overdue and not met when the report is
+  made, on any case: a snapshot of today, not a figure of the period.
 
 A department answers for the limits that name it (``Deadline.department``), a centre for those
 that name it (``Deadline.centre``); the consolidated reply names both the lead department and
 the owning centre, and counts for both. The ledger narrows time limits by department only, so a
-centre's row links its cases alone.
+centre's row links its cases (and its accountability entries) alone.
 
 Each figure is one grouped SQL aggregate over the cases given (``visible_disputes(user)`` for
 the page; a county's cases for the mail), computed when asked: the page is as fresh as the data.
@@ -37,16 +40,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultations.models import DepartmentTask, DisciplineReferral
+from consultations.models import DisciplineReferral
 from departments import clock
 from departments.models import Centre, Department, staff_of
 from disputes.models import Dispute
 from reports.accountability import accountability_url
-from reports.ledger import day_start, ledger_url
+from reports.ledger import DeadlineCondition, day_start, ledger_url
 from reports.models import ScoringPolicy
 from routing.models import Accountability, Deadline, ExtensionRequest
 
@@ -70,28 +73,33 @@ DEFINITIONS = (
         gettext_lazy("Of those, the cases the department led or co-handled, or the centre owned."),
     ),
     (
+        gettext_lazy("Judged"),
+        gettext_lazy(
+            "Of those, the cases on which a time limit of the unit ended, met or late (a limit "
+            "cancelled because its stage was no longer needed is not judged)."
+        ),
+    ),
+    (
         gettext_lazy("On-time rate"),
         gettext_lazy(
-            "The unit's time limits on those cases met by their due moment, out of those that "
-            "ended met or late (limits cancelled because the stage was no longer needed are "
-            "not counted)."
+            "The cases judged on which every time limit of the unit was met by its due moment, "
+            "out of the cases judged."
         ),
     ),
     (
         gettext_lazy("Mean working days late"),
-        gettext_lazy("Over the unit's time limits on those cases that ended late."),
+        gettext_lazy("The working days late of the unit's late time limits, per case late."),
     ),
     (
         gettext_lazy("Declines without good reason"),
         gettext_lazy(
-            "A department's refusals of those cases as not its duty that the centre did not "
-            "accept: the coordinator passed the refusal to the discipline commission, or never "
-            "passed the matter on to another department."
+            "The cases on which the department refused its part as not its duty and the "
+            "coordinator passed the refusal to the discipline commission."
         ),
     ),
     (
         gettext_lazy("Extensions"),
-        gettext_lazy("Extensions granted on the unit's time limits on those cases."),
+        gettext_lazy("The cases with an extension granted on a time limit of the unit."),
     ),
     (
         gettext_lazy("Accountability entries"),
@@ -100,8 +108,8 @@ DEFINITIONS = (
     (
         gettext_lazy("Overdue still open"),
         gettext_lazy(
-            "The unit's time limits overdue and still not met when this report is made, on any "
-            "case: today's figure, not the period's."
+            "The cases with a time limit of the unit overdue and still not met when this "
+            "report is made: today's figure, not the period's."
         ),
     ),
 )
@@ -309,29 +317,23 @@ def _grouped(qs: QuerySet, key: str, **aggregates) -> dict[int, dict]:
 
 
 def _limit_figures(limits: QuerySet, key: str) -> dict[int, dict]:
-    met, late = Q(status=Deadline.Status.MET), Q(status=Deadline.Status.OVERDUE)
+    """Per unit: the cases judged, the cases late (one of its limits ended late), the days
+    late of its late limits."""
+    late = Q(status=Deadline.Status.OVERDUE)
     return _grouped(
         limits,
         key,
-        closed=Count("pk"),
-        met=Count("pk", filter=met),
-        late=Count("pk", filter=late),
+        closed=Count("dispute", distinct=True),
+        late=Count("dispute", distinct=True, filter=late),
         late_days=Sum("days_late", filter=late),
     )
 
 
-def _counts(qs: QuerySet, key: str, counted: str = "pk") -> dict[int, int]:
-    return {unit: row["n"] for unit, row in _grouped(qs, key, n=Count(counted)).items()}
-
-
-def declines_without_good_reason(tasks: QuerySet) -> QuerySet:
-    """The sub-tasks of ``tasks`` refused without good reason (see the module's docstring): a
-    decline (it keeps its reason when the matter is passed on) still standing, or whose clue
-    went to the discipline commission."""
-    clue = DisciplineReferral.objects.filter(task_id=OuterRef("pk"))
-    return tasks.filter(decline_reason__gt="").filter(
-        Q(status=DepartmentTask.Status.DECLINED) | Q(Exists(clue))
-    )
+def _counts(qs: QuerySet, key: str, counted: str = "dispute") -> dict[int, int]:
+    """Per unit, the distinct cases (``counted``) of ``qs``."""
+    return {
+        unit: row["n"] for unit, row in _grouped(qs, key, n=Count(counted, distinct=True)).items()
+    }
 
 
 def scorecard(
@@ -361,26 +363,25 @@ def scorecard(
         # A lead named among its own case's co-handling departments counts once.
         department_id=F("dispute__lead_department_id")
     )
-    lead_cases = _counts(closed, "lead_department_id")
+    lead_cases = _counts(closed, "lead_department_id", "pk")
     co_cases = _counts(co, "department_id")
     department_figures = {
         "cases": {d: lead_cases.get(d, 0) + co_cases.get(d, 0) for d in {*lead_cases, *co_cases}},
         "limits": _limit_figures(limits, "department_id"),
         "overdue_open": _counts(overdue, "department_id"),
-        "extensions": _counts(granted, "deadline__department_id"),
+        "extensions": _counts(granted, "deadline__department_id", "deadline__dispute"),
         "declines": _counts(
-            declines_without_good_reason(DepartmentTask.objects.filter(dispute__in=closed_ids)),
-            "department_id",
+            DisciplineReferral.objects.filter(dispute__in=closed_ids), "department_id"
         ),
-        "accountability": _counts(recorded, "department_id"),
+        "accountability": _counts(recorded, "department_id", "pk"),
     }
     centre_figures = {
-        "cases": _counts(closed, "centre_id"),
+        "cases": _counts(closed, "centre_id", "pk"),
         "limits": _limit_figures(limits, "centre_id"),
         "overdue_open": _counts(overdue, "centre_id"),
-        "extensions": _counts(granted, "deadline__centre_id"),
+        "extensions": _counts(granted, "deadline__centre_id", "deadline__dispute"),
         "declines": {},
-        "accountability": _counts(recorded, "centre_id"),
+        "accountability": _counts(recorded, "centre_id", "pk"),
     }
     departments = _rows(Department.objects.all(), department_figures)
     centres = _rows(Centre.objects.all(), centre_figures)
@@ -408,13 +409,14 @@ def _rows(units: QuerySet, figures: dict[str, dict]) -> list[UnitScore]:
     rows = []
     for unit in units.filter(pk__in=ids).order_by("name"):
         limit = figures["limits"].get(unit.pk, {})
+        closed, late = limit.get("closed", 0), limit.get("late", 0)
         rows.append(
             UnitScore(
                 unit=unit,
                 cases=figures["cases"].get(unit.pk, 0),
-                closed=limit.get("closed", 0),
-                met=limit.get("met", 0),
-                late=limit.get("late", 0),
+                closed=closed,
+                met=closed - late,
+                late=late,
                 late_days=limit.get("late_days") or 0,
                 declines=figures["declines"].get(unit.pk, 0),
                 extensions=figures["extensions"].get(unit.pk, 0),
@@ -427,16 +429,16 @@ def _rows(units: QuerySet, figures: dict[str, dict]) -> list[UnitScore]:
 
 def _department_links(department: Department, period: Period) -> dict[str, str]:
     """Each figure of a department's row as the ledger (or the accountability page) filtered
-    to the cases (records) it counts. Declines without good reason have no link: the ledger's
-    ``declined`` asks for a decline still standing, which is only part of them."""
+    to exactly the cases (records) it counts."""
     closed = {"closed_from": period.start, "closed_to": period.end, "department": department}
     return {
         "cases": ledger_url(**closed),
-        "closed": ledger_url(deadline="closed", **closed),
-        "met": ledger_url(deadline="met", **closed),
-        "late": ledger_url(deadline="late", **closed),
+        "closed": ledger_url(deadline=DeadlineCondition.CLOSED, **closed),
+        "met": ledger_url(deadline=DeadlineCondition.ALL_MET, **closed),
+        "late": ledger_url(deadline=DeadlineCondition.LATE, **closed),
+        "declines": ledger_url(discipline=True, **closed),
         "extensions": ledger_url(extended=True, **closed),
-        "overdue_open": ledger_url(deadline="overdue_now", department=department),
+        "overdue_open": ledger_url(deadline=DeadlineCondition.OVERDUE_NOW, department=department),
         "accountability": accountability_url(
             department=department, date_from=period.start, date_to=period.end
         ),
