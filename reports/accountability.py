@@ -12,6 +12,7 @@ earlier ones stay on record, and each also goes on the case's timeline.
 """
 
 import datetime
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -91,7 +92,7 @@ def with_page_relations(records: QuerySet, user) -> QuerySet:
     """What the page shows of each record, in a fixed number of queries: the case (and whether
     the user sees it), the units, every decision with its author, latest first."""
     return (
-        records.select_related("dispute", "department", "centre")
+        records.select_related("dispute__jurisdiction", "department", "centre")
         .annotate(case_seen=Exists(visible_disputes(user).filter(pk=OuterRef("dispute_id"))))
         .prefetch_related(
             Prefetch(
@@ -102,6 +103,42 @@ def with_page_relations(records: QuerySet, user) -> QuerySet:
             )
         )
     )
+
+
+@dataclass
+class Row:
+    """A record as the page shows it: whether the user may decide on it, and the outcome and
+    reason they had typed when their last try on it was refused (kept, to be sent again)."""
+
+    record: Accountability
+    can_decide: bool
+    outcome: str = ""
+    reason: str = ""
+    refused: bool = False
+
+
+# The session key of a refused decision's input, shown again in its row (and then dropped).
+DRAFT = "reports.accountability.draft"
+
+
+def keep_draft(session, *, record: Accountability, outcome, reason) -> None:
+    session[DRAFT] = {
+        "record": record.pk,
+        "outcome": outcome if outcome in AccountabilityDecision.Outcome.values else "",
+        "reason": str(reason or "")[:2000],
+    }
+
+
+def page_rows(user, records, session) -> list[Row]:
+    """The page's records as rows, the refused draft (if any) in its own."""
+    draft = session.pop(DRAFT, None) or {}
+    rows = []
+    for record in records:
+        row = Row(record, rules.may_decide_accountability(user, record))
+        if draft.get("record") == record.pk and row.can_decide:
+            row.outcome, row.reason, row.refused = draft["outcome"], draft["reason"], True
+        rows.append(row)
+    return rows
 
 
 def accountability_decide(

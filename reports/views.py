@@ -336,20 +336,15 @@ def accountability(request):
         records = records.none()  # the form's errors say why
     elif form.is_bound:
         records = accountability_service.filtered_records(records, form.cleaned_data)
-    records = accountability_service.with_page_relations(records, request.user).select_related(
-        "dispute__jurisdiction"
-    )
+    records = accountability_service.with_page_relations(records, request.user)
     page = paginate(request, records.order_by("-recorded_at", "-pk"), 50)
-    rows = [
-        (record, report_rules.may_decide_accountability(request.user, record)) for record in page
-    ]
     return render(
         request,
         "reports/accountability.html",
         {
             "form": form,
             "page": page,
-            "rows": rows,
+            "rows": accountability_service.page_rows(request.user, page, request.session),
             "outcomes": AccountabilityDecision.Outcome.choices,
         },
     )
@@ -358,7 +353,8 @@ def accountability(request):
 @login_required
 @require_POST
 def accountability_decide(request, pk):
-    """The leading-group office records an outcome: a new decision, the earlier ones kept."""
+    """The leading-group office records an outcome: a new decision, the earlier ones kept. A
+    refused one comes back to its row with what was typed, and the reason why."""
     if not report_rules.reads_accountability(request.user):
         raise Http404("No such page")
     record = get_object_or_404(
@@ -370,6 +366,7 @@ def accountability_decide(request, pk):
     if not report_rules.may_decide_accountability(request.user, record):
         raise PermissionDenied(_("Only the leading-group office records the outcome."))
     form = AccountabilityDecisionForm(request.POST)
+    refused = True
     if form.is_valid():
         try:
             accountability_service.accountability_decide(
@@ -381,12 +378,20 @@ def accountability_decide(request, pk):
         except DisputeError as exc:
             messages.error(request, exc.message)
         else:
+            refused = False
             messages.success(
                 request,
                 _("Outcome recorded for case %(number)s.") % {"number": record.dispute.number},
             )
     else:
         message_form_errors(request, form)
+    if refused:
+        accountability_service.keep_draft(
+            request.session,
+            record=record,
+            outcome=form.data.get("outcome"),
+            reason=form.data.get("reason"),
+        )
     back = QueryDict(form.data.get("back", "")).urlencode()
     url = reverse("reports:accountability")
     return redirect(f"{url}?{back}#record-{record.pk}" if back else f"{url}#record-{record.pk}")
