@@ -115,10 +115,15 @@ class ScoringPolicy(models.Model):
     decline_weight = _points(
         _("points per decline without good reason"),
         3,
-        _("Taken off for each refusal of a matter that was the unit's duty."),
+        _(
+            "Taken off for each case on which the unit's refusal was referred to the discipline "
+            "commission."
+        ),
     )
     extension_weight = _points(
-        _("points per extension granted"), 1, _("Taken off for each extension granted.")
+        _("points per case with an extension granted"),
+        1,
+        _("Taken off for each case with an extension granted on a time limit of the unit."),
     )
     accountability_weight = _points(
         _("points per accountability entry"),
@@ -126,9 +131,12 @@ class ScoringPolicy(models.Model):
         _("Taken off for each accountability entry recorded in the period."),
     )
     overdue_open_weight = _points(
-        _("points per overdue limit still open"),
+        _("points per case overdue still open"),
         2,
-        _("Taken off for each time limit overdue and still not met when the report is made."),
+        _(
+            "Taken off for each case with a time limit of the unit overdue and still not met when "
+            "the report is made."
+        ),
     )
     marked = models.PositiveSmallIntegerField(
         _("units on the red and on the black list"),
