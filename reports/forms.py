@@ -45,7 +45,7 @@ class EvaluationPeriodForm(forms.Form):
     """The evaluation's period: its kind and a day in it (``start``, an ISO date or a month);
     the month, quarter or year containing that day is shown. Default: last month."""
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_KINDS, required=False)
+    period = forms.ChoiceField(label=_("Evaluation period"), choices=PERIOD_KINDS, required=False)
     start = forms.DateField(
         label=_("Starting"),
         required=False,

@@ -374,9 +374,11 @@ def test_the_best_and_the_worst_are_marked(cases):
     assert [r.unit for r in card.black] == [w.hr, w.centre_a]
 
 
-def _rows(*scores):
+def _rows(*scores, closed=1):
     return [
-        evaluation.UnitScore(unit=type("U", (), {"name": f"单位{i}"})(), score=Decimal(s))
+        evaluation.UnitScore(
+            unit=type("U", (), {"name": f"单位{i}"})(), score=Decimal(s), closed=closed
+        )
         for i, s in enumerate(scores)
     ]
 
@@ -394,6 +396,27 @@ def test_ranking_shares_ranks_on_ties_and_marks_nobody_when_all_score_alike():
     assert [r.mark for r in evaluation.rank(_rows(80), marked=3)] == [""]
     # Never more than half of the units on a list.
     assert [r.mark for r in evaluation.rank(_rows(1, 2, 3), marked=3)] == ["red", "", "black"]
+
+
+def test_a_unit_judged_on_no_case_is_not_on_the_red_list():
+    """Its full score says only that it had nothing to answer for: the best of the units
+    judged is on the red list. A low score still puts it on the black list."""
+    idle = _rows(100, closed=0)
+    judged = _rows(95, 80, 60)
+    ranked = evaluation.rank(idle + judged, marked=1)
+    assert [(r.score, r.mark) for r in ranked] == [
+        (Decimal(100), ""),
+        (Decimal(95), "red"),
+        (Decimal(80), ""),
+        (Decimal(60), "black"),
+    ]
+    idle_late = _rows(50, closed=0)
+    assert [r.mark for r in evaluation.rank(judged + idle_late, marked=1)] == [
+        "red",
+        "",
+        "",
+        "black",
+    ]
 
 
 def test_the_figures_are_those_of_the_cases_the_user_sees(cases):
