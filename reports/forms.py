@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +55,18 @@ class EvaluationPeriodForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
 
+    # The years a period may fall in: a date far off (year 1, 9999) has no period around it.
+    YEARS = (2000, 2100)
+
+    def clean_start(self):
+        start = self.cleaned_data.get("start")
+        if start and not self.YEARS[0] <= start.year <= self.YEARS[1]:
+            raise forms.ValidationError(
+                _("Choose a month from %(first)d to %(last)d.")
+                % {"first": self.YEARS[0], "last": self.YEARS[1]}
+            )
+        return start
+
     def chosen(self) -> Period:
         """The period asked for; last month when nothing (valid) is asked."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -63,6 +77,8 @@ class EvaluationPeriodForm(forms.Form):
 
 
 class AccountabilityFilterForm(forms.Form):
+    """The accountability page's filter (the query string says ``from`` and ``to``)."""
+
     department = forms.ModelChoiceField(
         label=_("Department"),
         queryset=Department.objects.order_by("name"),
@@ -86,6 +102,13 @@ class AccountabilityFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("Recorded until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_date_to(self):
+        day = self.cleaned_data.get("date_to")
+        if day == datetime.date.max:
+            return None  # no day after it: no bound at all
+        return day
+
     decision = forms.ChoiceField(
         label=_("Outcome"),
         choices=[

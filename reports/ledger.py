@@ -82,9 +82,15 @@ UNCLASSIFIED = "none"
 _COMBINED = ("department", "deadline", "stage", "extended", "declined", "discipline")
 
 
+# The first day whose first moment in the centre's time zone is still a date in UTC (that of
+# 1 January of year 1 in Beijing is in year 0): an earlier bound is this one, no case is older.
+_FIRST_DAY = datetime.date(1, 1, 2)
+
+
 def day_start(day: datetime.date) -> datetime.datetime:
     """The first moment of ``day`` in the centre's time zone: a bound an index serves, where
     ``__date`` would cast every row."""
+    day = max(day, _FIRST_DAY)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -189,12 +195,16 @@ class LedgerFilter(filters.FilterSet):
         return qs.filter(received_at__gte=day_start(value))
 
     def filter_received_to(self, qs, name, value):
+        if value == datetime.date.max:
+            return qs  # no day after it: no bound
         return qs.filter(received_at__lt=day_start(value + datetime.timedelta(days=1)))
 
     def filter_closed_from(self, qs, name, value):
         return qs.filter(closed_at__gte=day_start(value))
 
     def filter_closed_to(self, qs, name, value):
+        if value == datetime.date.max:
+            return qs.filter(closed_at__isnull=False)  # no day after it: closed at all
         return qs.filter(closed_at__lt=day_start(value + datetime.timedelta(days=1)))
 
     def filter_area(self, qs, name, value):

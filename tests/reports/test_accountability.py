@@ -237,3 +237,8 @@ def test_the_page_costs_a_fixed_number_of_queries(client, records, django_assert
     for d in more:
         record_late(limit(d, "department_opinion", w.hr), 2)
     assert cost() == few
+
+
+def test_the_farthest_dates_filter_nothing_out(client, records):
+    client.force_login(records.world.supervisor)
+    assert len(listed(client, **{"from": "0001-01-01", "to": "9999-12-31"})) == 3

@@ -524,6 +524,11 @@ def test_the_page_chooses_the_period_from_the_query_string_and_defaults_to_last_
     )
     assert wrong.status_code == 200 and wrong.context["card"].period == MARCH
     assert wrong.context["form"].errors
+    # A year no period can be made around (the next one would be year 10000): refused.
+    with travel("2025-04-15 10:00"):
+        far = client.get(reverse("reports:evaluation"), {"period": "year", "start": "9999-12"})
+    assert far.status_code == 200 and far.context["card"].period == MARCH
+    assert "请选择2000至2100年间的月份" in far.content.decode()
 
 
 # -- the page -----------------------------------------------------------------------------------

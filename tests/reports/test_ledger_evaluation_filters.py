@@ -100,3 +100,11 @@ def test_discipline_is_a_refusal_referred_to_the_commission(world):
     assert numbers(supervisor, "discipline=1") == {referred.number}
     assert numbers(supervisor, "discipline=1&department=hrss") == {referred.number}
     assert numbers(supervisor, "discipline=1&department=tax") == set()
+
+
+def test_the_farthest_dates_bound_nothing_and_break_nothing(world):
+    """Year 1 and 31 December 9999 are dates a form accepts; as bounds they leave every case."""
+    d = world.make_dispute()
+    supervisor = world.supervisor
+    assert numbers(supervisor, "from=0001-01-01&to=9999-12-31") == {d.number}
+    assert numbers(supervisor, "closed_from=0001-01-01&closed_to=9999-12-31") == set()
