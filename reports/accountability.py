@@ -156,8 +156,10 @@ def accountability_decide(
         raise DisputeError(_("Give the reason why the unit is excused."))
     with transaction.atomic():
         # One decision at a time per record: the order of decisions is the order of writing.
+        # Its own row only (``of``): its unit is on the nullable side of an outer join, which
+        # PostgreSQL does not lock.
         locked = (
-            Accountability.objects.select_for_update()
+            Accountability.objects.select_for_update(of=("self",))
             .select_related("dispute", "department", "centre")
             .get(pk=record.pk)
         )
