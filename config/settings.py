@@ -7,6 +7,7 @@ Production: DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, DEB
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -255,6 +256,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.purge_expired_exports",
         "schedule": 3600,
         "options": {"expires": 3600},
+    },
+    # Last month's evaluation circular to each county's recipients, on the 1st at 08:00 (the
+    # job sends each county's month once, so a rerun or a catch-up run is harmless).
+    "mail-monthly-circulars": {
+        "task": "reports.tasks.mail_monthly_circulars",
+        "schedule": crontab(minute=0, hour=8, day_of_month=1),
     },
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)

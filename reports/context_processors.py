@@ -29,4 +29,5 @@ def _desks(user) -> dict[str, bool]:
         "meetings": meeting_rules.follows_meetings(user),
         "supervision": report_rules.supervises(user),
         "oversight": report_rules.oversees(user),
+        "accountability": report_rules.reads_accountability(user),
     }

@@ -14,8 +14,11 @@ The deadline filters read together: ``deadline`` (overdue now, ever overdue, run
 met on time, met late) asks for a time limit in that condition, ``stage`` narrows it to one
 stage and ``department`` to the limits that department answers for. So ``deadline=overdue_now&
 department=tax`` is the tax bureau's overdue cases — those whose *tax bureau* limit is overdue,
-not every overdue case the tax bureau works on. ``extended`` and ``declined`` are narrowed by
-``department`` the same way. ``department`` alone selects the cases it leads or co-handles.
+not every overdue case the tax bureau works on. ``deadline=all_met`` asks for a limit closed
+and none closed late, narrowed the same way (the evaluation's "on time"). ``extended``,
+``declined`` and ``discipline`` (a refusal whose clue went to the discipline commission) are
+narrowed by ``department`` the same way. ``department`` alone selects the cases it leads or
+co-handles.
 """
 
 import datetime
@@ -28,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import CourtEnforcement, DepartmentTask
+from consultations.models import CourtEnforcement, DepartmentTask, DisciplineReferral
 from departments.models import Centre, Department, Jurisdiction
 from disputes import search
 from disputes.exceptions import DisputeError
@@ -46,6 +49,8 @@ class DeadlineCondition(models.TextChoices):
     CLOSED = "closed", _("Closed")
     MET = "met", _("Closed on time")
     LATE = "late", _("Closed late")
+    # Every closed limit on time, none late (the evaluation's "on time": closed less late).
+    ALL_MET = "all_met", _("All closed on time")
 
 
 # Each condition as a question to the deadline rows. "Closed" is a stage finished (on time or
@@ -61,6 +66,9 @@ DEADLINE_CONDITIONS = {
     DeadlineCondition.LATE: Q(met_at__isnull=False, status=Deadline.Status.OVERDUE),
 }
 
+# The cases with a limit closed and none closed late (read as two questions: combined_condition).
+_ALL_MET = (DeadlineCondition.CLOSED, DeadlineCondition.LATE)
+
 # A department declined its sub-task: still declined, or since reassigned to another department
 # (the reassignment withdraws the task and keeps its reasons; consultations.selectors).
 DECLINED_TASKS = Q(status=DepartmentTask.Status.DECLINED) | Q(
@@ -71,12 +79,18 @@ DECLINED_TASKS = Q(status=DepartmentTask.Status.DECLINED) | Q(
 UNCLASSIFIED = "none"
 
 # Filters that take part in the combined deadline question (``LedgerFilter.filter_queryset``).
-_COMBINED = ("department", "deadline", "stage", "extended", "declined")
+_COMBINED = ("department", "deadline", "stage", "extended", "declined", "discipline")
+
+
+# The first day whose first moment in the centre's time zone is still a date in UTC (that of
+# 1 January of year 1 in Beijing is in year 0): an earlier bound is this one, no case is older.
+_FIRST_DAY = datetime.date(1, 1, 2)
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
     """The first moment of ``day`` in the centre's time zone: a bound an index serves, where
     ``__date`` would cast every row."""
+    day = max(day, _FIRST_DAY)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -146,6 +160,10 @@ class LedgerFilter(filters.FilterSet):
     escalated = _Flag(label=_("Escalated to the leading group"), method="filter_escalated")
     extended = _Flag(label=_("Extension granted"), method="filter_combined")
     declined = _Flag(label=_("Declined by a department"), method="filter_combined")
+    # A refusal without good reason: its clue passed to the discipline commission.
+    discipline = _Flag(
+        label=_("Refusal referred to the discipline commission"), method="filter_combined"
+    )
     replied = _Flag(label=_("Replied"), method="filter_replied")
     court = filters.ChoiceFilter(
         label=_("Court enforcement"),
@@ -170,19 +188,25 @@ class LedgerFilter(filters.FilterSet):
         try:
             return search.search_cases(qs, value, user=self.user)
         except DisputeError as exc:
-            self.form.add_error("q", exc.message)
+            # Said once the filters have run: an error now would change the cleaned data
+            # django-filter is walking.
+            self._refused.append(("q", exc.message))
             return qs.none()
 
     def filter_received_from(self, qs, name, value):
         return qs.filter(received_at__gte=day_start(value))
 
     def filter_received_to(self, qs, name, value):
+        if value == datetime.date.max:
+            return qs  # no day after it: no bound
         return qs.filter(received_at__lt=day_start(value + datetime.timedelta(days=1)))
 
     def filter_closed_from(self, qs, name, value):
         return qs.filter(closed_at__gte=day_start(value))
 
     def filter_closed_to(self, qs, name, value):
+        if value == datetime.date.max:
+            return qs.filter(closed_at__isnull=False)  # no day after it: closed at all
         return qs.filter(closed_at__lt=day_start(value + datetime.timedelta(days=1)))
 
     def filter_area(self, qs, name, value):
@@ -214,8 +238,11 @@ class LedgerFilter(filters.FilterSet):
     # -- the deadline question, read as one -------------------------------------------------
 
     def filter_queryset(self, queryset):
+        self._refused = []
         queryset = super().filter_queryset(queryset)
         data = {name: self.form.cleaned_data.get(name) for name in _COMBINED}
+        for name, message in self._refused:
+            self.form.add_error(name, message)
         return queryset.filter(combined_condition(**data))
 
     @property
@@ -230,18 +257,27 @@ class LedgerFilter(filters.FilterSet):
         return self._qs
 
 
-def combined_condition(*, department=None, deadline="", stage="", extended="", declined="") -> Q:
+def combined_condition(
+    *, department=None, deadline="", stage="", extended="", declined="", discipline=""
+) -> Q:
     """The cases the deadline filters select (see the module's docstring)."""
     q = Q()
     narrowed = False
     if deadline or stage:
         rows = Q(dispute_id=OuterRef("pk"))
-        rows &= DEADLINE_CONDITIONS[deadline] if deadline else ~Q(status=Deadline.Status.CANCELLED)
         if stage:
             rows &= Q(stage=stage)
         if department is not None:
             rows &= Q(department_id=department.pk)
-        q &= Q(Exists(Deadline.objects.filter(rows)))
+        if deadline == DeadlineCondition.ALL_MET:
+            closed, late = (DEADLINE_CONDITIONS[c] for c in _ALL_MET)
+            q &= Q(Exists(Deadline.objects.filter(rows & closed)))
+            q &= ~Q(Exists(Deadline.objects.filter(rows & late)))
+        else:
+            rows &= (
+                DEADLINE_CONDITIONS[deadline] if deadline else ~Q(status=Deadline.Status.CANCELLED)
+            )
+            q &= Q(Exists(Deadline.objects.filter(rows)))
         narrowed = True
     if extended:
         rows = Q(deadline__dispute_id=OuterRef("pk"), status=ExtensionRequest.Status.GRANTED)
@@ -254,6 +290,12 @@ def combined_condition(*, department=None, deadline="", stage="", extended="", d
         if department is not None:
             rows &= Q(department_id=department.pk)
         q &= Q(Exists(DepartmentTask.objects.filter(rows)))
+        narrowed = True
+    if discipline:
+        rows = Q(dispute_id=OuterRef("pk"))
+        if department is not None:
+            rows &= Q(department_id=department.pk)
+        q &= Q(Exists(DisciplineReferral.objects.filter(rows)))
         narrowed = True
     if department is not None and not narrowed:
         co = Dispute.co_departments.through.objects.filter(

@@ -1,16 +1,21 @@
-"""Frozen documents: each rendered once (at archiving, or at issue for the receipt) and
-stored with its hash."""
+"""Frozen documents (each rendered once, at archiving or at issue for the receipt, and stored
+with its hash); the evaluation's scoring policies, its monthly circular and who receives it;
+the leading-group office's decisions on accountability records."""
 
 import hashlib
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments import clock
+from departments.models import Jurisdiction
 from disputes.models import Dispute
+from routing.models import Accountability
 
 
 def archive_path(instance: "ArchivedDocument", filename: str) -> str:
@@ -199,3 +204,201 @@ class ExportJob(models.Model):
     @property
     def filename(self) -> str:
         return f"ledger-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.{self.format}"
+
+
+# -- department evaluation (绩效考评) ---------------------------------------------------------
+
+
+def _points(verbose_name, default, help_text):
+    return models.DecimalField(
+        verbose_name, max_digits=6, decimal_places=2, default=default, help_text=help_text
+    )
+
+
+class ScoringPolicy(models.Model):
+    """How the evaluation scores a unit (绩效考评): points off a base for each shortcoming.
+
+    Data, like the deadline policies: the administrators set the weights in the admin. The
+    policy of a period is the active one in force on the period's first day (the latest
+    ``valid_from`` not after it), so a new policy does not rewrite the months already reported.
+    ``reports.evaluation.score`` is the formula.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateField(_("valid from"))
+    base_score = _points(_("base score"), 100, _("What a unit with no shortcoming scores."))
+    on_time_weight = _points(
+        _("points per percentage point below 100% on time"),
+        Decimal("0.50"),
+        _("Taken off for each percentage point the on-time rate falls short of 100%."),
+    )
+    days_late_weight = _points(
+        _("points per working day late on average"),
+        2,
+        _("Taken off for each working day of the mean lateness of the limits closed late."),
+    )
+    decline_weight = _points(
+        _("points per decline without good reason"),
+        3,
+        _(
+            "Taken off for each case on which the unit's refusal was referred to the discipline "
+            "commission."
+        ),
+    )
+    extension_weight = _points(
+        _("points per case with an extension granted"),
+        1,
+        _("Taken off for each case with an extension granted on a time limit of the unit."),
+    )
+    accountability_weight = _points(
+        _("points per accountability entry"),
+        1,
+        _("Taken off for each accountability entry recorded in the period."),
+    )
+    overdue_open_weight = _points(
+        _("points per case overdue still open"),
+        2,
+        _(
+            "Taken off for each case with a time limit of the unit overdue and still not met when "
+            "the report is made."
+        ),
+    )
+    marked = models.PositiveSmallIntegerField(
+        _("units on the red and on the black list"),
+        default=3,
+        help_text=_("How many of the best units the red list names, and of the worst the black."),
+    )
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("scoring policy")
+        verbose_name_plural = _("scoring policies")
+        ordering = ["-valid_from", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.valid_from:%Y-%m-%d}）"
+
+
+class MonthlyReportRecipient(models.Model):
+    """Who receives a county's monthly evaluation circular (通报) by e-mail: a user (at the
+    address of the account) or a plain address, e.g. the leading-group office's mailbox."""
+
+    county = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("county"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"level": Jurisdiction.Level.COUNTY},
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    email = models.EmailField(
+        _("e-mail"), blank=True, help_text=_("Leave empty to use the user's own address.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("recipient of the monthly circular")
+        verbose_name_plural = _("recipients of the monthly circular")
+        ordering = ["county", "email", "id"]
+
+    def __str__(self) -> str:
+        return self.address or str(self.user or "")
+
+    @property
+    def address(self) -> str:
+        return self.email or (self.user.email if self.user_id else "")
+
+    def clean(self) -> None:
+        if self.county_id and self.county.level != Jurisdiction.Level.COUNTY:
+            raise ValidationError({"county": _("Choose a county or district.")})
+        if not self.email and not (self.user_id and self.user.email):
+            raise ValidationError(_("Give an e-mail address, or a user who has one."))
+
+
+class MonthlyReportDispatch(models.Model):
+    """A month's circular of a county, as sent: at most one row per county and month, written
+    in the same transaction as the sending, so that a rerun of the job sends nothing twice."""
+
+    county = models.ForeignKey(
+        Jurisdiction, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    sent_at = models.DateTimeField(_("sent at"), default=clock.now)
+    recipients = models.TextField(_("recipients"))
+
+    class Meta:
+        verbose_name = _("monthly circular sent")
+        verbose_name_plural = _("monthly circulars sent")
+        ordering = ["-month", "county"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "month"], name="one_circular_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.month:%Y-%m}"
+
+
+# -- accountability (责任追究) -----------------------------------------------------------------
+
+
+class AppendOnly(Exception):
+    pass
+
+
+class AccountabilityDecision(models.Model):
+    """What the leading-group office decided on an accountability record (责任追究): who, when,
+    the outcome and why. Append-only: a later decision supersedes the earlier ones, which stay
+    as they were (``reports.accountability.accountability_decide`` writes them)."""
+
+    class Outcome(models.TextChoices):
+        REMINDED = "reminded", _("Reminded")
+        CRITICISED = "criticised", _("Criticised in a circular")
+        REFERRED = "referred", _("Referred to the discipline commission")
+        EXCUSED = "excused", _("Excused, with the reason")
+
+    record = models.ForeignKey(
+        Accountability,
+        verbose_name=_("accountability record"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("accountability decision")
+        verbose_name_plural = _("accountability decisions")
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(outcome="excused", reason=""),
+                name="an_excuse_gives_its_reason",
+            )
+        ]
+        indexes = [models.Index(fields=["record", "-decided_at"], name="decision_record_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.record} · {self.get_outcome_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("An accountability decision is never changed; record a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("An accountability decision is never deleted.")

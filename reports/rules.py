@@ -7,7 +7,7 @@ cyberspace office, another grid mediator, a unit holding a mere view grant — r
 screen but takes no paper away. The owning centre issues a new copy of a document handed out.
 """
 
-from departments.models import Role, roles_of
+from departments.models import Role, roles_of, staff_of
 from disputes import rules
 
 # The paper addressed to the government office that received a referral.
@@ -76,3 +76,30 @@ OVERSIGHT_ROLES = frozenset(
 def oversees(user) -> bool:
     """Whether the user has the oversight pages at all (anyone else is told they do not exist)."""
     return getattr(user, "is_superuser", False) or bool(roles_of(user) & OVERSIGHT_ROLES)
+
+
+# The accountability page (责任追究): the supervisors and the leading-group office read the
+# records of their county; only the office decides on them.
+ACCOUNTABILITY_READERS = frozenset({Role.SUPERVISOR, Role.LEADING_GROUP_OFFICE})
+
+
+def reads_accountability(user) -> bool:
+    return getattr(user, "is_superuser", False) or bool(roles_of(user) & ACCOUNTABILITY_READERS)
+
+
+def accountability_county(user):
+    """The county whose accountability records ``user`` reads: that of their own area, else
+    of their centre's; None without either."""
+    staff = staff_of(user)
+    if staff is None:
+        return None
+    area = staff.jurisdiction or (staff.centre.jurisdiction if staff.centre_id else None)
+    return area.county if area is not None else None
+
+
+def may_decide_accountability(user, record) -> bool:
+    """The leading-group office of the record's county records the outcome."""
+    if Role.LEADING_GROUP_OFFICE not in roles_of(user):
+        return False
+    county = accountability_county(user)
+    return county is not None and record.dispute.jurisdiction.path.startswith(county.path)

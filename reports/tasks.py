@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reports import export_jobs
+from reports import circular, export_jobs
 from reports.documents import archive
 
 
@@ -40,3 +40,11 @@ def ledger_export(job_id: int) -> None:
 def purge_expired_exports() -> int:
     """The beat job: delete the ledger exports past their time."""
     return export_jobs.purge_expired()
+
+
+# Idempotent (one row per county and month, written with the sending): a rerun sends nothing
+# twice, so the task may be acknowledged late and retried.
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def mail_monthly_circulars() -> int:
+    """Mail last month's evaluation circular to each county's recipients (once per month)."""
+    return circular.send_monthly_circulars()

@@ -9,5 +9,6 @@ register_labels(
     {
         "reports.archive.frozen": _("Case file frozen in the archive"),
         "reports.document.issued": _("Document issued"),
+        "reports.accountability.decided": _("Accountability outcome recorded"),
     }
 )

@@ -18,6 +18,14 @@ urlpatterns = [
     ),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/data/", views.dashboard_data, name="dashboard-data"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/pdf/", views.evaluation_pdf, name="evaluation-pdf"),
+    path("accountability/", views.accountability, name="accountability"),
+    path(
+        "accountability/<int:pk>/decide/",
+        views.accountability_decide,
+        name="accountability-decide",
+    ),
     path("documents/<case:number>/<slug:kind>/", views.document, name="document"),
     # Before the parts: "reissue" is no part's key (a department's code, a meeting's id).
     path(

@@ -3,8 +3,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,13 +17,22 @@ from disputes.models import AccessLog, Notification, Party, State
 from disputes.notifications import mark_read
 from disputes.selectors import get_dispute_for_user, visible_access_log, visible_disputes
 from disputes.uploads import download_response
-from disputes.views import PAGE_SIZE, paginate
+from disputes.views import PAGE_SIZE, message_form_errors, paginate
+from reports import accountability as accountability_service
 from reports import documents, export_jobs, exports, statistics, tally
 from reports import rules as report_rules
+from reports.circular import circular_pdf, circular_title
 from reports.documents import archive
-from reports.forms import DocumentFilterForm, MarkReadForm
+from reports.evaluation import DEFINITIONS, scope_name, scorecard
+from reports.forms import (
+    AccountabilityDecisionForm,
+    AccountabilityFilterForm,
+    DocumentFilterForm,
+    EvaluationPeriodForm,
+    MarkReadForm,
+)
 from reports.ledger import ledger_cases
-from reports.models import ArchivedDocument, ExportJob
+from reports.models import AccountabilityDecision, ArchivedDocument, ExportJob
 from reports.selectors import overdue_deadlines, work_queue
 from reports.tables import LedgerPaginator, LedgerTable
 from routing.deadlines import provisional_years, with_days_late
@@ -362,3 +371,122 @@ def dashboard_data(request):
         )
     figures = statistics.Dashboard(scope).figures()
     return JsonResponse(figures, json_dumps_params={"ensure_ascii": False})
+
+
+# -- evaluation (绩效考评) and accountability (责任追究) -----------------------------------------
+
+
+def _scorecard(request):
+    form = EvaluationPeriodForm(request.GET or None)
+    period = form.chosen()
+    return form, scorecard(visible_disputes(request.user), period)
+
+
+@login_required
+@require_GET
+def evaluation(request):
+    """The scorecard of the departments and centres over the cases the user sees."""
+    _oversight_only(request)
+    form, card = _scorecard(request)
+    return render(
+        request,
+        "reports/evaluation.html",
+        {
+            "form": form,
+            "card": card,
+            "definitions": DEFINITIONS,
+            "previous": card.period.previous(),
+            "following": card.period.following(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def evaluation_pdf(request):
+    """The scorecard as the printed circular (通报); logged like every download."""
+    _oversight_only(request)
+    _form, card = _scorecard(request)
+    scope = scope_name(request.user)
+    pdf = circular_pdf(card, scope=scope)
+    log_access(
+        user=request.user,
+        kind=AccessLog.Kind.DOWNLOAD,
+        detail=f"{circular_title(scope)}（{card.period.label}）",
+    )
+    return download_response(
+        pdf.pdf, filename=f"evaluation-{card.period.slug}.pdf", content_type="application/pdf"
+    )
+
+
+@login_required
+@require_GET
+def accountability(request):
+    """The accountability records of the user's county; the leading-group office decides."""
+    if not report_rules.reads_accountability(request.user):
+        raise Http404("No such page")
+    form = AccountabilityFilterForm(request.GET or None)
+    records = accountability_service.accountability_records(request.user)
+    if form.is_bound and not form.is_valid():
+        records = records.none()  # the form's errors say why
+    elif form.is_bound:
+        records = accountability_service.filtered_records(records, form.cleaned_data)
+    records = accountability_service.with_page_relations(records, request.user)
+    page = paginate(request, records.order_by("-recorded_at", "-pk"), 50)
+    return render(
+        request,
+        "reports/accountability.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": accountability_service.page_rows(request.user, page, request.session),
+            "outcomes": AccountabilityDecision.Outcome.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def accountability_decide(request, pk):
+    """The leading-group office records an outcome: a new decision, the earlier ones kept. A
+    refused one comes back to its row with what was typed, and the reason why."""
+    if not report_rules.reads_accountability(request.user):
+        raise Http404("No such page")
+    record = get_object_or_404(
+        accountability_service.accountability_records(request.user).select_related(
+            "dispute__jurisdiction", "department", "centre"
+        ),
+        pk=pk,
+    )
+    if not report_rules.may_decide_accountability(request.user, record):
+        raise PermissionDenied(_("Only the leading-group office records the outcome."))
+    form = AccountabilityDecisionForm(request.POST)
+    refused = True
+    if form.is_valid():
+        try:
+            accountability_service.accountability_decide(
+                record=record,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DisputeError as exc:
+            messages.error(request, exc.message)
+        else:
+            refused = False
+            messages.success(
+                request,
+                _("Outcome recorded for case %(number)s.") % {"number": record.dispute.number},
+            )
+    else:
+        message_form_errors(request, form)
+    if refused:
+        accountability_service.keep_draft(
+            request.session,
+            record=record,
+            outcome=form.data.get("outcome"),
+            reason=form.data.get("reason"),
+        )
+    back = QueryDict(form.data.get("back", "")).urlencode()
+    url = reverse("reports:accountability")
+    return redirect(f"{url}?{back}#record-{record.pk}" if back else f"{url}#record-{record.pk}")

@@ -1,5 +1,6 @@
 """PDF documents of a case (receipt, referral sheet, joint-handling sheet, minutes, reply
-notice, archive cover): a registry of kinds, one render service, the frozen archive."""
+notice, archive cover): a registry of kinds, one render service, the frozen archive; and
+the reports that belong to no case (the evaluation's circular) through the same service."""
 
 from reports.documents.registry import (
     DocumentKind,
@@ -9,7 +10,7 @@ from reports.documents.registry import (
     get_kind,
     kind_keys,
 )
-from reports.documents.render import Rendered, render, render_pdf
+from reports.documents.render import Rendered, render, render_pdf, render_template
 
 __all__ = [
     "DocumentKind",
@@ -21,4 +22,5 @@ __all__ = [
     "kind_keys",
     "render",
     "render_pdf",
+    "render_template",
 ]

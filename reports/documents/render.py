@@ -1,7 +1,13 @@
-"""One way to turn a case's document into PDF bytes: a Django template, print CSS, WeasyPrint."""
+"""One way to turn a document into PDF bytes: a Django template, print CSS, WeasyPrint.
+
+A case's documents go through the registry of kinds (``render``); a report that belongs to no
+case (the evaluation's circular) gives its template and context (``render_template``), with
+the same fonts and print stylesheet.
+"""
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,7 +49,13 @@ def render_html(kind: str, dispute, **opts) -> str:
         document.check(dispute)
     # Forms are Chinese whatever language the caller (a worker, a command) has active.
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"kind": document, "title": document.title, **document.context(dispute, **opts)}
+        context = {
+            "kind": document,
+            "title": document.title,
+            # Printed at the foot of every page (and in the title): the case's number.
+            "footer": dispute.number,
+            **document.context(dispute, **opts),
+        }
         return render_to_string(document.template, context)
 
 
@@ -86,14 +98,26 @@ def _add_application_fonts(config, files) -> None:
     pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", config.font_map))
 
 
-def render(kind: str, dispute, **opts) -> Rendered:
-    """Render one document of the case; raises DocumentUnavailable when it has none yet."""
+def _write(html: str) -> Rendered:
     from weasyprint import HTML  # imported late: loading pango costs ~0.5 s at start-up
 
     _warn_without_harfbuzz()
-    html = render_html(kind, dispute, **opts)
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=_font_config())
     return Rendered(pdf=document.write_pdf(), pages=len(document.pages))
+
+
+def render(kind: str, dispute, **opts) -> Rendered:
+    """Render one document of the case; raises DocumentUnavailable when it has none yet."""
+    return _write(render_html(kind, dispute, **opts))
+
+
+def render_template(template: str, context: Callable[[], dict]) -> Rendered:
+    """Render a document that belongs to no case: ``template`` (extending
+    ``reports/documents/_base.html``) with what ``context()`` returns. The context is built
+    in the installation's language too, like a case's forms."""
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template, context())
+    return _write(html)
 
 
 def render_pdf(kind: str, dispute, **opts) -> bytes:

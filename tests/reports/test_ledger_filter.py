@@ -209,3 +209,16 @@ def test_place_is_the_jurisdiction_alone_and_none_the_unclassified(world):
     assert numbers(supervisor, "area=140830100") == {village.number, general.number}
     assert numbers(supervisor, "classification=none") == {county_itself.number, village.number}
     assert numbers(supervisor, "classification=general") == {general.number}
+
+
+def test_a_refused_search_says_why_beside_the_other_filters(client, world):
+    """A search too short is refused with its message, whatever other filters come with it
+    (the refusal used to change the cleaned data while the filters were read: a 500)."""
+    world.make_dispute()
+    client.force_login(world.supervisor)
+    response = client.get("/ledger/", {"q": "王", "centre": world.centre_a.code, "state": "x"})
+    assert response.status_code == 200
+    assert "请至少输入两个字（姓名、单位名称或案件编号）。" in response.content.decode()
+    found = ledger_cases(world.supervisor, QueryDict("q=王&channel=window"))
+    assert not found.qs.exists()
+    assert "q" in found.form.errors

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from consultations import forms as consultation_forms
 from disputes import forms as dispute_forms
 from disputes.models import Dispute, TimelineEntry
+from reports import forms as report_forms
 from reports import statistics
 from reports.ledger import LedgerFilter
 from routing import forms as routing_forms
@@ -56,6 +57,12 @@ def formset_fields(form_class, prefix, forms=2, *, can_delete=False):
 FILTERS = [*fields_of(dispute_forms.CaseFilterForm), "page"]
 LEDGER_FILTERS = [*LedgerFilter.base_filters, "page", "sort"]
 DASHBOARD_SCOPE = list(statistics.SCOPE)
+# The accountability page's filter, as its query string names the fields (``from``, ``to``).
+_accountability = report_forms.AccountabilityFilterForm
+ACCOUNTABILITY_FILTERS = [
+    *(_accountability.PARAMS.get(name, name) for name in _accountability.base_fields),
+    "page",
+]
 
 # The fields each page takes, by URL name: ``None`` for a page whose view is a case action
 # (its form class says), a list of names, or a function of (world, case) for fields named after
@@ -72,6 +79,10 @@ FIELDS = {
     "reports:ledger-export-download": [],
     "reports:dashboard": DASHBOARD_SCOPE,
     "reports:dashboard-data": DASHBOARD_SCOPE,
+    "reports:evaluation": fields_of(report_forms.EvaluationPeriodForm),
+    "reports:evaluation-pdf": fields_of(report_forms.EvaluationPeriodForm),
+    "reports:accountability": ACCOUNTABILITY_FILTERS,
+    "reports:accountability-decide": fields_of(report_forms.AccountabilityDecisionForm),
     "public_status": fields_of(dispute_forms.PublicStatusForm),
     "reports:inbox": ["id", "page"],
     "routing:extension_request": fields_of(routing_forms.ExtensionForm),
@@ -296,6 +307,9 @@ GET_ONLY = {
     "reports:ledger-export-download",
     "reports:dashboard",
     "reports:dashboard-data",
+    "reports:evaluation",
+    "reports:evaluation-pdf",
+    "reports:accountability",
     "reports:access_log",
     "reports:documents",
     "reports:document",

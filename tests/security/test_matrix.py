@@ -114,6 +114,23 @@ def hr_opinion(d):
     return d.deadlines.get(stage="department_opinion", department__code="hrss")
 
 
+def with_accountability(w, **kw):
+    """A general case whose HR opinion ran two working days late: its accountability record."""
+    from routing.deadlines import record_late
+
+    d = scenarios.joint_handling(w, **kw)
+    record_late(hr_opinion(d), 2)
+    return d
+
+
+def accountability_record(w, d):
+    return {"pk": hr_opinion(d).accountability.pk}
+
+
+# The accountability page (责任追究): the county's supervisors and leading-group office.
+ACCOUNTABILITY = row([302] + [404] * 13, lgo=200, supervisor=200)
+
+
 def with_extension_request(w, **kw):
     from routing.services import extension_request
 
@@ -185,6 +202,14 @@ MATRIX = {
     ),
     "reports:dashboard": ("get", None, None, None, OVERSIGHT),
     "reports:dashboard-data": ("get", None, None, None, OVERSIGHT),
+    "reports:evaluation": ("get", None, None, None, OVERSIGHT),
+    "reports:evaluation-pdf": ("get", None, None, None, OVERSIGHT),
+    "reports:accountability": ("get", with_accountability, None, None, ACCOUNTABILITY),
+    # Only the leading-group office records an outcome; the supervisor reads the records.
+    "reports:accountability-decide": (
+        "post", with_accountability, accountability_record, lambda d: {"outcome": "reminded"},
+        row(ACCOUNTABILITY, lgo=302, supervisor=403),
+    ),
     "reports:document": (
         "get", scenarios.joint_handling, lambda w, d: {"kind": "receipt"}, None, JOINT_SEEN
     ),
