@@ -69,7 +69,7 @@ def _pages() -> list[Page]:
             "evaluation, this year",
             "supervisor",
             evaluation,
-            data={"period": "year", "year": str(today.year)},
+            data={"period": "year", "start": f"{today.year}-01-01"},
             target_ms=300,
             explain=3,
         ),

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import CourtEnforcement, DepartmentTask, DisciplineReferral
+from departments.forms import JurisdictionChoiceField
 from departments.models import Centre, Department, Jurisdiction
 from disputes import search
 from disputes.exceptions import DisputeError
@@ -94,10 +95,15 @@ def day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+class _JurisdictionFilter(filters.ModelChoiceFilter):
+    """Jurisdictions by their full names, all labelled with one query (not one per option)."""
+
+    field_class = JurisdictionChoiceField
+
+
 def _code_choice(model, label, **kwargs):
-    return filters.ModelChoiceFilter(
-        label=label, queryset=model.objects.all(), to_field_name="code", **kwargs
-    )
+    kind = _JurisdictionFilter if model is Jurisdiction else filters.ModelChoiceFilter
+    return kind(label=label, queryset=model.objects.all(), to_field_name="code", **kwargs)
 
 
 class _Flag(filters.ChoiceFilter):
