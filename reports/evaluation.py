@@ -227,21 +227,23 @@ RED, BLACK = "red", "black"
 def rank(rows: list["UnitScore"], marked: int) -> list["UnitScore"]:
     """Ranks (ties share one) and the marks of the red and the black list, best first.
 
-    Each list names at most ``marked`` units and at most half of them, so no unit is on both
-    and a unit alone is on neither; units tied at a boundary go together. A unit is on the red
-    list only if it was judged on some case in the period (a full score for having nothing to
-    answer for is no merit: the red list is the best of the units judged) and some unit scored
-    less; on the black list only if some unit scored more (when all score alike, nobody is
-    marked).
+    Each list names at most ``marked`` units and at most half of them (the red list at most
+    half of the units judged), so no unit is on both and a unit alone is on neither; units
+    tied at a boundary go together. A unit is on the red list only if it was judged on some
+    case in the period (a full score for having nothing to answer for is no merit) and some
+    unit scored less; on the black list only if some unit scored more (when all score alike,
+    nobody is marked).
     """
     scores = [r.score for r in rows]
     judged = [r.score for r in rows if r.closed]
     size = min(marked, len(rows) // 2)
+    # The red list is the better half of the units judged at most: with three judged, one.
+    red_size = min(marked, len(judged) // 2)
     for r in rows:
         r.rank = 1 + sum(s > r.score for s in scores)
         among_judged = 1 + sum(s > r.score for s in judged)
         from_bottom = 1 + sum(s < r.score for s in scores)
-        if size and r.closed and among_judged <= size and r.score > min(scores):
+        if red_size and r.closed and among_judged <= red_size and r.score > min(scores):
             r.mark = RED
         elif size and from_bottom <= size and r.score < max(scores):
             r.mark = BLACK

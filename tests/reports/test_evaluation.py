@@ -410,6 +410,12 @@ def test_a_unit_judged_on_no_case_is_not_on_the_red_list():
         (Decimal(80), ""),
         (Decimal(60), "black"),
     ]
+    # Three judged of nine: the red list names one, not the three judged (the lowest of them
+    # ranks below most of the idle units).
+    many_idle = _rows(100, 100, 100, 100, 100, closed=0) + _rows(90, 70, 65) + _rows(99, closed=0)
+    marks = [(r.score, r.mark) for r in evaluation.rank(many_idle, marked=3)]
+    assert [score for score, mark in marks if mark == "red"] == [Decimal(90)]
+    assert [score for score, mark in marks if mark == "black"] == [Decimal(70), Decimal(65)]
     idle_late = _rows(50, closed=0)
     assert [r.mark for r in evaluation.rank(judged + idle_late, marked=1)] == [
         "red",
