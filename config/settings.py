@@ -239,7 +239,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DEADLINE_SWEEP_SECONDS = env_int("DEADLINE_SWEEP_SECONDS", 300)
 # The dashboard's tally (reports.tally) is counted again this often; older than the maximum age
 # (no beat running) it is not read, and the dashboard counts live.
-REPORTS_TALLY_SECONDS = env_int("REPORTS_TALLY_SECONDS", 15 * 60)
+REPORTS_TALLY_SECONDS = env_int("REPORTS_TALLY_SECONDS", 30 * 60)
 REPORTS_TALLY_MAX_AGE = env_int("REPORTS_TALLY_MAX_AGE", 3 * REPORTS_TALLY_SECONDS)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
