@@ -24,10 +24,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from consultations.models import CourtEnforcement, DepartmentTask
+from consultations.models import CourtEnforcement, DepartmentTask, DisciplineReferral
 from disputes.models import Dispute
 from reports.ledger import DEADLINE_CONDITIONS, DECLINED_TASKS, DeadlineCondition
-from routing.models import Deadline, ExtensionRequest, Stage
+from routing.models import Accountability, Deadline, ExtensionRequest, Stage
 from routing.workdays import Calendar, working_days_between
 
 # The field a department's rows are grouped by when counted per department.
@@ -54,6 +54,8 @@ LIMITS = Base(Deadline, "dispute__", "department", limits=True)
 TASKS = Base(DepartmentTask, "dispute__", "department", limits=True)
 EXTENSIONS = Base(ExtensionRequest, "deadline__dispute__", "deadline__department", limits=True)
 COURT = Base(CourtEnforcement, "dispute__")
+REFERRALS = Base(DisciplineReferral, "dispute__")
+ENTRIES = Base(Accountability, "dispute__")
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,20 @@ class Spec:
     # Groups computed in the database then folded in Python (working days need the calendar).
     annotate: dict = field(default_factory=dict)
     fold: Callable | None = None
+    # The moment a row is counted by (a path from the base's row): the day the case was
+    # received unless said (the evaluation counts cases by the day closed).
+    day: str | None = None
+    # The units the tally counts it for, and whether a scope's department narrows it.
+    units: tuple = ("", "escalated", "dept:")
+    narrowed: bool = True
+
+    @property
+    def day_path(self) -> str:
+        return self.day or f"{self.base.case}received_at"
 
     @property
     def by_department(self) -> bool:
-        return self.base.department is not None
+        return self.narrowed and self.base.department is not None
 
     @property
     def grouped_by_department(self) -> bool:
@@ -202,6 +214,89 @@ SPECS = {
         ),
     ]
 }
+
+
+def _evaluation_specs() -> list[Spec]:
+    """The department evaluation's figures (``reports.evaluation``), per department and per
+    centre: the cases closed in the period and their limits, extensions and refusals passed to
+    the discipline commission by the day closed; accountability entries by the day recorded;
+    limits overdue now by the day received (read over every day)."""
+    closed_at = "dispute__closed_at"
+    ended = CLOSED
+    late = Q(status=Deadline.Status.OVERDUE)
+    limit_sums = {
+        "closed": _distinct(LIMITS),
+        "late": _distinct(LIMITS, late),
+        "late_days": Sum("days_late", filter=late),
+    }
+    overdue = DEADLINE_CONDITIONS[DeadlineCondition.OVERDUE_NOW]
+    granted = Q(status=ExtensionRequest.Status.GRANTED)
+    one = {"units": ("",), "narrowed": False}
+    specs = [
+        Spec(
+            "eval_cases",
+            CASES,
+            {"n": Count("pk")},
+            day="closed_at",
+            dims=("centre",),
+            units=("", "dept:"),
+            narrowed=False,
+        ),
+    ]
+    for unit in ("department", "centre"):
+        specs += [
+            Spec(
+                f"eval_limits_{unit}",
+                LIMITS,
+                limit_sums,
+                fields=(f"{unit}_id",),
+                where=ended & Q(**{f"{unit}__isnull": False}),
+                day=closed_at,
+                **one,
+            ),
+            Spec(
+                f"eval_overdue_{unit}",
+                LIMITS,
+                {"n": _distinct(LIMITS)},
+                fields=(f"{unit}_id",),
+                where=overdue & Q(**{f"{unit}__isnull": False}),
+                **one,
+            ),
+            Spec(
+                f"eval_extensions_{unit}",
+                EXTENSIONS,
+                {"n": _distinct(EXTENSIONS)},
+                fields=(f"deadline__{unit}_id",),
+                where=granted & Q(**{f"deadline__{unit}__isnull": False}),
+                day="deadline__dispute__closed_at",
+                **one,
+            ),
+            Spec(
+                f"eval_accountability_{unit}",
+                ENTRIES,
+                {"n": Count("pk")},
+                fields=(f"{unit}_id",),
+                where=Q(**{f"{unit}__isnull": False}),
+                day="recorded_at",
+                **one,
+            ),
+        ]
+    specs.append(
+        Spec(
+            "eval_declines_department",
+            REFERRALS,
+            {"n": _distinct(REFERRALS)},
+            fields=("department_id",),
+            where=Q(department__isnull=False),
+            day=closed_at,
+            **one,
+        )
+    )
+    return specs
+
+
+EVALUATION_SPECS = {spec.name: spec for spec in _evaluation_specs()}
+TALLIED = {**SPECS, **EVALUATION_SPECS}
 
 
 def dimension_fields(base: Base, dims) -> dict:

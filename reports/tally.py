@@ -40,7 +40,7 @@ from departments.models import Jurisdiction, Role, roles_of, staff_of
 from disputes import reach
 from disputes.models import CaseReach, Dispute
 from disputes.rules import referral_area
-from reports.figures import DEPARTMENT, SPECS, Spec, grouped
+from reports.figures import DEPARTMENT, EVALUATION_SPECS, TALLIED, Spec, grouped
 from reports.ledger import day_start
 from reports.models import TallyRow, TallyState
 
@@ -59,7 +59,8 @@ def refresh() -> TallyState:
     places = _places()
     first = Dispute.objects.order_by("received_at").values_list("received_at", flat=True).first()
     last = Dispute.objects.order_by("-received_at").values_list("received_at", flat=True).first()
-    months = _months_between(_local(first), _local(last)) if first else []
+    # Through this month: a case is closed, and an entry recorded, after the day received.
+    months = _months_between(_local(first), max(_local(last), clock.localdate())) if first else []
     written = 0
     for month in months:
         rows = _count_month(month, places)
@@ -86,23 +87,26 @@ def refresh() -> TallyState:
 
 
 def _count_month(month: datetime.date, places: dict[int, int]) -> list[TallyRow]:
-    cases = Dispute.objects.filter(
-        received_at__gte=day_start(month), received_at__lt=day_start(_next_month(month))
-    )
-    units = {"": cases, ESCALATED: cases.filter(escalated_at__isnull=False), "dept:": cases}
+    start, end = day_start(month), day_start(_next_month(month))
     sums: dict[tuple, list[int]] = {}
-    for unit, unit_cases in units.items():
-        for spec in SPECS.values():
+    for spec in TALLIED.values():
+        case = spec.base.case
+        counted = spec.base.model.objects.filter(
+            **{f"{spec.day_path}__gte": start, f"{spec.day_path}__lt": end}
+        )
+        for unit in spec.units:
+            rows_qs = counted
+            if unit == ESCALATED:
+                rows_qs = rows_qs.filter(**{f"{case}escalated_at__isnull": False})
+            elif unit == "dept:":  # one group per department: the join the grouping reads
+                rows_qs = rows_qs.filter(**{f"{case}reach__unit__startswith": unit})
             variants = [""]
             if spec.by_department and not spec.grouped_by_department:
                 variants.append(DEPARTMENT_VARIANT)
-            base_rows = spec.base.of(unit_cases)
-            if unit == "dept:":  # one group per department: the join the grouping reads
-                base_rows = base_rows.filter(**{f"{spec.base.case}reach__unit__startswith": unit})
             for variant in variants:
                 rows = grouped(
                     spec,
-                    base_rows,
+                    rows_qs,
                     _dimensions(spec, per_unit=unit == "dept:"),
                     department=variant == DEPARTMENT_VARIANT,
                 )
@@ -141,7 +145,7 @@ def _count_month(month: datetime.date, places: dict[int, int]) -> list[TallyRow]
 def _dimensions(spec: Spec, *, per_unit: bool) -> dict:
     case = spec.base.case
     out = {
-        "dim_day": TruncDate(f"{case}received_at"),
+        "dim_day": TruncDate(spec.day_path),
         "dim_jurisdiction": F(f"{case}jurisdiction_id"),
         "dim_centre": F(f"{case}centre_id"),
     }
@@ -360,3 +364,67 @@ def _months_between(first: datetime.date, last: datetime.date) -> list[datetime.
         months.append(month)
         month = _next_month(month)
     return months
+
+
+def evaluation_figures(user, period):
+    """The evaluation's figures of the cases ``user`` sees over ``period`` (a
+    ``reports.evaluation.Period``) from the tally: ``(departments, centres, cases closed,
+    counted at)``, each a ``{unit id: figure}`` dict as ``reports.evaluation.scorecard``
+    counts them live; None to count live (no fresh tally, or a user whose cases are not one
+    area or centre of every unit: a department's officer, the leading group)."""
+    state = fresh_state()
+    if state is None:
+        return None
+    chosen = selection_of(user)
+    if chosen is None or chosen.unit != "":
+        return None
+    rows = TallyRow.objects.filter(spec__in=list(EVALUATION_SPECS), variant="")
+    if chosen.centre_id is not None:
+        rows = rows.filter(centre_id=chosen.centre_id)
+    if chosen.area:
+        rows = rows.filter(place__path__startswith=chosen.area)
+    in_period = rows.filter(_period(period.start, period.end))
+    every_day = rows.filter(grain=TallyRow.Grain.MONTH)
+
+    def per_unit(qs, name: str) -> dict[int, dict]:
+        spec = EVALUATION_SPECS[name]
+        out: dict[int, dict] = {}
+        sums = (
+            qs.filter(spec=name, unit="")
+            .values("key")
+            .annotate(a=Sum("a"), b=Sum("b"), c=Sum("c"), d=Sum("d"))
+            .order_by()
+        )
+        for r in sums:
+            (unit_id,) = json.loads(r["key"])
+            slot = out.setdefault(unit_id, dict.fromkeys(spec.aggregates, 0))
+            totals = (r["a"], r["b"], r["c"], r["d"])
+            for aggregate, total in zip(spec.aggregates, totals, strict=False):
+                slot[aggregate] += total or 0
+        return out
+
+    def counts(qs, name: str) -> dict[int, int]:
+        return {unit: values["n"] for unit, values in per_unit(qs, name).items()}
+
+    cases = in_period.filter(spec="eval_cases").order_by()
+    by_department = {
+        int(r["unit"].removeprefix("dept:")): r["n"]
+        for r in cases.filter(unit__startswith="dept:").values("unit").annotate(n=Sum("a"))
+    }
+    by_centre = {
+        r["centre_id"]: r["n"]
+        for r in cases.filter(unit="").values("centre_id").annotate(n=Sum("a"))
+    }
+    figures = {}
+    for unit in ("department", "centre"):
+        figures[unit] = {
+            "cases": by_department if unit == "department" else by_centre,
+            "limits": per_unit(in_period, f"eval_limits_{unit}"),
+            "overdue_open": counts(every_day, f"eval_overdue_{unit}"),
+            "extensions": counts(in_period, f"eval_extensions_{unit}"),
+            "declines": counts(in_period, "eval_declines_department")
+            if unit == "department"
+            else {},
+            "accountability": counts(in_period, f"eval_accountability_{unit}"),
+        }
+    return figures["department"], figures["centre"], sum(by_centre.values()), state.counted_at

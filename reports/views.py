@@ -379,7 +379,8 @@ def dashboard_data(request):
 def _scorecard(request):
     form = EvaluationPeriodForm(request.GET or None)
     period = form.chosen()
-    return form, scorecard(visible_disputes(request.user), period)
+    counted = tally.evaluation_figures(request.user, period)
+    return form, scorecard(visible_disputes(request.user), period, counted=counted)
 
 
 @login_required

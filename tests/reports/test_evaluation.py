@@ -714,3 +714,53 @@ def test_an_officer_reads_the_scorecard_of_their_departments_cases(cases):
     hr = row_of(card.departments, w.hr)
     assert (hr.cases, hr.closed, hr.met, hr.declines) == (0, 3, 3, 1)
     assert row_of(card.departments, w.medical).cases == 3
+
+
+def _card_figures(card):
+    def row(r):
+        return (
+            r.unit.pk,
+            r.cases,
+            r.closed,
+            r.met,
+            r.late,
+            r.late_days,
+            r.declines,
+            r.extensions,
+            r.accountability,
+            r.overdue_open,
+            r.score,
+            r.rank,
+            r.mark,
+        )
+
+    return card.cases, [row(r) for r in card.departments], [row(r) for r in card.centres]
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "coordinator", "clerk_b"])
+def test_the_tally_gives_the_scorecard_counted_live(cases, persona):
+    """At a million cases the scorecard is read from the tally (``reports.tally``): the same
+    figures, ranks and marks as counted live, for each user it answers for and each period."""
+    from reports import tally
+
+    user = getattr(cases.world, persona)
+    with travel(REPORT_TIME):
+        tally.refresh()
+        for period in (MARCH, MARCH.following(), evaluation.Period.containing("year", MARCH.start)):
+            counted = tally.evaluation_figures(user, period)
+            assert counted is not None, persona
+            from_tally = evaluation.scorecard(visible_disputes(user), period, counted=counted)
+            live = evaluation.scorecard(visible_disputes(user), period)
+            assert _card_figures(from_tally) == _card_figures(live), (persona, period)
+            assert from_tally.made_at == counted[3]
+            if persona == "supervisor" and period == MARCH:
+                assert len(_card_figures(live)[1]) >= 3, "the comparison is of real rows"
+
+
+def test_an_officer_and_the_office_are_counted_live(cases):
+    from reports import tally
+
+    with travel(REPORT_TIME):
+        tally.refresh()
+        for user in (cases.world.officer_hr, cases.world.lgo):
+            assert tally.evaluation_figures(user, MARCH) is None
