@@ -394,6 +394,8 @@ class Accountability(models.Model):
         verbose_name = _("accountability record")
         verbose_name_plural = _("accountability records")
         ordering = ["-recorded_at"]
+        # The accountability page walks them newest first (reports.accountability).
+        indexes = [models.Index(fields=["recorded_at", "id"], name="accountability_recorded")]
 
     def __str__(self) -> str:
         return f"{self.dispute} · {self.get_stage_display()}"
