@@ -80,8 +80,12 @@ class LedgerTable(tables.Table):
             "id": "ledger-table",
         }
 
-    def __init__(self, rows, *, sort: str, **kwargs):
+    def __init__(self, rows, *, sort: str, narrow: bool = False, **kwargs):
         super().__init__(SortedAlready(list(rows)), order_by=sort, **kwargs)
+        # A list short enough to sort at once sorts by the columns no index serves too.
+        for name in ("amount", "replied_at", "closed_at"):
+            self.columns[name].column.orderable = narrow
+        self.order_by = sort  # again: a column made orderable above may be the one sorted by
 
     # Every value is shown, even an empty one (a dash), so the row reads as the paper one.
     def render_number(self, record):

@@ -232,20 +232,31 @@ def ledger(request):
     _oversight_only(request)
     found = ledger_cases(request.user, request.GET)
     sort = exports.sort_of(request.GET)
-    paginator = LedgerPaginator(
-        exports.sorted_cases(found.qs, sort),
-        PAGE_SIZE,
-        numbers=rules.number_display(None, request.user),
-    )
+    numbers = rules.number_display(None, request.user)
+    paginator = LedgerPaginator(exports.sorted_cases(found.qs, sort), PAGE_SIZE, numbers=numbers)
     page = paginator.get_page(request.GET.get("page"))
-    query = export_jobs.filter_params(request.GET).urlencode()
+    if sort in exports.NARROW_SORTS and paginator.capped:
+        messages.info(
+            request,
+            _("The ledger sorts by that column once the filter leaves %(cap)s cases or fewer.")
+            % {"cap": f"{settings.LEDGER_COUNT_CAP:,}"},
+        )
+        sort = exports.DEFAULT_SORT
+        paginator = LedgerPaginator(
+            exports.sorted_cases(found.qs, sort), PAGE_SIZE, numbers=numbers
+        )
+        page = paginator.get_page(request.GET.get("page"))
+    params = export_jobs.filter_params(request.GET)
+    if "sort" in params:
+        params["sort"] = sort  # the order shown, which a refused sort is not
+    query = params.urlencode()
     return render(
         request,
         "reports/ledger.html",
         {
             "form": found.form,
             "page": page,
-            "table": LedgerTable(page.object_list, sort=sort),
+            "table": LedgerTable(page.object_list, sort=sort, narrow=not paginator.capped),
             "export_url": f"{reverse('reports:ledger-export')}?{query}",
             "formats": ExportJob.Format.choices,
             "jobs": export_jobs.jobs_of(request.user)[:5],

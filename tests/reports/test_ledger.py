@@ -164,11 +164,31 @@ def test_sort_is_whitelisted(supervisor, world):
         r.number for r in supervisor.get(LEDGER, {"sort": "-number"}).context["table"].data
     ] == numbers[::-1]
     newest_first = [d.number for d in reversed(made)]
-    for odd in ("summary", "amount", "number;drop table", "-pk", "__class__", "received_at"):
+    for odd in ("summary", "amount;", "number;drop table", "-pk", "__class__", "received_at"):
         response = supervisor.get(LEDGER, {"sort": odd})
         assert response.status_code == 200
         assert [r.number for r in response.context["table"].data] == newest_first, odd
-    assert exports.sort_of({"sort": "amount"}) == exports.DEFAULT_SORT
+    assert exports.sort_of({"sort": "payer"}) == exports.DEFAULT_SORT
+
+
+def test_a_short_list_sorts_by_amount_and_a_long_one_says_why_not(supervisor, world, settings):
+    """No index serves the amount, the day replied or closed: the ledger sorts by them once the
+    filter leaves no more cases than it counts, and otherwise keeps newest first and says so."""
+    made = [world.make_dispute(amount=Decimal(a)) for a in ("300.00", "100.00", "200.00")]
+    by_amount = supervisor.get(LEDGER, {"sort": "amount"})
+    assert [r.number for r in by_amount.context["table"].data] == [
+        made[1].number,
+        made[2].number,
+        made[0].number,
+    ]
+    assert "sort=-amount" in by_amount.content.decode()  # the header offers the other way
+    settings.LEDGER_COUNT_CAP = 2
+    refused = supervisor.get(LEDGER, {"sort": "-amount"})
+    shown = [r.number for r in refused.context["table"].data]
+    assert shown == [d.number for d in made[::-1]][:2]  # newest first, as many as counted
+    page = refused.content.decode()
+    assert "筛选结果不超过2件时，台账才可按该列排序。" in page
+    assert "sort=amount" not in page and "sort=-amount" not in page
 
 
 def test_sort_links_keep_the_filter(supervisor, world):
