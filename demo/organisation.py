@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils.text import format_lazy
 
 from departments.models import Centre, Department, Jurisdiction, Role, Staff, role_group
+from reports.models import MonthlyReportRecipient
 from routing.reference_data import DEPARTMENTS
 
 DEMO_PASSWORD = "demo12345"
@@ -216,6 +217,11 @@ def install_demo_organisation() -> Demo:
 
     demo = Demo(county, places, labels, centres, departments, users={})
     _install_users(demo)
+    # The monthly evaluation circular goes to the leading-group office's mailbox (the
+    # recipients are data: admin › monthly circular recipients).
+    MonthlyReportRecipient.objects.get_or_create(
+        county=county, email="lingdaoxiaozu@ruicheng.invalid", defaults={"active": True}
+    )
     return demo
 
 

@@ -543,3 +543,18 @@ def test_the_deadline_invariants_know_the_opinion_states_of_the_sub_tasks():
     from routing import invariants
 
     assert set(invariants.OPINION_STATES) == set(handlers.OPINION_STATES)
+
+
+def test_the_demo_mails_its_monthly_circular_to_the_leading_group_office(db):
+    """The recipients of the monthly evaluation circular are data; the demo county has one,
+    so the beat job has somewhere to send it (once, however often the demo is loaded)."""
+    from django.core.management import call_command
+
+    from demo.organisation import install_demo_organisation
+    from reports.models import MonthlyReportRecipient
+
+    call_command("load_reference_data", verbosity=0)
+    demo = install_demo_organisation()
+    install_demo_organisation()
+    recipients = MonthlyReportRecipient.objects.filter(county=demo.county, active=True)
+    assert list(recipients.values_list("email", flat=True)) == ["lingdaoxiaozu@ruicheng.invalid"]
