@@ -126,6 +126,14 @@ class World:
 
 
 @pytest.fixture
+def policies(db):
+    """The general deadline policies, for tests whose cases need their time limits."""
+    from tests import scenarios
+
+    scenarios.default_policies()
+
+
+@pytest.fixture
 def world(db):
     return build_world()
 

@@ -7,7 +7,19 @@ from django.utils import timezone
 from consultations import services as consultation_services
 from consultations.models import DepartmentTask
 from disputes import services
+from routing import deadlines
 from routing import services as routing_services
+from routing.models import DeadlinePolicy
+
+
+def default_policies() -> None:
+    """The installation's general deadline policies (those of no particular category), as
+    ``load_reference_data`` installs them; idempotent."""
+    for stage, days, name, categories in deadlines.DEFAULT_POLICIES:
+        if not categories:
+            DeadlinePolicy.objects.get_or_create(
+                stage=stage, name=name, defaults={"working_days": days}
+            )
 
 
 def registered(w, **kw):

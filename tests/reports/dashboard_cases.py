@@ -18,7 +18,7 @@ from disputes.models import Channel
 from disputes.services import PartyData, PayerData
 from routing import deadlines
 from routing import services as routing_services
-from routing.models import Deadline, DeadlinePolicy, Stage
+from routing.models import Deadline, Stage
 from tests import scenarios
 from tests.conftest import credit_code, resident_id
 
@@ -34,12 +34,6 @@ NOW = at("2025-06-20 10:00")  # a Friday
 
 def travel(text: str):
     return time_machine.travel(at(text), tick=False)
-
-
-def policies() -> None:
-    for stage, days, name, categories in deadlines.DEFAULT_POLICIES:
-        if not categories and not DeadlinePolicy.objects.filter(stage=stage, name=name).exists():
-            DeadlinePolicy.objects.create(stage=stage, name=name, working_days=days)
 
 
 def enterprise(serial: int) -> list[PartyData]:
@@ -73,7 +67,7 @@ def opinion(w, d, department, officer) -> None:
 
 
 def build_county(w) -> dict:
-    policies()
+    scenarios.default_policies()
     w.hotline = Channel.objects.create(code="hotline", name="12345热线")
     c = {}
     # Received the last evening of 2024: outside this year's dashboard.

@@ -29,7 +29,7 @@ from reports.models import MonthlyReportDispatch, MonthlyReportRecipient, Scorin
 from reports.tasks import mail_monthly_circulars
 from routing import deadlines
 from routing import services as routing_services
-from routing.models import Accountability, Deadline, DeadlinePolicy, ExtensionRequest
+from routing.models import Accountability, Deadline, ExtensionRequest
 from tests import scenarios
 from tests.reports import pdf as pdf_reader
 
@@ -105,9 +105,7 @@ class Cases:
 
 @pytest.fixture
 def cases(world):
-    for stage, days, name, categories in deadlines.DEFAULT_POLICIES:
-        if not categories:
-            DeadlinePolicy.objects.create(stage=stage, name=name, working_days=days)
+    scenarios.default_policies()
     c = Cases()
     with travel("2025-03-03 09:00"):
         c.on_time = [scenarios.joint_handling(world) for _ in range(5)]

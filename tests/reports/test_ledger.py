@@ -25,7 +25,6 @@ from disputes.validators import mask_id
 from reports import export_jobs, exports
 from reports.models import ExportJob
 from routing import deadlines
-from routing.models import DeadlinePolicy
 from tests import scenarios
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +34,6 @@ LEDGER = reverse("reports:ledger")
 
 def at(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text).replace(tzinfo=SH)
-
-
-@pytest.fixture
-def policies(db):
-    for stage, days, name, categories in deadlines.DEFAULT_POLICIES:
-        if not categories:
-            DeadlinePolicy.objects.create(stage=stage, name=name, working_days=days)
 
 
 @pytest.fixture

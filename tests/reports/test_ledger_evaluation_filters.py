@@ -14,8 +14,6 @@ from consultations import services as consultation_services
 from consultations.models import DepartmentTask
 from disputes import services
 from reports.ledger import ledger_cases
-from routing import deadlines
-from routing.models import DeadlinePolicy
 from tests import scenarios
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +23,6 @@ SH = ZoneInfo("Asia/Shanghai")
 def travel(text: str):
     moment = datetime.datetime.fromisoformat(text).replace(tzinfo=SH)
     return time_machine.travel(moment, tick=False)
-
-
-@pytest.fixture
-def policies(db):
-    for stage, days, name, categories in deadlines.DEFAULT_POLICIES:
-        if not categories:
-            DeadlinePolicy.objects.create(stage=stage, name=name, working_days=days)
 
 
 def numbers(user, query: str) -> set[str]:

@@ -15,7 +15,7 @@ from disputes.models import Dispute, PayerKind
 from disputes.services import PartyData, PayerData
 from reports.ledger import ledger_cases, ledger_url
 from routing import deadlines
-from routing.models import Deadline, DeadlinePolicy
+from routing.models import Deadline
 from tests import scenarios
 from tests.conftest import credit_code
 
@@ -25,13 +25,6 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def at(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text).replace(tzinfo=SH)
-
-
-@pytest.fixture
-def policies(db):
-    for stage, days, name, categories in deadlines.DEFAULT_POLICIES:
-        if not categories:
-            DeadlinePolicy.objects.create(stage=stage, name=name, working_days=days)
 
 
 def numbers(user, query: str) -> set[str]:

@@ -19,7 +19,7 @@ from consultations import services as consultation_services
 from reports import statistics, tally
 from reports.models import TallyRow, TallyState
 from routing import deadlines
-from routing.models import Deadline, DeadlinePolicy
+from routing.models import Deadline
 from tests import scenarios
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -41,13 +41,6 @@ def at(day):
     """The moment of ``day`` (month, day[, hour]) in 2025, at ten unless said."""
     month, date, hour = (*day, 10)[:3]
     return time_machine.travel(datetime.datetime(2025, month, date, hour, tzinfo=ZONE), tick=False)
-
-
-@pytest.fixture
-def policies(db):
-    for stage, days, name, categories in deadlines.DEFAULT_POLICIES:
-        if not categories:
-            DeadlinePolicy.objects.create(stage=stage, name=name, working_days=days)
 
 
 @pytest.fixture

@@ -32,13 +32,6 @@ def at(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text).replace(tzinfo=SH)
 
 
-@pytest.fixture
-def policies(db):
-    for stage, days, name, categories in deadlines.DEFAULT_POLICIES:
-        if not categories:
-            DeadlinePolicy.objects.create(stage=stage, name=name, working_days=days)
-
-
 def local(moment):
     return moment.astimezone(SH).strftime("%Y-%m-%d %H:%M")
 

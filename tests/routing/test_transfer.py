@@ -11,19 +11,11 @@ from consultations import services as consultation_services
 from consultations.models import DepartmentTask
 from departments.models import Centre, Jurisdiction
 from disputes.models import Notification
-from routing import deadlines
 from routing import services as routing_services
-from routing.models import Deadline, DeadlinePolicy, Stage
+from routing.models import Deadline, Stage
 from tests import scenarios
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def policies(db):
-    for stage, days, name, categories in deadlines.DEFAULT_POLICIES:
-        if not categories:
-            DeadlinePolicy.objects.create(stage=stage, name=name, working_days=days)
 
 
 def test_a_transfer_tells_the_receiving_centres_clerks(world, policies):
