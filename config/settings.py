@@ -38,12 +38,17 @@ INSTALLED_APPS = [
     "guardian",
     "django_filters",
     "django_tables2",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc, served from our own static files
     "config.apps.AxesConfig",  # django-axes, with a Chinese name in the admin
     "departments",
     "disputes",
     "routing",
     "consultations",
     "reports",
+    "api",
     "demo",
 ]
 
@@ -58,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "api.middleware.ApiCallMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -222,6 +228,37 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+
+# The machine interface for hotlines and websites (api/): JSON only, each integrating system
+# authenticated by its own key, limited per system on the shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.SystemKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsActiveSystem"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.SystemRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "社会保险费征缴争议处理中心 API / Dispute centre API",
+    "DESCRIPTION": (
+        "热线、网站等线上渠道提交工单、查询办理情况、接收回调事件。"
+        " Hotlines and websites hand in work orders, read their progress and hear back."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# A request body larger than this is refused with 413 before it is parsed.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 12 * 1024 * 1024)
 
 # Where payers reach the public status page (/status/), printed on the receipt; empty when the
 # centre does not expose it beyond its intranet.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("status/", public_status, name="public_status"),
     path("routing/", include("routing.urls")),
     path("consultations/", include("consultations.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

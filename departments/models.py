@@ -200,6 +200,18 @@ class Centre(models.Model):
         on_delete=models.SET_NULL,
         related_name="centre",
     )
+    duty_clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("duty clerk"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "First responder for the cases that hotlines, websites and payers hand in online "
+            "(a clerk of this centre)."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     objects = CentreQuerySet.as_manager()
@@ -217,6 +229,20 @@ class Centre(models.Model):
         if self.group_id is None:
             self.group, _created = Group.objects.get_or_create(name=f"中心：{self.code}")
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.duty_clerk_id is not None:
+            staff = getattr(self.duty_clerk, "staff", None)
+            if (
+                staff is None
+                or staff.centre_id != self.pk
+                or not roles_of(self.duty_clerk) & {Role.CLERK, Role.COORDINATOR}
+                or not self.duty_clerk.is_active
+            ):
+                raise ValidationError(
+                    {"duty_clerk": _("The duty clerk must be an active clerk of this centre.")}
+                )
 
     def serves(self, jurisdiction: Jurisdiction) -> bool:
         """The same test as ``Centre.objects.serving``, on one centre."""

@@ -255,6 +255,17 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="reported_disputes",
     )
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delivered by system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+        help_text=_("The account of the integrating system that handed the case in online."),
+    )
     received_at = models.DateTimeField(_("received at"), default=clock.now)
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT)
     jurisdiction = models.ForeignKey(
@@ -559,7 +570,7 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=list(OPEN_STATES),
         target=State.WITHDRAWN,
-        permission=rules.can_handle_at_centre,
+        permission=rules.can_withdraw,
         custom={"action": "disputes.case.withdrawn", "label": _("Withdraw")},
     )
     def withdraw(self, *, reason):

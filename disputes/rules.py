@@ -28,6 +28,16 @@ def can_handle_at_centre(dispute, user) -> bool:
     return bool(roles_of(user) & {Role.CLERK, Role.COORDINATOR})
 
 
+def delivered_case(dispute, user) -> bool:
+    """The integrating system (its account) that handed the case in online."""
+    return dispute.delivered_by_id is not None and dispute.delivered_by_id == user.pk
+
+
+def can_withdraw(dispute, user) -> bool:
+    """The owning centre withdraws a case; a hotline cancels (撤单) the work order it handed in."""
+    return can_handle_at_centre(dispute, user) or delivered_case(dispute, user)
+
+
 def can_coordinate(dispute, user) -> bool:
     staff = staff_of(user)
     if staff is None or staff.centre_id != dispute.centre_id:

@@ -267,8 +267,12 @@ def dispute_register(
     reported_by=None,
     link_to: Iterable[Dispute] = (),
     attachments: Iterable = (),
+    first_responder=None,
+    delivered_by=None,
 ) -> Dispute:
-    """Register a new case; the actor becomes its first responder (首问负责人)."""
+    """Register a new case; the actor becomes its first responder (首问负责人) unless another is
+    named (a case handed in online: the centre's duty clerk, with ``delivered_by`` the account
+    of the system that handed it in, or None for the payer's own online application)."""
     if not parties:
         raise DisputeError(_("A case needs at least one payer."))
     representatives = [p for p in parties if p.is_representative]
@@ -292,8 +296,9 @@ def dispute_register(
             number=format_case_number(centre, year, seq),
             centre=centre,
             registered_centre=centre,
-            first_responder=actor,
+            first_responder=first_responder or actor,
             reported_by=reported_by,
+            delivered_by=delivered_by,
             received_at=received_at,
             channel=channel,
             jurisdiction=jurisdiction,
