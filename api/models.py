@@ -185,6 +185,12 @@ class WorkOrder(models.Model):
     )
     fingerprint = models.CharField(_("content digest"), max_length=64, editable=False)
     due_at = models.DateTimeField(_("the system's own deadline"), null=True, blank=True)
+    attachment_links = models.JSONField(
+        _("attachments kept by the system"),
+        default=list,
+        blank=True,
+        help_text=_("Files the work order names by their address in the system that sent it."),
+    )
     created_at = models.DateTimeField(_("received at"), default=clock.now, editable=False)
 
     class Meta:

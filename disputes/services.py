@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -478,6 +479,47 @@ def dispute_withdraw(*, dispute, actor, reason: str, expected_state=None) -> Dis
         expected_state=expected_state,
         note=reason.strip(),
         reason=reason.strip(),
+    )
+
+
+@clock.settable
+def dispute_urge(*, dispute: Dispute, actor, note: str = "") -> TimelineEntry:
+    """Someone who is waiting on a case (a hotline whose work order it is) urges the owning
+    centre on: its clerks and coordinators and the first responder are told, and the urging
+    is on the timeline. Only an open case can be urged."""
+    from disputes.notifications import notify
+
+    with transaction.atomic():
+        case = Dispute.objects.select_for_update().select_related("centre").get(pk=dispute.pk)
+        if case.state not in OPEN_STATES:
+            raise DisputeError(
+                _("Case %(number)s is “%(state)s”: there is nothing left to urge.")
+                % {"number": case.number, "state": case.get_state_display()}
+            )
+        entry = timeline_add(
+            dispute=case, actor=actor, action="disputes.case.urged", note=note.strip()
+        )
+        who = actor.get_full_name() or actor.get_username()
+        message = _("%(who)s urges case %(number)s on.") % {"who": who, "number": case.number}
+        if note.strip():
+            message = f"{message} {note.strip()}"
+        notify(
+            users=[case.first_responder, *centre_handlers(case.centre)],
+            kind="disputes.case.urged",
+            message=message,
+            dispute=case,
+        )
+    return entry
+
+
+def centre_handlers(centre: Centre) -> list:
+    """The active clerks and coordinators of a centre."""
+    from departments.models import ROLE_GROUP_NAMES, Role
+
+    names = [ROLE_GROUP_NAMES[Role.CLERK], ROLE_GROUP_NAMES[Role.COORDINATOR]]
+    User = get_user_model()
+    return list(
+        User.objects.filter(is_active=True, staff__centre=centre, groups__name__in=names).distinct()
     )
 
 

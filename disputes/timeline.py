@@ -6,6 +6,7 @@ _labels: dict[str, str] = {
     "disputes.case.registered": _("Registered"),
     "disputes.case.linked": _("Linked to other cases"),
     "disputes.attachment.added": _("Attachments added"),
+    "disputes.case.urged": _("Urged"),
     "disputes.access.granted": _("Shared with a unit"),
     "disputes.access.revoked": _("Access withdrawn"),
     "routing.clock.paused": _("Clocks stopped: waiting on the payer"),

@@ -37,6 +37,10 @@ JOINT_SEEN = [302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 404, 200, 404, 4
 CENTRE_ACTS = [302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 403, 404, 404]
 # The oversight pages (ledger, dashboard, evaluation): every role that oversees; others 404.
 OVERSIGHT = [302, 404, 404, 200, 404, 200, 200, 200, 200, 200, 200, 200, 404, 404]
+# The machine interface (api/): no session is a system's key, so every persona is told 401;
+# tests/api tests it with keys, and Schemathesis fuzzes it through its schema.
+API_ONLY = [401] * 14
+EVERYONE = [200] * 14
 REGISTERED_CENTRE_ACTS = [302, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 403, 404, 404]
 
 
@@ -337,6 +341,15 @@ MATRIX = {
         "get", scenarios.sent_to_court, None, None,
         major_seen(403, lgo=200),
     ),
+    # -- the machine interface and its documentation --
+    "api:work_orders": ("get", None, None, None, API_ONLY),
+    "api:work_order": ("get", scenarios.registered, None, None, API_ONLY),
+    "api:urge": ("get", scenarios.registered, None, None, API_ONLY),
+    "api:cancel": ("get", scenarios.registered, None, None, API_ONLY),
+    "api:case": ("get", scenarios.registered, None, None, API_ONLY),
+    "api:docs-schema": ("get", None, None, None, EVERYONE),
+    "api:docs-swagger": ("get", None, None, None, EVERYONE),
+    "api:docs-redoc": ("get", None, None, None, EVERYONE),
 }  # fmt: skip
 
 
