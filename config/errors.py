@@ -7,9 +7,11 @@ internal ones stay in English by the house rule (``Http404("No such case")``, Dj
 "not found".
 """
 
+import json
 import logging
 
 from django.http import (
+    HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
     HttpResponseNotFound,
@@ -43,7 +45,28 @@ def _back_url(request) -> str:
     return "" if referer == request.build_absolute_uri() else referer
 
 
+# The machine interface answers in JSON, in the shape of api.errors, even for errors raised
+# before a view of its own runs (a URL that matches none, a server error).
+API_PREFIX = "/api/"
+
+
+def _json_error(status: int, code: str, message: str) -> HttpResponse:
+    return HttpResponse(
+        json.dumps({"error": code, "message": message}, ensure_ascii=False),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )
+
+
 def _render(request, template, status_class, *, reason=""):
+    if request.path.startswith(API_PREFIX):
+        status = status_class.status_code
+        code, default = {
+            400: ("bad_request", _("Bad request")),
+            403: ("permission_denied", _("Permission denied")),
+            404: ("not_found", _("Not found")),
+        }[status]
+        return _json_error(status, code, reason or str(default))
     context = {"reason": reason, "back_url": _back_url(request), "request_path": request.path}
     return status_class(loader.render_to_string(template, context, request))
 
@@ -76,6 +99,10 @@ def csrf_failure(request, reason="", template_name="403.html"):
 def server_error(request, template_name="500.html"):
     """Rendered without the request's context (its processors query the database, which may
     be what failed); a plain Chinese page if even the template fails."""
+    if request.path.startswith(API_PREFIX):
+        return _json_error(
+            500, "server_error", _("Please try again later, or tell the administrator.")
+        )
     try:
         return HttpResponseServerError(loader.get_template(template_name).render({}))
     except Exception:
