@@ -7,4 +7,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("Online channels")
 
     def ready(self) -> None:
-        from api import schema  # noqa: F401  (the schema's authentication extension)
+        from api import (  # noqa: F401  (the check registers; the schema's extension)
+            checks,
+            schema,
+        )

@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils.text import format_lazy
 
+from api.models import ChannelSystem
 from departments.models import Centre, Department, Jurisdiction, Role, Staff, role_group
+from disputes.models import Channel
 from reports.models import MonthlyReportRecipient
 from routing.reference_data import DEPARTMENTS
 
@@ -217,12 +219,41 @@ def install_demo_organisation() -> Demo:
 
     demo = Demo(county, places, labels, centres, departments, users={})
     _install_users(demo)
+    _install_online_channels(demo)
     # The monthly evaluation circular goes to the leading-group office's mailbox (the
     # recipients are data: admin › monthly circular recipients).
     MonthlyReportRecipient.objects.get_or_create(
         county=county, email="lingdaoxiaozu@ruicheng.invalid", defaults={"active": True}
     )
     return demo
+
+
+# Each processing centre's clerk on duty for the cases handed in online.
+DUTY_CLERKS = {"GW": "clerk", "FLD": "clerk_fld"}
+# The county's 12345 hotline platform, which hands work orders in through the API. Its API key
+# is created in the admin (it is shown once); its callbacks go to the receiver of the README.
+DEMO_HOTLINE = {
+    "code": "hotline-12345",
+    "name": "12345热线",
+    "channel": "hotline_12345",
+    "callback_url": "http://127.0.0.1:8765/",
+}
+
+
+def _install_online_channels(demo: Demo) -> None:
+    for code, username in DUTY_CLERKS.items():
+        centre = demo.centres[code]
+        centre.duty_clerk = demo.users[username]
+        centre.save(update_fields=["duty_clerk"])
+    system = ChannelSystem.objects.filter(code=DEMO_HOTLINE["code"]).first()
+    if system is None:
+        system = ChannelSystem.objects.create(
+            code=DEMO_HOTLINE["code"],
+            name=DEMO_HOTLINE["name"],
+            channel=Channel.objects.get(code=DEMO_HOTLINE["channel"]),
+            callback_url=DEMO_HOTLINE["callback_url"],
+        )
+        system.jurisdictions.set([demo.county])
 
 
 def _install_users(demo: Demo) -> None:

@@ -427,3 +427,18 @@ def test_the_schema_and_its_pages_are_served_from_our_own_files(client, db):
         html = client.get(page).content.decode()
         assert "/static/drf_spectacular_sidecar/" in html
         assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_a_check_names_the_centres_an_active_system_reaches_without_a_duty_clerk(world):
+    from api.checks import online_centres_have_duty_clerks
+
+    assert online_centres_have_duty_clerks(databases=["default"]) == []
+    make_system(world, centres=[], areas=[world.county])
+    warning = online_centres_have_duty_clerks(databases=["default"])[0]
+    assert warning.id == "api.W001"
+    assert world.centre_a.name in warning.msg and world.centre_b.name in warning.msg
+    world.centre_a.duty_clerk = world.clerk
+    world.centre_a.save()
+    world.centre_b.duty_clerk = world.clerk_b
+    world.centre_b.save()
+    assert online_centres_have_duty_clerks(databases=["default"]) == []
