@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -29,6 +29,15 @@ ERRORS = {
     429: OpenApiResponse(ErrorSerializer, description="请求过于频繁 / too many requests"),
 }
 NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description="无此工单 / no such work order")}
+TAGS = ["工单 / work orders"]
+ORDER_NUMBER = [
+    OpenApiParameter(
+        "number", str, OpenApiParameter.PATH, description="工单编号 / work-order number"
+    )
+]
+CASE_NUMBER = [
+    OpenApiParameter("number", str, OpenApiParameter.PATH, description="案件编号 / case number")
+]
 CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="与已有内容冲突 / conflict")}
 
 
@@ -55,6 +64,7 @@ def _order(request, **lookup):
 class WorkOrderCreate(APIView):
     @extend_schema(
         operation_id="work_order_create",
+        tags=TAGS,
         summary="提交工单 / hand in a work order",
         description=(
             "工单登记为案件，进入事项所在地处理中心的受理队列。同一系统、同一工单编号重复提交："
@@ -85,6 +95,8 @@ class WorkOrderCreate(APIView):
 class WorkOrderDetail(APIView):
     @extend_schema(
         operation_id="work_order_status",
+        tags=TAGS,
+        parameters=ORDER_NUMBER,
         summary="工单办理情况 / status of a work order",
         responses={200: CaseStatusSerializer, **ERRORS, **NOT_FOUND},
     )
@@ -96,6 +108,8 @@ class WorkOrderDetail(APIView):
 class CaseDetail(APIView):
     @extend_schema(
         operation_id="case_status",
+        tags=TAGS,
+        parameters=CASE_NUMBER,
         summary="案件办理情况 / status of a case",
         description="仅限本系统提交的案件。 Only cases this system handed in.",
         responses={200: CaseStatusSerializer, **ERRORS, **NOT_FOUND},
@@ -117,6 +131,8 @@ def _result(case, message: str) -> dict:
 class WorkOrderUrge(APIView):
     @extend_schema(
         operation_id="work_order_urge",
+        tags=TAGS,
+        parameters=ORDER_NUMBER,
         summary="催办 / urge",
         description=(
             "通知处理中心并记入案件时间线；已办结的案件返回 409。 Tells the owning centre and "
@@ -136,6 +152,8 @@ class WorkOrderUrge(APIView):
 class WorkOrderCancel(APIView):
     @extend_schema(
         operation_id="work_order_cancel",
+        tags=TAGS,
+        parameters=ORDER_NUMBER,
         summary="撤单 / cancel",
         description=(
             "按案件流程撤回案件；已撤回的再次撤单返回原结果，已办结的返回 409。 Withdraws the "
