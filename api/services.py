@@ -222,8 +222,9 @@ def _register(system, data, checked: CheckedOrder, digest: str) -> WorkOrder:
         received_at=form["received_at"],
         insurance_types=form["insurance_types"],
         amount=form["amount"],
-        attachments=form["attachments"],
     )
+    # The work order's row first: a second delivery racing this one fails here, before any
+    # file is written to storage (a rolled-back transaction does not take files with it).
     order = WorkOrder.objects.create(
         system=system,
         number=data["number"],
@@ -232,6 +233,16 @@ def _register(system, data, checked: CheckedOrder, digest: str) -> WorkOrder:
         due_at=data.get("due_at"),
         attachment_links=checked.links,
     )
+    stored = []
+    try:
+        for upload in form["attachments"]:
+            stored.append(
+                dispute_services.attachment_add(dispute=case, actor=system.user, upload=upload)
+            )
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
     message = _("%(system)s handed in work order %(order)s as case %(number)s.") % {
         "system": system.name,
         "order": order.number,

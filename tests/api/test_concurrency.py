@@ -5,10 +5,11 @@ Runs on PostgreSQL (real connections and row locks); CI runs the suite there."""
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 
 from api.models import WorkOrder
-from disputes.models import Dispute, Payer, TimelineEntry
+from disputes.models import Attachment, Dispute, Payer, TimelineEntry
 from tests.api.systems import client_for, make_system, work_order
 
 pytestmark = [
@@ -54,6 +55,10 @@ def test_twenty_deliveries_at_once_make_one_case(world, policies):
     assert Dispute.objects.count() == 1 and WorkOrder.objects.count() == 1
     assert Payer.objects.count() == 1
     assert TimelineEntry.objects.filter(action="disputes.case.registered").count() == 1
+    # The losers wrote no file: the one attachment stored is the winner's.
+    assert Attachment.objects.count() == 1
+    stored = [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
+    assert len(stored) == 1, stored
 
 
 def test_the_same_number_with_two_contents_at_once_keeps_one(world, policies):
