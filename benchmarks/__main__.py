@@ -1,4 +1,5 @@
-"""python -m benchmarks [all|sweep|documents|export|pages|reports] [--deadlines N] [--due N]
+"""python -m benchmarks [all|sweep|documents|export|pages|reports|api] [--orders N]
+[--deadlines N] [--due N]
 [--cases N] [--repeat N] [--renders N] [--system-fonts] [--rows N] [--fresh]
 [--only LABELS]"""
 
@@ -14,7 +15,7 @@ def main() -> None:
         "which",
         nargs="?",
         default="all",
-        choices=["all", "sweep", "documents", "export", "pages", "reports"],
+        choices=["all", "sweep", "documents", "export", "pages", "reports", "api"],
     )
     parser.add_argument("--deadlines", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=50_000)
@@ -32,6 +33,7 @@ def main() -> None:
         action="store_true",
         help="documents: the full system CJK faces, not the cut copies",
     )
+    parser.add_argument("--orders", type=int, default=300, help="api: work orders per system")
     parser.add_argument("--rows", type=int, default=100_000, help="export: cases to export")
     parser.add_argument("--fresh", action="store_true", help="pages: build the database again")
     parser.add_argument(
@@ -53,7 +55,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from benchmarks import documents, export, pages, reports, sweep
+    from benchmarks import api, documents, export, pages, reports, sweep
 
     if args.which in ("all", "sweep"):
         sweep.run(total=args.deadlines, due=args.due)
@@ -66,6 +68,8 @@ def main() -> None:
         )
     if args.which in ("all", "export"):
         export.run(rows=args.rows)
+    if args.which in ("all", "api"):
+        api.run(orders=args.orders)
     if args.which == "pages":
         pages.run(
             cases=args.cases or 10_000, repeat=args.repeat or 30, fresh=args.fresh, only=args.only
