@@ -135,16 +135,23 @@ class ApplicationForms:
 
     def is_valid(self) -> bool:
         valid = self.matter.is_valid() & self.payer.is_valid() & self.other.is_valid()
-        number = self.payer.cleaned_data.get("id_number") if valid else None
-        if self.other.named and self.other.cleaned_data["id_number"] == number:
+        if valid and self.other.named and self._same_number():
             self.other.add_error("id_number", _("The same payer is listed twice."))
             valid = False
         return valid
+
+    def _same_number(self) -> bool:
+        return self.other.cleaned_data["id_number"] == self.payer.cleaned_data["id_number"]
 
     @property
     def other_open(self) -> bool:
         """Whether the page shows the other party's fields unfolded: they were filled in."""
         return self.other.is_bound and (self.other.has_changed() or bool(self.other.errors))
+
+    @property
+    def files_to_choose_again(self) -> bool:
+        """Whether the form comes back after files were chosen (a browser keeps none)."""
+        return self.matter.is_bound and bool(self.matter.files)
 
     def add_error(self, message, *, party: str | None = None) -> None:
         """A refusal of the registration: beside the name it concerns, or above the form."""
