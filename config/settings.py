@@ -260,6 +260,15 @@ SPECTACULAR_SETTINGS = {
 # A request body larger than this is refused with 413 before it is parsed.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 12 * 1024 * 1024)
 
+# The payers' own online application (/apply/): the channel its cases are recorded under (a
+# code of the channel list, installed by load_reference_data), and how many applications one
+# client address may hand in per hour (departments.http.counted_address: behind a proxy listed
+# in TRUSTED_PROXIES, the address it forwards).
+APPLY_CHANNEL = env_str("APPLY_CHANNEL", "online_application")
+APPLY_PER_HOUR = env_int("APPLY_PER_HOUR", 5)
+if APPLY_PER_HOUR < 1:
+    raise ImproperlyConfigured("APPLY_PER_HOUR must be at least 1")
+
 # Where payers reach the public status page (/status/), printed on the receipt; empty when the
 # centre does not expose it beyond its intranet.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")

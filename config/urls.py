@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("departments.urls")),
     path("cases/", include("disputes.urls")),
     path("status/", public_status, name="public_status"),
+    path("apply/", include("api.apply_urls")),
     path("routing/", include("routing.urls")),
     path("consultations/", include("consultations.urls")),
     path("api/", include("api.urls")),

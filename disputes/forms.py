@@ -225,7 +225,7 @@ class DisputeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if jurisdictions is not None:
             self.fields["jurisdiction"].queryset = jurisdictions
-        if not self.is_bound:
+        if not self.is_bound and "received_at" in self.fields:  # the online form has none
             self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
     def set_duplicates(self, duplicates) -> None:

@@ -1,6 +1,8 @@
 """Limits counted in the cache that every process shares: the wrong guesses one address makes
-on the payers' public status page, and the different numbers a user searches by in a day."""
+on the payers' public status page, the applications one address hands in online in an hour,
+and the different numbers a user searches by in a day."""
 
+import contextlib
 import hmac
 
 from django.conf import settings
@@ -54,3 +56,37 @@ def status_locked_out(address: str) -> bool:
 def status_failed(address: str) -> None:
     """Count a wrong guess; the count expires a window after the first one."""
     _count(_status_key(address), STATUS_WINDOW_SECONDS)
+
+
+APPLY_WINDOW_SECONDS = 3600  # settings.APPLY_PER_HOUR applications one address may hand in
+
+
+def _apply_key(address: str) -> str:
+    return f"apply-submissions:{counted(address)}"
+
+
+def apply_allowed(address: str) -> bool:
+    """Whether ``address`` may still hand in an application this hour (nothing is counted)."""
+    return cache.get(_apply_key(address), 0) < settings.APPLY_PER_HOUR
+
+
+def apply_take(address: str) -> bool:
+    """Count one application of ``address`` before it is registered; False (and nothing
+    counted) when the hour's allowance is used up. Taking the place first, atomically, keeps
+    two applications sent at once from both slipping in under the limit."""
+    key = _apply_key(address)
+    if _count(key, APPLY_WINDOW_SECONDS) <= settings.APPLY_PER_HOUR:
+        return True
+    _uncount(key)
+    return False
+
+
+def apply_give_back(address: str) -> None:
+    """An application counted by ``apply_take`` that was then not registered, for a reason
+    that is the centre's (no clerk on duty), not the applicant's: it does not count."""
+    _uncount(_apply_key(address))
+
+
+def _uncount(key: str) -> None:
+    with contextlib.suppress(ValueError):  # expired in the meantime: nothing to take back
+        cache.decr(key)

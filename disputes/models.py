@@ -633,7 +633,12 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Empty for a file the payer handed in with their online application."),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=clock.now)
 

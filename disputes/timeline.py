@@ -1,4 +1,5 @@
-"""Labels of timeline actions. Transitions bring their own; apps register the others."""
+"""Labels of timeline actions (transitions bring their own; apps register the others), and who
+each entry names as its author."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -28,3 +29,16 @@ def label_for(action: str) -> str:
         for transition in Dispute._meta.get_field("state").get_all_transitions(Dispute):
             _labels.setdefault(transition.custom["action"], transition.custom["label"])
     return str(_labels.get(action, action))
+
+
+def actor_label(entry, dispute) -> str:
+    """Who made the entry: the staff member; for a case registered with no one logged in and no
+    integrating system behind it, the payer's own online application; otherwise the system
+    (the deadline sweep, the archive)."""
+    actor = entry.actor
+    if actor is not None:
+        staff = getattr(actor, "staff", None)
+        return (staff.full_name if staff is not None else "") or actor.get_username()
+    if entry.action == "disputes.case.registered" and dispute.delivered_by_id is None:
+        return str(_("The payer's online application"))
+    return str(_("System"))

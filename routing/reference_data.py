@@ -221,6 +221,8 @@ CHANNELS = [
     {"code": "etax", "name": "电子税务局", "online": True},
     {"code": "tax_app", "name": "税务APP", "online": True},
     {"code": "wechat", "name": "微信公众号", "online": True},
+    # The payers' own application on the centre's website (/apply/, settings.APPLY_CHANNEL).
+    {"code": "online_application", "name": "网上申请", "online": True},
     {"code": "government_referral", "name": "政府部门交办、转办", "online": False},
     {"code": "grid_mediator", "name": "网格调解员上报", "online": False},
     {"code": "petition", "name": "信访", "online": False},

@@ -40,7 +40,7 @@ def test_chinese_is_the_default_language(settings):
 
 
 SOURCE_DIRS = [
-    "config", "departments", "disputes", "routing", "consultations", "reports", "demo",
+    "config", "departments", "disputes", "routing", "consultations", "reports", "api", "demo",
     "templates",
 ]  # fmt: skip
 

@@ -1,7 +1,7 @@
 from django import template
 
 from disputes import rules
-from disputes.timeline import label_for
+from disputes.timeline import actor_label, label_for
 
 register = template.Library()
 
@@ -9,6 +9,11 @@ register = template.Library()
 @register.filter
 def action_label(action: str) -> str:
     return label_for(action)
+
+
+@register.simple_tag
+def timeline_actor(entry, dispute) -> str:
+    return actor_label(entry, dispute)
 
 
 # -- payers' details, shown as ``rules.number_display`` decides ------------------------------

@@ -27,6 +27,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from api import forms_apply as apply_forms
 from consultations import forms as consultation_forms
 from disputes import forms as dispute_forms
 from disputes.models import Dispute, TimelineEntry
@@ -87,6 +88,13 @@ FIELDS = {
     "api:docs-schema": ["format", "lang"],
     "api:docs-swagger": [],
     "api:docs-redoc": [],
+    "apply:form": [
+        *fields_of(apply_forms.ApplicationForm),
+        *fields_of(apply_forms.ApplicantForm, prefix="payer-"),
+        *fields_of(apply_forms.OtherPartyForm, prefix="other-"),
+    ],
+    "apply:done": [],
+    "apply:receipt": [],
     "reports:inbox": ["id", "page"],
     "routing:extension_request": fields_of(routing_forms.ExtensionForm),
     "routing:extension_decide": ["decision", "comment"],
@@ -262,7 +270,7 @@ ACTORS = {"consultations:minutes": "lgo"}
 def actor_of(name):
     """A persona who may act on the page: the first one whose cell shows it or acts."""
     expected = MATRIX[name][4]
-    if name in {"accounts:login", "public_status"}:
+    if name in {"accounts:login", "public_status"} or name.startswith("apply:"):
         return "anonymous"
     if name in ACTORS:
         return ACTORS[name]
@@ -324,6 +332,8 @@ GET_ONLY = {
     "disputes:payer_lookup",
     "disputes:detail",
     "disputes:attachment_download",
+    "apply:done",
+    "apply:receipt",
     "consultations:tasks",
     "consultations:workbench",
     "consultations:meetings",

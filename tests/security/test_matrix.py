@@ -89,6 +89,19 @@ def paused(w, **kw):
     return d
 
 
+def online_open(w, **kw):
+    """The online application taking cases (its channel installed); a case of centre A."""
+    from disputes.models import Channel
+
+    Channel.objects.get_or_create(code="online_application", defaults={"name": "网上申请"})
+    return scenarios.registered(w, **kw)
+
+
+# The online application's confirmation and receipt: only the session that applied, which no
+# persona is (tests/api/test_apply.py opens them as that session).
+NO_SESSION_OF_ITS_OWN = [404] * 14
+
+
 # A ledger export job's status and file: its requester (the supervisor) alone.
 REQUESTER_ONLY = row([302] + [404] * 13, supervisor=200)
 
@@ -181,6 +194,9 @@ MATRIX = {
     "accounts:logout": ("post", None, None, None, [302] * 14),
     "reports:home": ("get", None, None, None, ALL_LOGGED_IN),
     "public_status": ("get", None, None, None, [200] * 14),
+    "apply:form": ("get", online_open, None, None, [200] * 14),
+    "apply:done": ("get", online_open, None, None, NO_SESSION_OF_ITS_OWN),
+    "apply:receipt": ("get", online_open, None, None, NO_SESSION_OF_ITS_OWN),
     "reports:inbox": ("get", None, None, None, ALL_LOGGED_IN),
     "routing:pause": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
     "routing:resume": ("get", paused, None, None, REGISTERED_CENTRE_ACTS),
