@@ -32,13 +32,15 @@ def label_for(action: str) -> str:
 
 
 def actor_label(entry, dispute) -> str:
-    """Who made the entry: the staff member; for a case registered with no one logged in and no
-    integrating system behind it, the payer's own online application; otherwise the system
-    (the deadline sweep, the archive)."""
+    """Who made the entry: the staff member, or the integrating system (its account's name,
+    e.g. 12345热线); for a case registered with no one logged in and no integrating system
+    behind it, the payer's own online application; otherwise the system (the deadline sweep,
+    the archive)."""
     actor = entry.actor
     if actor is not None:
         staff = getattr(actor, "staff", None)
-        return (staff.full_name if staff is not None else "") or actor.get_username()
+        name = staff.full_name if staff is not None else actor.first_name
+        return name or actor.get_username()
     if entry.action == "disputes.case.registered" and dispute.delivered_by_id is None:
         return str(_("The payer's online application"))
     return str(_("System"))

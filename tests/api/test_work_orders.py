@@ -78,6 +78,13 @@ def test_the_case_is_in_the_clerks_queue_and_classifying_it_works(world, hotline
     assert case.state == State.JOINT_HANDLING
 
 
+def test_the_case_page_names_the_system_on_the_timeline(world, hotline, client):
+    number = post(hotline, work_order(world)).json()["case"]
+    client.force_login(world.clerk)
+    page = client.get(f"/cases/{number}/").content.decode()
+    assert "12345热线" in page and "system-hotline-12345" not in page
+
+
 def test_without_a_duty_clerk_a_clerk_of_the_centre_answers_first(world, policies):
     system = make_system(world)
     response = post(system, work_order(world))
