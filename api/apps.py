@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = _("Online channels")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+        from django_fsm.signals import post_transition
+
+        from api import handlers
+        from disputes.models import Dispute, TimelineEntry
+        from routing.models import ExtensionRequest
+
+        post_transition.connect(handlers.on_transition, sender=Dispute)
+        post_save.connect(handlers.on_timeline_entry, sender=TimelineEntry)
+        post_save.connect(handlers.on_extension_requested, sender=ExtensionRequest)
