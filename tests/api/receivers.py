@@ -32,13 +32,18 @@ class Received:
 
 class Receiver:
     """``answers``: the statuses of the next requests, in order (then 200); ``answer_for``:
-    a status per delivery id that overrides them, while it is set."""
+    a status per delivery id that overrides them, while it is set; ``hold``: seconds each
+    answer is held back (to make attempts overlap), with the most requests seen under way at
+    once in ``most_at_once``."""
 
     def __init__(self):
         self.received: list[Received] = []
         self.answers: list[int] = []
         self.answer_for: dict[int, int] = {}
         self.redirect_to = ""
+        self.hold = 0.0
+        self.at_once = 0
+        self.most_at_once = 0
         self._lock = threading.Lock()
         receiver = self
 
@@ -46,6 +51,13 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 got = Received(self.path, dict(self.headers.items()), body)
+                if receiver.hold:
+                    with receiver._lock:
+                        receiver.at_once += 1
+                        receiver.most_at_once = max(receiver.most_at_once, receiver.at_once)
+                    threading.Event().wait(receiver.hold)
+                    with receiver._lock:
+                        receiver.at_once -= 1
                 with receiver._lock:
                     receiver.received.append(got)
                     status = receiver.answer_for.get(got.delivery_id)
