@@ -177,6 +177,13 @@ MATRIX = {
     "accounts:logout": ("post", None, None, None, [302] * 14),
     "reports:home": ("get", None, None, None, ALL_LOGGED_IN),
     "public_status": ("get", None, None, None, [200] * 14),
+    # The machine interface (api/): its documentation is open to all; its endpoints answer
+    # only an integrating system's key, so every persona here (a browser session) gets a JSON
+    # 401. With keys they are tested in tests/api/ (scope: a system's own cases and events).
+    "api:docs-schema": ("get", None, None, None, [200] * 14),
+    "api:docs-swagger": ("get", None, None, None, [200] * 14),
+    "api:docs-redoc": ("get", None, None, None, [200] * 14),
+    "api:events": ("get", None, None, None, [401] * 14),
     "reports:inbox": ("get", None, None, None, ALL_LOGGED_IN),
     "routing:pause": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
     "routing:resume": ("get", paused, None, None, REGISTERED_CENTRE_ACTS),
