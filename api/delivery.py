@@ -143,6 +143,7 @@ def _opener() -> urllib.request.OpenerDirector:
         _HTTPHandler(),
         _HTTPSHandler(),
         _NoRedirect(),
+        urllib.request.UnknownHandler(),  # any other scheme: "unknown url type"
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
     ):
@@ -153,8 +154,8 @@ def _opener() -> urllib.request.OpenerDirector:
 def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
     """POST ``body``; the answer's status (None when there was none) and what went wrong
     ("" for a 2xx)."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         with _opener().open(request, timeout=settings.API_DELIVERY_CONNECT_TIMEOUT) as answer:
             status = answer.status
             # The answer is taken: a slow or broken body changes nothing.
@@ -364,12 +365,14 @@ def send_due(*, limit: int = 500, budget_seconds: float | None = None) -> int:
     deliveries whose task was lost (a worker died), or whose retry is due. Each is taken in a
     short transaction (on PostgreSQL ``FOR UPDATE SKIP LOCKED``: two runs at once take
     different rows, never wait on each other) and claimed before its POST, which runs outside
-    any transaction. Stops after ``limit`` attempts or ``budget_seconds`` (the beat's period),
-    whichever comes first; how many were attempted."""
-    budget = settings.API_DELIVERY_SWEEP_SECONDS if budget_seconds is None else budget_seconds
+    any transaction. Stops after ``limit`` attempts or ``budget_seconds`` (by default half the
+    beat's period: the worker has other work too), whichever comes first; how many were
+    attempted."""
+    if budget_seconds is None:
+        budget_seconds = settings.API_DELIVERY_SWEEP_SECONDS / 2
     started = time.monotonic()
     sent = 0
-    while sent < limit and time.monotonic() - started < budget:
+    while sent < limit and time.monotonic() - started < budget_seconds:
         now = timezone.now()
         with transaction.atomic():
             pk = (

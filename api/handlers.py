@@ -6,7 +6,8 @@ the event is kept only with it (``api.events.record_event``):
 - django-fsm's ``post_transition`` on the case (after the lower apps' handlers: the deadlines
   the transition opens exist), with the transition method's keyword arguments: classify → 签收
   (accepted; a simple case settled on the spot is also 办结), return_to_channel → 退单
-  (returned), reply → 办理结果反馈 (replied), accept and record_outcome → 办结 (closed);
+  (returned), reply → 办理结果反馈 (replied), accept and record_outcome → 办结 (closed); an
+  objection lodged is not told by itself (the case is not finished): its outcome is;
 - the timeline row of a withdrawal → 撤单 (cancelled): only that row says who withdrew, the
   centre or the system itself;
 - a new ``routing.ExtensionRequest`` → 延期申请 (extension), when asked before the time limit ends

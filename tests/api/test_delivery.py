@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from api import delivery
 from api.events import record_event
-from api.models import Delivery, Event
+from api.models import ChannelSystem, Delivery, Event
 from api.tasks import deliver_event, send_due_deliveries
 from tests.api.conftest import SECRET, handed_in
 from tests.api.receivers import Received, Receiver
@@ -218,6 +218,26 @@ def test_an_unreachable_system_is_tried_again_later(world, hotline, clock):
     row = Delivery.objects.get()
     assert row.last_status is None and row.last_error
     assert row.next_attempt_at == T0 + datetime.timedelta(seconds=30)
+
+
+def test_a_receiver_that_does_not_answer_in_time_is_tried_again_later(
+    world, hotline, receiver, clock, settings
+):
+    settings.API_DELIVERY_READ_TIMEOUT = 1
+    receiver.hold = 2  # seconds: longer than the centre waits
+    event = event_of(world, hotline)
+    assert delivery.attempt(event.delivery.pk) == "retry"
+    row = Delivery.objects.get()
+    assert (row.last_status, row.last_error) == (None, "接收方未在时限内应答。")
+
+
+def test_only_http_and_https_urls_are_posted_to(world, hotline, clock):
+    # Past the admin's URL validation (a row written some other way): nothing is read.
+    ChannelSystem.objects.filter(pk=hotline.pk).update(callback_url="file:///etc/passwd")
+    event = event_of(world, hotline)
+    assert delivery.attempt(event.delivery.pk) == "retry"
+    row = Delivery.objects.get()
+    assert row.last_status is None and "unknown url type: file" in row.last_error
 
 
 def test_the_beat_sends_what_is_due_and_lost_once(world, hotline, receiver, clock):

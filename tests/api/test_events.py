@@ -197,9 +197,7 @@ def test_an_event_is_kept_only_if_the_change_commits(
 # -- 退单 (returned): the centres' return_to_channel transition ------------------------------
 
 
-def test_a_return_to_the_channel_is_told_with_reason_and_basis_as_django_fsm_signals_it(
-    world, hotline
-):
+def test_a_return_to_the_channel_is_told_as_the_state_machine_signals_it(world, hotline):
     """Written against the signal, as django-fsm sends it (inside the transition's
     transaction, with the method's keyword arguments): the transition itself is another
     helper's, not in this branch yet; the next test fires it once it exists."""

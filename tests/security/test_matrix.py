@@ -37,6 +37,10 @@ JOINT_SEEN = [302, 404, 200, 200, 404, 200, 200, 404, 404, 404, 404, 200, 404, 4
 CENTRE_ACTS = [302, 404, 200, 200, 404, 403, 403, 404, 404, 404, 404, 403, 404, 404]
 # The oversight pages (ledger, dashboard, evaluation): every role that oversees; others 404.
 OVERSIGHT = [302, 404, 404, 200, 404, 200, 200, 200, 200, 200, 200, 200, 404, 404]
+# The machine interface (api/): no session is a system's key, so every persona is told 401;
+# tests/api tests it with keys, and Schemathesis fuzzes it through its schema.
+API_ONLY = [401] * 14
+EVERYONE = [200] * 14
 REGISTERED_CENTRE_ACTS = [302, 404, 200, 200, 404, 404, 404, 404, 404, 404, 404, 403, 404, 404]
 
 
@@ -177,13 +181,6 @@ MATRIX = {
     "accounts:logout": ("post", None, None, None, [302] * 14),
     "reports:home": ("get", None, None, None, ALL_LOGGED_IN),
     "public_status": ("get", None, None, None, [200] * 14),
-    # The machine interface (api/): its documentation is open to all; its endpoints answer
-    # only an integrating system's key, so every persona here (a browser session) gets a JSON
-    # 401. With keys they are tested in tests/api/ (scope: a system's own cases and events).
-    "api:docs-schema": ("get", None, None, None, [200] * 14),
-    "api:docs-swagger": ("get", None, None, None, [200] * 14),
-    "api:docs-redoc": ("get", None, None, None, [200] * 14),
-    "api:events": ("get", None, None, None, [401] * 14),
     "reports:inbox": ("get", None, None, None, ALL_LOGGED_IN),
     "routing:pause": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
     "routing:resume": ("get", paused, None, None, REGISTERED_CENTRE_ACTS),
@@ -344,6 +341,11 @@ MATRIX = {
         "get", scenarios.sent_to_court, None, None,
         major_seen(403, lgo=200),
     ),
+    # -- the machine interface and its documentation --
+    "api:events": ("get", None, None, None, API_ONLY),
+    "api:docs-schema": ("get", None, None, None, EVERYONE),
+    "api:docs-swagger": ("get", None, None, None, EVERYONE),
+    "api:docs-redoc": ("get", None, None, None, EVERYONE),
 }  # fmt: skip
 
 
