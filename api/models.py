@@ -238,6 +238,8 @@ class Event(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["system", "sequence"], name="api_event_sequence")
         ]
+        # A case's events in order: what its next delivery waits behind (api/delivery.py).
+        indexes = [models.Index(fields=["dispute", "sequence"], name="api_event_case")]
 
     def __str__(self) -> str:
         return f"{self.system_id}#{self.sequence} {self.kind}"
@@ -274,6 +276,14 @@ class Delivery(models.Model):
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # The day of retrying counts from here (not from the event: an event that waited behind an
+    # earlier one of its case still gets its day).
+    first_attempt_at = models.DateTimeField(_("first attempt"), null=True, blank=True)
+    # Held while an attempt is under way: no second attempt starts before it passes (a worker
+    # that died mid-attempt frees the delivery when it does).
+    claimed_until = models.DateTimeField(_("attempt under way until"), null=True, blank=True)
+    replays = models.PositiveSmallIntegerField(_("replays"), default=0)
+    replayed_at = models.DateTimeField(_("last replayed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

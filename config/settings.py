@@ -259,6 +259,23 @@ SPECTACULAR_SETTINGS = {
 }
 # A request body larger than this is refused with 413 before it is parsed.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 12 * 1024 * 1024)
+# The events told back to a system are POSTed to its callback URL by the worker (api/delivery.py):
+# a failed attempt is tried again after API_DELIVERY_RETRY_SECONDS, the wait doubling up to
+# API_DELIVERY_RETRY_MAX_SECONDS, until API_DELIVERY_GIVE_UP_SECONDS after the first attempt;
+# then the delivery is given up (the administrator may replay it). Timeouts in seconds.
+API_DELIVERY_RETRY_SECONDS = env_int("API_DELIVERY_RETRY_SECONDS", 30)
+API_DELIVERY_RETRY_MAX_SECONDS = env_int("API_DELIVERY_RETRY_MAX_SECONDS", 3600)
+API_DELIVERY_GIVE_UP_SECONDS = env_int("API_DELIVERY_GIVE_UP_SECONDS", 24 * 3600)
+API_DELIVERY_CONNECT_TIMEOUT = env_int("API_DELIVERY_CONNECT_TIMEOUT", 5)
+API_DELIVERY_READ_TIMEOUT = env_int("API_DELIVERY_READ_TIMEOUT", 10)
+# The beat job that sends what is due and has no task queued (a worker died with it).
+API_DELIVERY_SWEEP_SECONDS = env_int("API_DELIVERY_SWEEP_SECONDS", 60)
+if not 1 <= API_DELIVERY_RETRY_SECONDS <= API_DELIVERY_RETRY_MAX_SECONDS:
+    raise ImproperlyConfigured(
+        "API_DELIVERY_RETRY_SECONDS must be at least 1 and at most API_DELIVERY_RETRY_MAX_SECONDS"
+    )
+if min(API_DELIVERY_CONNECT_TIMEOUT, API_DELIVERY_READ_TIMEOUT, API_DELIVERY_SWEEP_SECONDS) < 1:
+    raise ImproperlyConfigured("The API_DELIVERY_ timeouts and period must be at least 1 second")
 
 # The payers' own online application (/apply/): the channel its cases are recorded under (a
 # code of the channel list, installed by load_reference_data), and how many applications one
@@ -302,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.purge_expired_exports",
         "schedule": 3600,
         "options": {"expires": 3600},
+    },
+    "deliver-due-events": {
+        "task": "api.tasks.send_due_deliveries",
+        "schedule": API_DELIVERY_SWEEP_SECONDS,
+        "options": {"expires": API_DELIVERY_SWEEP_SECONDS},
     },
     # Last month's evaluation circular to each county's recipients, on the 1st at 08:00 (the
     # job sends each county's month once, so a rerun or a catch-up run is harmless).

@@ -363,6 +363,7 @@ MATRIX = {
     "api:urge": ("get", scenarios.registered, None, None, API_ONLY),
     "api:cancel": ("get", scenarios.registered, None, None, API_ONLY),
     "api:case": ("get", scenarios.registered, None, None, API_ONLY),
+    "api:events": ("get", None, None, None, API_ONLY),
     "api:docs-schema": ("get", None, None, None, EVERYONE),
     "api:docs-swagger": ("get", None, None, None, EVERYONE),
     "api:docs-redoc": ("get", None, None, None, EVERYONE),
