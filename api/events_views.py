@@ -2,14 +2,16 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from api.base import ApiView
 from api.events import events_since
 from api.events_serializers import EventPageSerializer, EventQuerySerializer, PullErrorSerializer
 from api.permissions import system_of
 
 
-class EventList(APIView):
+class EventList(ApiView):
+    query_parameters = frozenset({"since", "limit"})
+
     @extend_schema(
         operation_id="events_list",
         summary="拉取事件 / Pull the events",
@@ -47,7 +49,8 @@ class EventList(APIView):
         tags=["events"],
     )
     def get(self, request):
-        query = EventQuerySerializer(data=request.query_params)
+        # A plain dict: an empty ``?limit=`` is refused, not read as "the default".
+        query = EventQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         page = events_since(
             system=system_of(request),

@@ -7,9 +7,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api import services
+from api.base import ApiView
 from api.permissions import system_of
 from api.serializers import (
     ActionResultSerializer,
@@ -61,7 +61,7 @@ def _order(request, **lookup):
     return order
 
 
-class WorkOrderCreate(APIView):
+class WorkOrderCreate(ApiView):
     @extend_schema(
         operation_id="work_order_create",
         tags=TAGS,
@@ -92,7 +92,7 @@ class WorkOrderCreate(APIView):
         )
 
 
-class WorkOrderDetail(APIView):
+class WorkOrderDetail(ApiView):
     @extend_schema(
         operation_id="work_order_status",
         tags=TAGS,
@@ -105,7 +105,7 @@ class WorkOrderDetail(APIView):
         return Response(CaseStatusSerializer(services.status_of(order)).data)
 
 
-class CaseDetail(APIView):
+class CaseDetail(ApiView):
     @extend_schema(
         operation_id="case_status",
         tags=TAGS,
@@ -128,7 +128,7 @@ def _result(case, message: str) -> dict:
     }
 
 
-class WorkOrderUrge(APIView):
+class WorkOrderUrge(ApiView):
     @extend_schema(
         operation_id="work_order_urge",
         tags=TAGS,
@@ -149,7 +149,7 @@ class WorkOrderUrge(APIView):
         return Response(_result(case, _("The centre has been urged.")))
 
 
-class WorkOrderCancel(APIView):
+class WorkOrderCancel(ApiView):
     @extend_schema(
         operation_id="work_order_cancel",
         tags=TAGS,

@@ -449,3 +449,14 @@ def test_a_check_names_the_centres_an_active_system_reaches_without_a_duty_clerk
     world.centre_b.duty_clerk = world.clerk_b
     world.centre_b.save()
     assert online_centres_have_duty_clerks(databases=["default"]) == []
+
+
+def test_an_unknown_query_parameter_is_refused(world, hotline):
+    response = client_for(hotline).get(f"{URL}GD20261203001/?verbose=1")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"verbose": ["该接口没有这一查询参数。"]}
+    pulled = client_for(hotline).get("/api/v1/events/?sinse=3")
+    assert pulled.status_code == 400 and "sinse" in pulled.json()["fields"]
+    assert client_for(hotline).get("/api/v1/events/?since=0&limit=5").status_code == 200
+    for empty in ("since=", "limit="):
+        assert client_for(hotline).get(f"/api/v1/events/?{empty}").status_code == 400, empty
