@@ -7,10 +7,11 @@ class DisputesConfig(AppConfig):
     verbose_name = _("Disputes")
 
     def ready(self) -> None:
-        from disputes import (  # noqa: F401  (the actions and the check register on import)
+        from disputes import (  # noqa: F401  (actions, checks and guards register on import)
             actions,
             checks,
             converters,
+            guards,
         )
 
         converters.register()
