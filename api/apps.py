@@ -10,10 +10,11 @@ class ApiConfig(AppConfig):
         from django.db.models.signals import post_save
         from django_fsm.signals import post_transition
 
-        from api import (  # noqa: F401  (the check registers; the schema's extension)
+        from api import (  # noqa: F401  (the check and the case section register; the schema's extension)
             checks,
             handlers,
             schema,
+            sections,
         )
         from disputes.models import Dispute, TimelineEntry
         from routing.models import ExtensionRequest

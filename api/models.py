@@ -13,10 +13,12 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
+from api.throttling import parse_rate
 from departments import clock
 from departments.models import Centre, Jurisdiction
 from disputes.models import Channel, Dispute
@@ -24,6 +26,20 @@ from disputes.models import Channel, Dispute
 
 def new_callback_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+def validate_rate(value: str) -> None:
+    """A request limit the throttle can read (``api.throttling.parse_rate``)."""
+    try:
+        parse_rate(value)
+    except ValueError as exc:
+        raise ValidationError(
+            _(
+                "Write the limit as a whole number of requests, a slash and the period (s, "
+                "min, h or day), e.g. 600/min, 20/s or 10000/day."
+            ),
+            code="invalid_rate",
+        ) from exc
 
 
 class ChannelSystem(models.Model):
@@ -69,6 +85,7 @@ class ChannelSystem(models.Model):
         _("request limit"),
         max_length=20,
         default="600/min",
+        validators=[validate_rate],
         help_text=_("Requests allowed per period, e.g. 600/min, 20/s, 10000/day."),
     )
     user = models.OneToOneField(

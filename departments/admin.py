@@ -1,12 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import (
+    ROLE_GROUP_NAMES,
     Centre,
     Department,
     Jurisdiction,
+    Role,
     Staff,
     departments_without_officer,
     has_officer,
@@ -66,12 +69,72 @@ class JurisdictionAdmin(BoundedSearchMixin, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
+class DutyClerkChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        staff = getattr(obj, "staff", None)
+        name = staff.full_name if staff is not None and staff.full_name else ""
+        return f"{name}（{obj.get_username()}）" if name else obj.get_username()
+
+
+class CentreForm(forms.ModelForm):
+    """The duty clerk is chosen among this centre's active clerks and coordinators (the
+    people ``Centre.clean`` accepts); a centre not saved yet has nobody to choose from."""
+
+    class Meta:
+        model = Centre
+        fields = [
+            "name",
+            "kind",
+            "code",
+            "jurisdiction",
+            "parent",
+            "address",
+            "phone",
+            "email",
+            "duty_clerk",
+            "active",
+        ]
+        field_classes = {"duty_clerk": DutyClerkChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("duty_clerk")
+        if field is not None:
+            field.queryset = duty_clerk_choices(self.instance)
+            if self.instance.pk is None:
+                field.help_text = _(
+                    "Save the centre first: the duty clerk is then chosen among its clerks."
+                )
+
+
+def duty_clerk_choices(centre):
+    if centre.pk is None:
+        return User.objects.none()
+    roles = [ROLE_GROUP_NAMES[Role.CLERK], ROLE_GROUP_NAMES[Role.COORDINATOR]]
+    return (
+        User.objects.filter(is_active=True, staff__centre=centre, groups__name__in=roles)
+        .select_related("staff")
+        .distinct()
+        .order_by("staff__full_name", "username")
+    )
+
+
 @admin.register(Centre)
 class CentreAdmin(BoundedSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "jurisdiction", "parent", "active"]
+    form = CentreForm
+    list_display = ["name", "code", "kind", "jurisdiction", "parent", "duty_clerk_name", "active"]
     list_filter = ["kind", "active"]
+    list_select_related = ["jurisdiction", "parent", "duty_clerk__staff"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["jurisdiction", "parent"]
+
+    @admin.display(description=_("duty clerk"), ordering="duty_clerk__staff__full_name")
+    def duty_clerk_name(self, obj):
+        clerk = obj.duty_clerk
+        if clerk is None:
+            return "—"
+        staff = getattr(clerk, "staff", None)
+        return staff.full_name if staff is not None and staff.full_name else clerk.get_username()
 
 
 @admin.register(Department)

@@ -67,7 +67,8 @@ def actions_for(dispute: Dispute, user) -> list[CaseAction]:
     )
 
 
-# The case's own actions: replying to and hearing from the payer, archiving, withdrawing.
+# The case's own actions: replying to and hearing from the payer, archiving, returning a case
+# handed in online (退单), withdrawing.
 register(
     CaseAction("reply", _("Reply to the payer"), "disputes:reply", 40, transition="reply"),
     CaseAction("accept", _("Payer accepts"), "disputes:accept", 50, transition="accept"),
@@ -87,6 +88,14 @@ register(
         transition="record_outcome",
     ),
     CaseAction("archive", _("Archive"), "disputes:archive", 60, transition="archive"),
+    CaseAction(
+        "return",
+        _("Return (not within remit)"),
+        "disputes:return",
+        89,
+        transition="return_to_channel",
+        style="outline-danger",
+    ),
     CaseAction(
         "withdraw",
         _("Withdraw"),

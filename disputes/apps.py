@@ -7,11 +7,12 @@ class DisputesConfig(AppConfig):
     verbose_name = _("Disputes")
 
     def ready(self) -> None:
-        from disputes import (  # noqa: F401  (the actions, checks and section register on import)
+        from disputes import (  # noqa: F401  (actions, checks, guards and a section register)
             actions,
             checks,
             converters,
             duplicates,
+            guards,
         )
 
         converters.register()

@@ -301,6 +301,22 @@ class WithdrawForm(ActionForm):
     )
 
 
+class ReturnForm(ActionForm):
+    """退单: the reason the case is not within the centres' remit, and the basis for it."""
+
+    reason = forms.CharField(
+        label=_("Reason for the return"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason why the case is returned.")},
+    )
+    basis = forms.CharField(
+        label=_("Basis for the return"),
+        help_text=_("The policy or legal provision that puts the matter outside the remit."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the policy or legal basis for returning the case.")},
+    )
+
+
 class AttachmentForm(forms.Form):
     files = MultipleFileField(label=_("Files"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)

@@ -103,6 +103,13 @@ def violations(dispute: Dispute) -> list[str]:
         "withdrawal_reason is set if and only if withdrawn",
     )
 
+    # return_to_channel() (退单) is the one writer of the basis, and it leaves REGISTERED only:
+    # a returned case is withdrawn, never classified, never referred.
+    if dispute.return_basis:
+        expect(stage == State.WITHDRAWN, "return_basis is set on a case not withdrawn")
+        expect(not dispute.classification, "return_basis is set on a classified case")
+        expect(dispute.referred_at is None, "return_basis is set on a referred case")
+
     classification = dispute.classification
     allowed = sorted(map(str, CLASSIFICATIONS[stage]))
     expect(classification in allowed, f"classification {classification!r} not in {allowed}")

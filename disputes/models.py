@@ -337,6 +337,12 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+    # Set by return_to_channel() alone: the policy or legal basis on which a case handed in
+    # online was returned to its channel as not within the centres' remit (退单依据); the
+    # reason is kept in withdrawal_reason, as for any other way into WITHDRAWN.
+    return_basis = models.TextField(
+        _("basis for the return"), blank=True, default="", editable=False
+    )
     query_code = models.CharField(
         _("query code"),
         max_length=QUERY_CODE_LENGTH,
@@ -565,6 +571,24 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     def archive(self, *, archive_number):
         self.archive_number = archive_number
         self.archived_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.WITHDRAWN,
+        permission=rules.can_handle_at_centre,
+        conditions=[guard("return_to_channel")],
+        custom={
+            "action": "disputes.case.returned_to_channel",
+            "label": _("Return (not within remit)"),
+        },
+    )
+    def return_to_channel(self, *, reason, basis):
+        """退单: a case handed in online that is not within the centres' remit goes back to
+        the channel it came through, with the reason and its policy or legal basis."""
+        self.withdrawal_reason = reason
+        self.return_basis = basis
+        self.closed_at = clock.now()
 
     @transition(
         field=state,

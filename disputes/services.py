@@ -523,6 +523,27 @@ def centre_handlers(centre: Centre) -> list:
     )
 
 
+@clock.settable
+def dispute_return(*, dispute, actor, reason: str, basis: str, expected_state=None) -> Dispute:
+    """退单: return a case handed in online to its channel as not within the centres' remit,
+    with the reason and the policy or legal basis. The case ends withdrawn."""
+    reason, basis = reason.strip(), basis.strip()
+    if not reason:
+        raise DisputeError(_("Give the reason why the case is returned."))
+    if not basis:
+        raise DisputeError(_("Give the policy or legal basis for returning the case."))
+    return run_transition(
+        dispute=dispute,
+        actor=actor,
+        name="return_to_channel",
+        expected_state=expected_state,
+        note=reason,
+        data={"basis": basis},
+        reason=reason,
+        basis=basis,
+    )
+
+
 def dispute_link(*, dispute: Dispute, actor, others: Iterable[Dispute]) -> None:
     others = [o for o in others if o.pk != dispute.pk]
     if not others:

@@ -22,4 +22,5 @@ urlpatterns = [
     path("<case:number>/outcome/", views.OutcomeView.as_view(), name="record_outcome"),
     path("<case:number>/archive/", views.ArchiveView.as_view(), name="archive"),
     path("<case:number>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
+    path("<case:number>/return/", views.ReturnView.as_view(), name="return"),
 ]

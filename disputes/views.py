@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,6 +32,7 @@ from disputes.forms import (
     PayerLookupForm,
     PublicStatusForm,
     ReplyForm,
+    ReturnForm,
     RevealForm,
     WithdrawForm,
 )
@@ -586,6 +588,26 @@ class WithdrawView(CaseActionView):
             dispute=self.dispute,
             actor=self.request.user,
             reason=form.cleaned_data["reason"],
+            expected_state=expected_state,
+        )
+
+
+class ReturnView(CaseActionView):
+    """退单: the owning centre returns a case handed in online as not within its remit."""
+
+    action_key = "return"
+    form_class = ReturnForm
+    intro = gettext_lazy(
+        "The case goes back to the channel it came through as not within the centres' remit "
+        "and ends withdrawn. The channel is told the reason and the basis."
+    )
+
+    def perform(self, form, *, expected_state):
+        services.dispute_return(
+            dispute=self.dispute,
+            actor=self.request.user,
+            reason=form.cleaned_data["reason"],
+            basis=form.cleaned_data["basis"],
             expected_state=expected_state,
         )
 

@@ -361,6 +361,8 @@ CLOSES = {
     "classify": [Stage.CLASSIFICATION, Stage.TRANSFER_ACCEPTANCE],
     "transfer": [Stage.CLASSIFICATION, Stage.TRANSFER_ACCEPTANCE],
     "refer": [Stage.CLASSIFICATION, Stage.TRANSFER_ACCEPTANCE],
+    # 退单 decides on the case at its first stage, as classifying it would: met, or late.
+    "return_to_channel": [Stage.CLASSIFICATION, Stage.TRANSFER_ACCEPTANCE],
     "dispatch": [Stage.REFERRAL_DISPATCH],
     "approve": [Stage.LEADER_APPROVAL],
     "return_escalation": [Stage.LEADER_APPROVAL],

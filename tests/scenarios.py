@@ -26,6 +26,21 @@ def registered(w, **kw):
     return w.make_dispute(**kw)
 
 
+def online_channel(w):
+    """The 12345 hotline, a channel whose cases arrive electronically (and may be returned)."""
+    from disputes.models import Channel
+
+    channel, _created = Channel.objects.get_or_create(
+        code="hotline_12345", defaults={"name": "12345热线", "online": True}
+    )
+    return channel
+
+
+def registered_online(w, **kw):
+    """A case handed in through the 12345 hotline, not yet classified."""
+    return w.make_dispute(channel=online_channel(w), **kw)
+
+
 def joint_handling(w, **kw):
     """General case: tax leads, HR co-handles."""
     d = w.make_dispute(**kw)

@@ -384,6 +384,11 @@ def _flag(q: Q):
 
 
 def _outcome(dispute) -> str:
+    if dispute.return_basis:
+        return _("Returned to the channel (not within remit): %(reason)s Basis: %(basis)s") % {
+            "reason": dispute.withdrawal_reason,
+            "basis": dispute.return_basis,
+        }
     if dispute.withdrawal_reason:
         return _("Withdrawn: %(reason)s") % {"reason": dispute.withdrawal_reason}
     if dispute.classification == Classification.SIMPLE and not dispute.reply_text:

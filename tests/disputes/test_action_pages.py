@@ -11,6 +11,7 @@ from consultations.models import DepartmentTask
 from disputes import services
 from disputes.models import State
 from routing import services as routing_services
+from tests.scenarios import online_channel
 
 pytestmark = pytest.mark.django_db
 
@@ -186,13 +187,25 @@ CASES = [
         {"reason": ""},
         State.WITHDRAWN,
     ),
+    (
+        "disputes:return",
+        stay,
+        "clerk",
+        "supervisor",
+        lambda w: {"reason": "不属于受理范围", "basis": "《社会保险费征缴暂行条例》第二条"},
+        {"reason": "不属于受理范围", "basis": ""},
+        State.WITHDRAWN,
+    ),
 ]
 IDS = [c[0] for c in CASES]
+
+# Actions taken only on a case handed in through an online channel.
+ONLINE = {"disputes:return"}
 
 
 def prepare(world, case):
     name, setup, actor, onlooker, valid, invalid, after = case
-    d = world.make_dispute()
+    d = world.make_dispute(**({"channel": online_channel(world)} if name in ONLINE else {}))
     setup(world, d)
     d.refresh_from_db()
     return {

@@ -87,3 +87,33 @@ def test_case_numbers_stay_unique_under_concurrent_registration(world):
     numbers = [r[1].number for r in results]
     assert all(r[0] == "ok" for r in results)
     assert len(set(numbers)) == 6
+
+
+def test_a_return_and_the_hotlines_cancellation_at_once_leave_one_of_them(world):
+    """The centre returns (退单) a hotline's case at the moment the hotline cancels it (撤单):
+    one wins, the other is told; the case carries the winner's fields only."""
+    from django.contrib.auth import get_user_model
+
+    from tests import scenarios
+
+    system_account = get_user_model().objects.create(username="system-hotline-12345")
+    d = scenarios.registered_online(world, delivered_by=system_account)
+    results = race(
+        lambda: services.dispute_return(
+            dispute=d.pk,
+            actor=world.clerk,
+            reason="不属于受理范围",
+            basis="《社会保险费征缴暂行条例》第二条",
+            expected_state=State.REGISTERED,
+        ),
+        lambda: services.dispute_withdraw(
+            dispute=d.pk, actor=system_account, reason="来电人撤单", expected_state=State.REGISTERED
+        ),
+    )
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    d = Dispute.objects.get(pk=d.pk)
+    assert d.state == State.WITHDRAWN
+    returned = results[0][0] == "ok"
+    assert bool(d.return_basis) == returned
+    assert d.withdrawal_reason == ("不属于受理范围" if returned else "来电人撤单")
+    assert d.timeline.count() == 2

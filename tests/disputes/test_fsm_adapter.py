@@ -36,3 +36,6 @@ def test_the_adapter_tells_where_a_transition_leads_from_a_state():
         State.ESCALATED,
     }
     assert fsm.next_states(Dispute, "reply", State.REGISTERED) == ()
+    # 退单 leaves registration only, for the withdrawn state.
+    assert fsm.next_states(Dispute, "return_to_channel", State.REGISTERED) == (State.WITHDRAWN,)
+    assert fsm.next_states(Dispute, "return_to_channel", State.JOINT_HANDLING) == ()

@@ -266,6 +266,7 @@ MATRIX = {
     "disputes:record_outcome": ("get", scenarios.objected, None, None, CENTRE_ACTS),
     "disputes:archive": ("get", scenarios.closed, None, None, CENTRE_ACTS),
     "disputes:withdraw": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
+    "disputes:return": ("get", scenarios.registered_online, None, None, REGISTERED_CENTRE_ACTS),
     "routing:classify": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
     "routing:transfer": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
     "routing:refer": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
