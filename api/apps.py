@@ -10,8 +10,9 @@ class ApiConfig(AppConfig):
         from django.db.models.signals import post_save
         from django_fsm.signals import post_transition
 
-        from api import (  # noqa: F401  (the check and the case section register; the schema's extension)
+        from api import (  # noqa: F401  (the check, the case section, the schema's extension)
             checks,
+            converters,
             handlers,
             schema,
             sections,
@@ -19,6 +20,7 @@ class ApiConfig(AppConfig):
         from disputes.models import Dispute, TimelineEntry
         from routing.models import ExtensionRequest
 
+        converters.register()
         post_transition.connect(handlers.on_transition, sender=Dispute)
         post_save.connect(handlers.on_timeline_entry, sender=TimelineEntry)
         post_save.connect(handlers.on_extension_requested, sender=ExtensionRequest)

@@ -27,9 +27,12 @@ def _figures(label: str, times: list[float]) -> None:
 
 
 def run(*, orders: int) -> None:
-    from api.models import ChannelSystem, SystemKey
+    from django.contrib.auth import get_user_model
+
+    from api.models import ChannelSystem, Delivery, SystemKey, WorkOrder
     from departments.models import Jurisdiction
     from disputes.models import Channel
+    from routing.services import dispute_classify
     from tests.api.systems import work_order
 
     _fresh_sqlite()
@@ -78,7 +81,19 @@ def run(*, orders: int) -> None:
             response = client.get(f"/api/v1/work-orders/{body['number']}/")
             status.append(time.perf_counter() - started)
             assert response.status_code == 200, response.content
-        print(f" {label}:")
+        # The clerk classifies each case: 签收 (and, settled on the spot, 办结) is recorded and,
+        # for the system with a callback URL, queued for the worker on commit.
+        clerk = get_user_model().objects.get(username="clerk")
+        classify = []
+        for order in WorkOrder.objects.filter(system=system).select_related("dispute"):
+            started = time.perf_counter()
+            dispute_classify(
+                dispute=order.dispute, actor=clerk, classification="simple", note="当场答复"
+            )
+            classify.append(time.perf_counter() - started)
+        queued = Delivery.objects.filter(event__system=system).count()
+        print(f" {label}: ({queued} deliveries queued for the worker)")
         _figures("POST a new work order (201)", new)
         _figures("POST the same work order again (200)", again)
         _figures("GET its status", status)
+        _figures("classify the case (events recorded)", classify)

@@ -82,7 +82,7 @@ def test_the_lists_and_add_pages_render_for_the_administrator(admin, system, url
 
 def test_the_pages_read_chinese(admin, system):
     index = page(admin.get(reverse("admin:index")))
-    assert "线上渠道" in index and "接入系统" in index and "API密钥" in index
+    assert "线上渠道" in index and "对接系统" in index and "API 密钥" in index
     assert "接口调用记录" in index and "工单" in index
     listing = page(admin.get(reverse("admin:api_channelsystem_changelist")))
     assert "已设置回调地址" in listing and "可用密钥数" in listing
