@@ -17,3 +17,11 @@ def deliver_event(delivery_id: int) -> str:
 def send_due_deliveries() -> int:
     """The beat job: send the due deliveries that have no task (a worker died with it)."""
     return delivery.send_due()
+
+
+@shared_task(ignore_result=True)
+def purge_old_calls() -> int:
+    """The beat job: drop the call log's entries older than ``API_CALL_KEEP_DAYS``."""
+    from api.calls import purge_old
+
+    return purge_old()

@@ -257,6 +257,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+# The API's call log is kept this many days (a beat job drops older entries nightly).
+API_CALL_KEEP_DAYS = env_int("API_CALL_KEEP_DAYS", 180)
 # A request body larger than this is refused with 413 before it is parsed.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 12 * 1024 * 1024)
 # The events told back to a system are POSTed to its callback URL by the worker (api/delivery.py):
@@ -319,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.purge_expired_exports",
         "schedule": 3600,
         "options": {"expires": 3600},
+    },
+    "purge-api-calls": {
+        "task": "api.tasks.purge_old_calls",
+        "schedule": crontab(minute=30, hour=3),
     },
     "deliver-due-events": {
         "task": "api.tasks.send_due_deliveries",

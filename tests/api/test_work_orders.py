@@ -460,3 +460,20 @@ def test_an_unknown_query_parameter_is_refused(world, hotline):
     assert client_for(hotline).get("/api/v1/events/?since=0&limit=5").status_code == 200
     for empty in ("since=", "limit="):
         assert client_for(hotline).get(f"/api/v1/events/?{empty}").status_code == 400, empty
+
+
+def test_the_call_log_keeps_its_period(world, hotline, settings):
+    from api.calls import purge_old
+
+    settings.API_CALL_KEEP_DAYS = 30
+    client_for(hotline).get(f"{URL}X/")
+    old = ApiCall.objects.create(
+        system=hotline,
+        method="GET",
+        endpoint="api:work_order",
+        status=200,
+        duration_ms=3,
+        at=timezone.now() - datetime.timedelta(days=31),
+    )
+    assert purge_old() == 1 and purge_old() == 0
+    assert not ApiCall.objects.filter(pk=old.pk).exists() and ApiCall.objects.count() == 1
