@@ -83,6 +83,8 @@ def test_the_case_page_names_the_system_on_the_timeline(world, hotline, client):
     client.force_login(world.clerk)
     page = client.get(f"/cases/{number}/").content.decode()
     assert "12345热线" in page and "system-hotline-12345" not in page
+    # The files the hotline keeps are links on the case's work-order card.
+    assert 'href="https://12345.example.invalid/files/1"' in page and "录音.mp3" in page
 
 
 def test_without_a_duty_clerk_a_clerk_of_the_centre_answers_first(world, policies):
