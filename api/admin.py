@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -178,7 +179,7 @@ class ChannelSystemAdmin(BoundedSearchMixin, admin.ModelAdmin):
                     key_change_url(k),
                     k.prefix,
                     k.name,
-                    timezone.localtime(k.created).strftime("%Y-%m-%d %H:%M"),
+                    date_format(timezone.localtime(k.created), "Y年n月j日 H:i"),
                     _("revoked") if k.revoked else _("expired") if k.has_expired else _("usable"),
                 )
                 for k in keys
