@@ -1,5 +1,5 @@
 """What every endpoint of the API shares: a query parameter it does not take is refused (a
-misspelt ``sinse=`` must not silently read from the start)."""
+misspelt ``sinse=`` must not silently read from the start), and so is one given twice."""
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -19,4 +19,9 @@ class ApiView(APIView):
                     name[:40]: [_("This endpoint takes no such query parameter.")]
                     for name in unknown[:10]
                 }
+            )
+        repeated = sorted(name for name, values in request.query_params.lists() if len(values) > 1)
+        if repeated:
+            raise serializers.ValidationError(
+                {name: [_("Give this query parameter once.")] for name in repeated}
             )

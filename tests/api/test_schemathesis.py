@@ -11,6 +11,8 @@ import os
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -20,7 +22,27 @@ from tests.api.systems import make_system
 
 spec = SchemaGenerator().get_schema(request=None, public=True)
 schema = schemathesis.openapi.from_dict(spec)
-schema.app = WSGIHandler()
+
+
+class InTestHandler(WSGIHandler):
+    """Django's WSGI handler, but keeping the test's database connection (inside the test's
+    transaction) across requests, as Django's test client does: a plain handler closes it when
+    a request ends (``close_old_connections`` on ``request_started`` / ``request_finished``)."""
+
+    def __call__(self, environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = super().__call__(environ, start_response)
+            body = b"".join(response)
+            response.close()  # sends request_finished, here without closing the connection
+            return [body]
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+
+schema.app = InTestHandler()
 
 EXAMPLES = int(os.environ.get("SCHEMA_EXAMPLES", "15"))
 # The test system's key, known before any test runs (the schema's explicit examples are built

@@ -460,6 +460,10 @@ def test_an_unknown_query_parameter_is_refused(world, hotline):
     pulled = client_for(hotline).get("/api/v1/events/?sinse=3")
     assert pulled.status_code == 400 and "sinse" in pulled.json()["fields"]
     assert client_for(hotline).get("/api/v1/events/?since=0&limit=5").status_code == 200
+    twice = client_for(hotline).get("/api/v1/events/?since=1&since=0")
+    assert twice.status_code == 400 and twice.json()["fields"] == {
+        "since": ["该查询参数只能给出一次。"]
+    }
     for empty in ("since=", "limit="):
         assert client_for(hotline).get(f"/api/v1/events/?{empty}").status_code == 400, empty
 
