@@ -103,7 +103,8 @@ ON_TRANSITION = {
 
 def on_transition(sender, instance, name, source, target, method_kwargs=None, **kwargs):
     react = ON_TRANSITION.get(name)
-    if react is not None:
+    # Only a case a system handed in has someone to tell (the others cost no query here).
+    if react is not None and instance.delivered_by_id is not None:
         react(instance, target, method_kwargs or {})
 
 
@@ -112,6 +113,8 @@ def on_timeline_entry(sender, instance, created, raw=False, **kwargs):
     if not created or raw or instance.action != transition_action("withdraw"):
         return
     dispute = instance.dispute
+    if dispute.delivered_by_id is None:
+        return
     by_system = ChannelSystem.objects.filter(user_id=instance.actor_id).exists()
     record_event(
         dispute=dispute,
@@ -129,7 +132,7 @@ def on_extension_requested(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return
     deadline = instance.deadline
-    if instance.requested_at > deadline.due_at:
+    if instance.requested_at > deadline.due_at or deadline.dispute.delivered_by_id is None:
         return
     record_event(
         dispute=deadline.dispute,
