@@ -338,6 +338,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=8, day_of_month=1),
     },
 }
+# The callbacks to the hotlines have a queue of their own: a receiver slow to answer (up to the
+# read timeout, every attempt) holds up only the workers that consume it, never the sweep, the
+# archive or the exports. Every worker must consume "celery"; some worker must consume
+# "callbacks" (scripts/run.sh's one worker takes both; docker-compose.yml runs one for each).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CALLBACK_QUEUE = env_str("CALLBACK_QUEUE", "callbacks")
+CELERY_TASK_ROUTES = {
+    "api.tasks.deliver_event": {"queue": CALLBACK_QUEUE},
+    "api.tasks.send_due_deliveries": {"queue": CALLBACK_QUEUE},
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 if REDIS_URL:

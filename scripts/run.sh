@@ -69,7 +69,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$BIN/celery" -A config worker -B --loglevel=INFO --concurrency=1 -s var/celerybeat-schedule &
+# One worker for everything here: the default queue and the callbacks to the hotlines.
+"$BIN/celery" -A config worker -B -Q celery,callbacks --loglevel=INFO --concurrency=1 \
+    -s var/celerybeat-schedule &
 worker=$!
 
 "$BIN/python" manage.py runserver "$HOST:$PORT" &

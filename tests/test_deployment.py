@@ -37,3 +37,19 @@ def test_gunicorn_gives_a_streamed_export_time_and_recycles_its_workers():
 
 def test_the_celery_worker_replaces_its_processes():
     assert "--max-tasks-per-child=" in compose_command("worker")
+
+
+def test_the_callbacks_have_a_queue_and_every_queue_a_worker():
+    """The hotlines' callbacks wait on a queue of their own; each deployment consumes it."""
+    from django.conf import settings
+
+    routed = {name: route["queue"] for name, route in settings.CELERY_TASK_ROUTES.items()}
+    assert routed == {
+        "api.tasks.deliver_event": "callbacks",
+        "api.tasks.send_due_deliveries": "callbacks",
+    }
+    worker = json.loads(compose_command("worker"))
+    callbacks = json.loads(compose_command("callbacks"))
+    assert option(worker, "-Q") == "celery" and option(callbacks, "-Q") == "callbacks"
+    run = (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
+    assert "-Q celery,callbacks" in run
