@@ -6,6 +6,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from departments.http import client_address
@@ -47,7 +48,12 @@ class ApiCallMiddleware:
         from api.models import ApiCall
 
         match = getattr(request, "resolver_match", None)
-        if match is None or not match.url_name or match.url_name.startswith("docs"):
+        if match is None:  # refused before the URL was resolved (413)
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return
+        if not match.url_name or match.url_name.startswith("docs"):
             return  # no endpoint of ours (a 404 under /api/), or the documentation pages
         user = getattr(request, "user", None)
         system = getattr(user, "channel_system", None) if user is not None else None

@@ -251,6 +251,9 @@ def test_a_body_over_the_limit_is_413(world, hotline):
     assert response.status_code == 413
     assert response.json()["error"] == "too_large"
     assert not Dispute.objects.exists()
+    # Refused before the URL was resolved, and logged all the same.
+    call = ApiCall.objects.get()
+    assert (call.endpoint, call.status, call.system) == ("api:work_orders", 413, None)
 
 
 # -- who may call ---------------------------------------------------------------------------
