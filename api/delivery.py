@@ -207,25 +207,24 @@ def _due(now) -> Q:
     )
 
 
-def earlier_undelivered():
-    """An earlier event of the same system and case, not delivered yet (waiting or given up)."""
+def _undelivered_before(system, dispute, sequence):
+    """The deliveries of the same system and case before ``sequence`` not delivered yet
+    (waiting or given up); the arguments are values or ``OuterRef``s."""
     return Delivery.objects.filter(
-        event__system=OuterRef("event__system"),
-        event__dispute=OuterRef("event__dispute"),
-        event__sequence__lt=OuterRef("event__sequence"),
+        event__system=system, event__dispute=dispute, event__sequence__lt=sequence
     ).exclude(status=Delivery.Status.DELIVERED)
 
 
-def waits_behind(delivery: Delivery) -> bool:
-    return (
-        Delivery.objects.filter(
-            event__system_id=delivery.event.system_id,
-            event__dispute_id=delivery.event.dispute_id,
-            event__sequence__lt=delivery.event.sequence,
-        )
-        .exclude(status=Delivery.Status.DELIVERED)
-        .exists()
+def earlier_undelivered():
+    """For a subquery on deliveries: an earlier event of the same case still undelivered."""
+    return _undelivered_before(
+        OuterRef("event__system"), OuterRef("event__dispute"), OuterRef("event__sequence")
     )
+
+
+def waits_behind(delivery: Delivery) -> bool:
+    event = delivery.event
+    return _undelivered_before(event.system_id, event.dispute_id, event.sequence).exists()
 
 
 def _claim(pk: int, now) -> datetime | None:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from api.errors import Conflict
+from api.events import handling_unit
 from api.intake import centre_for, first_responder_for
 from api.models import ChannelSystem, WorkOrder
 from departments.models import Jurisdiction
@@ -280,7 +281,6 @@ def outcome_of(case: Dispute) -> str:
 def status_of(order: WorkOrder) -> dict:
     case = order.dispute
     deadline = current_deadline(case) if case.is_open else None
-    unit = case.lead_department.name if case.lead_department_id else case.centre.name
     return {
         "work_order": order.number,
         "case": case.number,
@@ -288,7 +288,7 @@ def status_of(order: WorkOrder) -> dict:
         "state_label": case.get_state_display(),
         "received_at": case.received_at,
         "centre": case.centre.name,
-        "handling_unit": unit,
+        "handling_unit": handling_unit(case),
         "stage": deadline.stage if deadline else "",
         "stage_label": deadline.get_stage_display() if deadline else "",
         "due_at": deadline.due_at if deadline else None,
