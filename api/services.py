@@ -191,11 +191,6 @@ def _register(system, data, checked: CheckedOrder, digest: str) -> WorkOrder:
     form, payer = checked.dispute.cleaned_data, checked.payer.cleaned_data
     centre = checked.centre
     responder = first_responder_for(centre)
-    duplicates = list(
-        dispute_services.likely_duplicates(
-            id_numbers=[payer["id_number"]], category_id=form["category"].pk
-        ).values_list("number", flat=True)[:10]
-    )
     case = dispute_services.dispute_register(
         actor=system.user,
         first_responder=responder,
@@ -244,15 +239,13 @@ def _register(system, data, checked: CheckedOrder, digest: str) -> WorkOrder:
         for attachment in stored:
             attachment.file.delete(save=False)
         raise
+    # The payer's other open cases are shown on the case page while it waits to be classified,
+    # as far as each clerk may see them (disputes.duplicates), not named here.
     message = _("%(system)s handed in work order %(order)s as case %(number)s.") % {
         "system": system.name,
         "order": order.number,
         "number": case.number,
     }
-    if duplicates:
-        message += " " + _("The payer has other open cases in this category: %(numbers)s.") % {
-            "numbers": "、".join(duplicates)
-        }
     notify(users=[responder], kind="api.work_order.received", message=message, dispute=case)
     return order
 

@@ -65,6 +65,17 @@ def test_a_work_order_becomes_a_case_at_the_centre_of_its_place(world, hotline):
     assert "GD20261203001" in note.message
 
 
+def test_the_payers_other_open_cases_are_shown_on_the_case_page_not_in_the_notice(
+    world, hotline, client
+):
+    first = post(hotline, work_order(world)).json()["case"]
+    second = post(hotline, work_order(world, number="GD20261203002")).json()["case"]
+    note = Notification.objects.get(user=world.coordinator, dispute__number=second)
+    assert first not in note.message
+    client.force_login(world.clerk)
+    assert first in client.get(f"/cases/{second}/").content.decode()
+
+
 def test_the_case_is_in_the_clerks_queue_and_classifying_it_works(world, hotline, client):
     number = post(hotline, work_order(world)).json()["case"]
     client.force_login(world.clerk)
