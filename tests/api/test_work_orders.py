@@ -112,7 +112,7 @@ def test_a_centre_with_no_clerk_refuses_the_order_and_keeps_nothing(world, polic
     system = make_system(world, centres=[lonely])
     response = post(system, work_order(world))
     assert response.status_code == 400
-    assert "没有" in response.json()["message"] or "值班" in response.json()["message"]
+    assert response.json()["message"] == "城东处理中心没有可接收线上案件的值班受理人员。"
     assert not Dispute.objects.exists() and not Payer.objects.exists()
 
 
