@@ -709,10 +709,12 @@ class CaseCounter(models.Model):
     class Series(models.TextChoices):
         CASE = "case", _("Case number")
         ARCHIVE = "archive", _("Archive number")
+        URGING = "urging", _("Urging notice number")
+        SUPERVISION = "supervision", _("Supervision sheet number")
 
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField()
-    series = models.CharField(max_length=10, choices=Series.choices)
+    series = models.CharField(max_length=12, choices=Series.choices)
     last = models.PositiveIntegerField(default=0)
 
     class Meta:

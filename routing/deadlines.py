@@ -65,6 +65,9 @@ DEFAULT_POLICIES = [
     (Stage.MAJOR_REPLY, 30, "重大疑难事项30个工作日内答复", ()),
     (Stage.REPORT_BACK, 1, "取得确认后1个工作日内反馈", ()),
     (Stage.ARCHIVING, 5, "办结后5个工作日内归档", ()),
+    (Stage.FOLLOW_UP, 3, "答复后3个工作日内回访", ()),
+    (Stage.REDO, 10, "重办事项10个工作日内重新答复", ()),
+    (Stage.SUPERVISION, 10, "督办事项10个工作日内报告办理情况", ()),
 ]
 FALLBACK_DAYS = 5
 

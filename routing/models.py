@@ -215,6 +215,9 @@ class Stage(models.TextChoices):
     MAJOR_REPLY = "major_reply", _("Reply (major case)")
     REPORT_BACK = "report_back", _("Reply once the opinion is settled")
     ARCHIVING = "archiving", _("Archiving after closure")
+    FOLLOW_UP = "follow_up", _("Follow-up visit after the reply")
+    REDO = "redo", _("Redoing a matter the payer is not satisfied with")
+    SUPERVISION = "supervision", _("Report on a supervised matter")
 
 
 class DeadlinePolicy(models.Model):
