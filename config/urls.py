@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from disputes.views import public_status
+from disputes.views import public_rate, public_status
 
 # Nothing under MEDIA_ROOT has a URL, in any mode: attachments and archived documents leave the
 # system only through the views that check the case's visibility (disputes.uploads).
@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("departments.urls")),
     path("cases/", include("disputes.urls")),
     path("status/", public_status, name="public_status"),
+    path("status/rate/", public_rate, name="public_rate"),
     path("apply/", include("api.apply_urls")),
     path("routing/", include("routing.urls")),
     path("consultations/", include("consultations.urls")),

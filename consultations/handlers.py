@@ -1,9 +1,13 @@
 """Reactions to case transitions, run inside the transition's transaction."""
 
+from django.utils.translation import gettext as _
+
 from consultations.models import DecisionTask, DepartmentTask
 from departments.models import Department
+from disputes.followup import REDOS_FOR_LEADING_GROUP
 from disputes.models import State
-from routing.deadlines import cancel_deadlines, open_deadline
+from disputes.notifications import notify
+from routing.deadlines import cancel_deadlines, leading_group_office_for, open_deadline
 from routing.models import Deadline, Stage
 
 # States in which departments give written opinions: joint handling, and a major case while
@@ -20,11 +24,27 @@ def sync_department_tasks(sender, instance, name, source, target, **kwargs):
         _open_tasks(instance)
     elif target not in OPINION_STATES:
         withdraw_pending_tasks(instance)
+    if name == "redo" and instance.redo_count >= REDOS_FOR_LEADING_GROUP:
+        _tell_leading_group(instance)
     if target == State.WITHDRAWN:
         # The routing handler cancels the deadlines; the meeting's tasks end with them.
         DecisionTask.objects.filter(item__dispute=instance, status=DecisionTask.Status.OPEN).update(
             status=DecisionTask.Status.CANCELLED
         )
+
+
+def _tell_leading_group(dispute) -> None:
+    """A case redone again is the leading-group office's to follow (its workbench lists it)."""
+    notify(
+        users=leading_group_office_for(dispute),
+        dispute=dispute,
+        kind="consultations.case.redone_again",
+        message=_(
+            "Case %(number)s is being redone for the %(times)d. time: the payer is still not "
+            "satisfied."
+        )
+        % {"number": dispute.number, "times": dispute.redo_count},
+    )
 
 
 def withdraw_pending_tasks(dispute, department=None) -> None:
@@ -53,7 +73,11 @@ def open_task(dispute, department_id, role) -> DepartmentTask:
         .first()
     ) or open_deadline(dispute=dispute, stage=Stage.DEPARTMENT_OPINION, department=department)
     return DepartmentTask.objects.create(
-        dispute=dispute, department=department, role=role, deadline=deadline
+        dispute=dispute,
+        department=department,
+        role=role,
+        deadline=deadline,
+        round=dispute.reply_round,
     )
 
 
@@ -64,7 +88,7 @@ def _open_tasks(dispute) -> None:
     for department_id in dispute.co_departments.values_list("pk", flat=True):
         wanted.setdefault(department_id, DepartmentTask.Role.CO)
     live = set(
-        DepartmentTask.objects.filter(dispute=dispute)
+        DepartmentTask.objects.filter(dispute=dispute, round=dispute.reply_round)
         .exclude(status=DepartmentTask.Status.WITHDRAWN)
         .values_list("department_id", flat=True)
     )

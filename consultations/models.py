@@ -33,6 +33,9 @@ class DepartmentTask(models.Model):
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="tasks"
     )
     role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    # The reply round the opinion is asked for (Dispute.reply_round): a redo (重办) asks the
+    # same departments again, in a new round, and keeps the earlier opinions.
+    round = models.PositiveSmallIntegerField(_("reply round"), default=1)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -72,9 +75,9 @@ class DepartmentTask(models.Model):
         ordering = ["role", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["dispute", "department"],
+                fields=["dispute", "department", "round"],
                 condition=~Q(status="withdrawn"),
-                name="one_live_task_per_department",
+                name="one_live_task_per_department_round",
             )
         ]
         indexes = [

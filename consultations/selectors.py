@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
@@ -18,6 +18,7 @@ from consultations.models import (
     PolicyIssue,
 )
 from departments.models import ROLE_GROUP_NAMES, Department, Role, roles_of, staff_of
+from disputes.followup import REDOS_FOR_LEADING_GROUP
 from disputes.memo import remember
 from disputes.models import OPEN_STATES, Classification, Dispute, State
 from disputes.selectors import visible_disputes
@@ -115,6 +116,7 @@ class Workbench:
     court_pending: list
     issues: list
     office: object
+    redone_again: list = field(default_factory=list)
 
 
 def _with_late(tasks, now) -> list[DecisionTask]:
@@ -194,6 +196,12 @@ def workbench(user, office) -> Workbench:
             PolicyIssue.objects.filter(office=office)
             .prefetch_related("disputes")
             .select_related("meeting")[:20]
+        ),
+        # Redone twice or more and still open: the payer is still not satisfied (重办).
+        redone_again=list(
+            cases.filter(state__in=OPEN_STATES, redo_count__gte=REDOS_FOR_LEADING_GROUP)
+            .select_related("centre", "category", "lead_department")
+            .order_by("received_at", "pk")[:100]
         ),
     )
 

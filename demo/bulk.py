@@ -709,6 +709,7 @@ class CaseGenerator:
             "dispute_id": pk,
             "department_id": task.department_id,
             "role": task.role,
+            "round": 1,  # the generator draws no redo (重办)
             "status": status,
             "opened_at": task.opened_at,
             "finding": finding.format(period="相关期间") if answered else "",

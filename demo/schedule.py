@@ -201,6 +201,7 @@ class Scheduler:
             at, target = times[event], targets[index]
             following = times[events[index + 1]] if index + 1 < len(events) else None
             name = "classify" if event in ("on_spot", "classify", "classify_major") else event
+            name = {"object": "lodge_objection", "outcome": "record_outcome"}.get(name, name)
             if event == "withdraw":
                 cancel(at)
             close(CLOSES.get(name, ()), at)
@@ -219,6 +220,9 @@ class Scheduler:
                 open_(Stage.MAJOR_REPLY, at, department_id=lead, centre_id=centre)
             elif target == State.AWAITING_REPLY:
                 open_(Stage.REPORT_BACK, at, centre_id=centre)
+            elif target == State.REPLIED:
+                # The follow-up visit's limit (回访); the generator records no visits.
+                open_(Stage.FOLLOW_UP, at, centre_id=centre)
             if target in CLOSED_STATES:
                 open_(Stage.ARCHIVING, at, centre_id=centre)
             # consultations.handlers.sync_department_tasks

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
-from disputes import conditions, fsm
+from disputes import conditions, fsm, rules
 from disputes.models import Dispute
 
 
@@ -69,8 +69,29 @@ def actions_for(dispute: Dispute, user) -> list[CaseAction]:
 
 # The case's own actions: replying to and hearing from the payer, archiving, returning a case
 # handed in online (退单), withdrawing.
+def _awaits_response(dispute) -> bool:
+    return dispute.state == "replied"
+
+
 register(
     CaseAction("reply", _("Reply to the payer"), "disputes:reply", 40, transition="reply"),
+    CaseAction(
+        "follow_up",
+        _("Record a follow-up visit"),
+        "disputes:follow_up",
+        45,
+        permitted=rules.can_handle_at_centre,
+        possible=_awaits_response,
+    ),
+    CaseAction("redo", _("Redo"), "disputes:redo", 53, transition="redo", style="warning"),
+    CaseAction(
+        "close_explained",
+        _("Explain and close"),
+        "disputes:close_explained",
+        54,
+        transition="close_explained",
+        style="outline-primary",
+    ),
     CaseAction("accept", _("Payer accepts"), "disputes:accept", 50, transition="accept"),
     CaseAction(
         "object",

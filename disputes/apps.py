@@ -12,6 +12,7 @@ class DisputesConfig(AppConfig):
             checks,
             converters,
             duplicates,
+            followup,
             guards,
         )
 

@@ -15,10 +15,12 @@ from disputes.invariants import RECEIVED_AHEAD_ALLOWED
 from disputes.models import (
     Category,
     Channel,
+    FollowUp,
     InsuranceType,
     ObjectionRoute,
     Party,
     Payer,
+    Satisfaction,
     State,
 )
 from disputes.uploads import validate_upload
@@ -268,6 +270,107 @@ class AcceptForm(ActionForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class FollowUpForm(ActionForm):
+    """The follow-up visit (回访): how, whom, when, and how satisfied the payer is."""
+
+    method = forms.ChoiceField(
+        label=_("How"),
+        choices=[c for c in FollowUp.Method.choices if c[0] != FollowUp.Method.ONLINE],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the payer was visited.")},
+    )
+    contact = forms.CharField(
+        label=_("Who was visited"),
+        max_length=100,
+        required=False,
+        help_text=_("The payer, or the person who spoke for them."),
+    )
+    visited_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": _("Give the time of the visit."),
+            "invalid": _("Give the time of the visit as date and time."),
+        },
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how satisfied the payer is.")},
+    )
+    remarks = forms.CharField(
+        label=_("Remarks"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("When the payer is not satisfied, say why."),
+    )
+
+    def clean_visited_at(self):
+        visited = self.cleaned_data["visited_at"]
+        if visited > timezone.now():
+            raise ValidationError(_("The time of the visit cannot be in the future."))
+        return visited
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("satisfaction") == Satisfaction.DISSATISFIED
+            and not (data.get("remarks") or "").strip()
+        ):
+            self.add_error("remarks", _("Say why the payer is not satisfied."))
+        return data
+
+
+class RedoForm(ActionForm):
+    reason = forms.CharField(
+        label=_("What the redo must address"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what the redo must address.")},
+    )
+
+
+class CloseExplainedForm(ActionForm):
+    explanation = forms.CharField(
+        label=_("Explanation given to the payer"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write the explanation given to the payer.")},
+    )
+
+
+class PublicRatingForm(forms.Form):
+    """The payer's rating of the reply on the status page, with the case number and code."""
+
+    number = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    code = forms.CharField(widget=forms.HiddenInput, max_length=16)
+    satisfaction = forms.ChoiceField(
+        label=_("How satisfied are you with the reply?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how satisfied you are.")},
+    )
+    remarks = forms.CharField(
+        label=_("Your remarks"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("When you are not satisfied, please say why."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("satisfaction") == Satisfaction.DISSATISFIED
+            and not (data.get("remarks") or "").strip()
+        ):
+            self.add_error("remarks", _("Please say why you are not satisfied."))
+        return data
 
 
 class ObjectForm(ActionForm):

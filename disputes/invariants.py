@@ -172,6 +172,16 @@ def violations(dispute: Dispute) -> list[str]:
     else:
         expect(not outcome, "objection_outcome is set on a case not closed by record_outcome()")
 
+    # A rating follows a reply (a redo clears it with the reply); close_explained() alone
+    # writes the explanation, and only over a dissatisfied payer.
+    if dispute.satisfaction:
+        expect(dispute.replied_at is not None, "satisfaction is set on a case not replied")
+    if dispute.closing_explanation:
+        expect(stage == State.CLOSED, "closing_explanation is set on a case not closed")
+        expect(dispute.satisfaction == "dissatisfied", "explained closing over a content payer")
+    if dispute.redo_count:
+        expect(classification in CLASSIFIED, "redone but not classified general or major")
+
     found += _disordered(dispute)
     return found
 

@@ -198,6 +198,14 @@ def payer_kind_of(payer_kind: str) -> str:
     return PayerKind.INDIVIDUAL
 
 
+class Satisfaction(models.TextChoices):
+    """The payer's rating of the reply at the follow-up visit (回访) or online."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
 class ObjectionRoute(models.TextChoices):
     MEDIATION = "mediation", _("Mediation")
     RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
@@ -331,6 +339,15 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         editable=False,
     )
     objection_outcome = models.TextField(_("outcome of the objection"), blank=True, editable=False)
+    # The payer's rating of the current reply (the latest follow-up of this round, "" before
+    # one); a redo starts a new round and clears it. The visits themselves are FollowUp rows.
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True, editable=False
+    )
+    redo_count = models.PositiveSmallIntegerField(_("times redone"), default=0, editable=False)
+    closing_explanation = models.TextField(
+        _("explanation given on closing"), blank=True, default="", editable=False
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     archive_number = models.CharField(
         _("archive number"), max_length=40, blank=True, editable=False
@@ -398,6 +415,11 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     @property
     def next_step(self) -> str:
         return NEXT_STEPS.get(self.state, "")
+
+    @property
+    def reply_round(self) -> int:
+        """1 for the first reply, 2 once the case was redone, and so on."""
+        return self.redo_count + 1
 
     @property
     def representative(self):
@@ -534,10 +556,46 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         source=State.REPLIED,
         target=State.CLOSED,
         permission=rules.can_handle_at_centre,
+        conditions=[guard("accept")],
         custom={"action": "disputes.case.accepted", "label": _("Payer accepts")},
     )
     def accept(self):
         self.closed_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.REPLIED,
+        target=State.CLOSED,
+        permission=rules.can_coordinate,
+        conditions=[guard("close_explained")],
+        custom={"action": "disputes.case.closed_explained", "label": _("Explain and close")},
+    )
+    def close_explained(self, *, explanation):
+        """The payer is not satisfied, and the coordinator closes the case with an
+        explanation of why the reply stands."""
+        self.closing_explanation = explanation
+        self.closed_at = clock.now()
+
+    @transition(
+        field=state,
+        source=State.REPLIED,
+        target=RETURN_VALUE(State.JOINT_HANDLING, State.SPECIAL_HANDLING),
+        permission=rules.can_coordinate,
+        conditions=[guard("redo")],
+        custom={"action": "disputes.case.redone", "label": _("Redo")},
+    )
+    def redo(self, *, reason):
+        """重办: the payer is not satisfied; the departments are asked again and a new reply is
+        given. The case keeps its number and history; the reply and the opinion it answered
+        (kept on the timeline entry) make way for the new round's."""
+        self.redo_count += 1
+        self.reply_text = ""
+        self.replied_at = None
+        self.handling_opinion = ""
+        self.satisfaction = ""
+        if self.classification == Classification.MAJOR:
+            return State.SPECIAL_HANDLING
+        return State.JOINT_HANDLING
 
     @transition(
         field=state,
@@ -673,6 +731,52 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FollowUp(models.Model):
+    """A follow-up visit (回访) after a reply, or the payer's own rating online: how, whom,
+    when, and how satisfied the payer is. Append-only, except the payer's online rating of a
+    round, which they may change until the case is closed."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("By phone")
+        VISIT = "visit", _("In person")
+        SMS = "sms", _("By text message")
+        ONLINE = "online", _("Rated online by the payer")
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="follow_ups")
+    round = models.PositiveSmallIntegerField(_("reply round"))
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    contact = models.CharField(_("who was visited"), max_length=100, blank=True)
+    visited_at = models.DateTimeField(_("when"))
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices)
+    remarks = models.TextField(_("remarks"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for the payer's own rating online."),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("follow-up visit")
+        verbose_name_plural = _("follow-up visits")
+        ordering = ["visited_at", "id"]
+        indexes = [models.Index(fields=["dispute", "round"], name="followup_dispute_round")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispute", "round"],
+                condition=Q(method="online"),
+                name="followup_one_online_rating_per_round",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} · {self.get_satisfaction_display()}"
 
 
 class TimelineEntry(models.Model):

@@ -16,7 +16,7 @@ from disputes.models import (
     Payer,
     State,
 )
-from disputes.rules import referral_area
+from disputes.rules import REDOS_FOR_LEADING_GROUP, referral_area
 
 
 def visibility_filter(user) -> Q | None:
@@ -52,7 +52,11 @@ def visibility_filter(user) -> Q | None:
         if roles & {Role.SUPERVISOR}:
             q |= Q(jurisdiction__path__startswith=county)
         if roles & {Role.LEADING_GROUP_OFFICE, Role.LEADER}:
-            q |= Q(escalated_at__isnull=False, jurisdiction__path__startswith=county)
+            # Escalated, or redone again and again (rules.leading_group_follows).
+            q |= Q(
+                Q(escalated_at__isnull=False) | Q(redo_count__gte=REDOS_FOR_LEADING_GROUP),
+                jurisdiction__path__startswith=county,
+            )
         if Role.CYBERSPACE in roles:
             q |= Q(is_public_opinion_risk=True, jurisdiction__path__startswith=county)
     return q

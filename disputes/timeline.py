@@ -8,6 +8,9 @@ _labels: dict[str, str] = {
     "disputes.case.linked": _("Linked to other cases"),
     "disputes.attachment.added": _("Attachments added"),
     "disputes.case.urged": _("Urged"),
+    "disputes.case.followed_up": _("Follow-up visit recorded"),
+    "disputes.case.rated_online": _("Rated online by the payer"),
+    "disputes.case.rating_changed": _("Online rating changed by the payer"),
     "disputes.access.granted": _("Shared with a unit"),
     "disputes.access.revoked": _("Access withdrawn"),
     "routing.clock.paused": _("Clocks stopped: waiting on the payer"),
@@ -43,4 +46,6 @@ def actor_label(entry, dispute) -> str:
         return name or actor.get_username()
     if entry.action == "disputes.case.registered" and dispute.delivered_by_id is None:
         return str(_("The payer's online application"))
+    if entry.action in ("disputes.case.rated_online", "disputes.case.rating_changed"):
+        return str(_("The payer, on the status page"))
     return str(_("System"))

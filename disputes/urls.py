@@ -18,6 +18,13 @@ urlpatterns = [
     ),
     path("<case:number>/reply/", views.ReplyView.as_view(), name="reply"),
     path("<case:number>/accept/", views.AcceptView.as_view(), name="accept"),
+    path("<case:number>/follow-up/", views.FollowUpView.as_view(), name="follow_up"),
+    path("<case:number>/redo/", views.RedoView.as_view(), name="redo"),
+    path(
+        "<case:number>/close-explained/",
+        views.CloseExplainedView.as_view(),
+        name="close_explained",
+    ),
     path("<case:number>/object/", views.ObjectView.as_view(), name="object"),
     path("<case:number>/outcome/", views.OutcomeView.as_view(), name="record_outcome"),
     path("<case:number>/archive/", views.ArchiveView.as_view(), name="archive"),

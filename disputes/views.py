@@ -16,7 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from departments.http import client_address
 from departments.models import Jurisdiction
-from disputes import access_log, exports, grants, limits, reveals, rules, services, spreadsheet
+from disputes import (
+    access_log,
+    exports,
+    followup,
+    grants,
+    limits,
+    reveals,
+    rules,
+    services,
+    spreadsheet,
+)
 from disputes.actions import CaseAction, actions_for, get_action
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.forms import (
@@ -24,13 +34,17 @@ from disputes.forms import (
     ArchiveForm,
     AttachmentForm,
     CaseFilterForm,
+    CloseExplainedForm,
     DisputeForm,
+    FollowUpForm,
     GrantForm,
     ObjectForm,
     OutcomeForm,
     PayerFormSet,
     PayerLookupForm,
+    PublicRatingForm,
     PublicStatusForm,
+    RedoForm,
     ReplyForm,
     ReturnForm,
     RevealForm,
@@ -539,6 +553,73 @@ class AcceptView(CaseActionView):
         )
 
 
+class FollowUpView(CaseActionView):
+    action_key = "follow_up"
+    form_class = FollowUpForm
+    intro = gettext_lazy(
+        "Record how the payer was reached after the reply and how satisfied they are. When "
+        "they are not satisfied, the coordinator decides whether to explain and close the "
+        "case, or to redo it."
+    )
+
+    def get_initial(self):
+        party = self.dispute.parties.select_related("payer").first()
+        return {
+            "visited_at": timezone.localtime().replace(second=0, microsecond=0),
+            "contact": party.payer.name if party else "",
+        }
+
+    def perform(self, form, *, expected_state):
+        data = form.cleaned_data
+        followup.record_follow_up(
+            dispute=self.dispute,
+            actor=self.request.user,
+            method=data["method"],
+            contact=data["contact"],
+            visited_at=data["visited_at"],
+            satisfaction=data["satisfaction"],
+            remarks=data["remarks"],
+        )
+
+    def success_message(self) -> str:
+        return _("The follow-up visit is recorded.")
+
+
+class RedoView(CaseActionView):
+    action_key = "redo"
+    form_class = RedoForm
+    intro = gettext_lazy(
+        "The case goes back to the departments that handled it: they give their opinions "
+        "again, the opinions are consolidated and a new reply is given, within the redo's own "
+        "time limit. The earlier reply stays in the case's history."
+    )
+
+    def perform(self, form, *, expected_state):
+        followup.dispute_redo(
+            dispute=self.dispute,
+            actor=self.request.user,
+            reason=form.cleaned_data["reason"],
+            expected_state=expected_state,
+        )
+
+
+class CloseExplainedView(CaseActionView):
+    action_key = "close_explained"
+    form_class = CloseExplainedForm
+    intro = gettext_lazy(
+        "The reply stands: the case is closed with the explanation given to the payer, who "
+        "keeps every other route (mediation, reconsideration, arbitration, litigation)."
+    )
+
+    def perform(self, form, *, expected_state):
+        followup.dispute_close_explained(
+            dispute=self.dispute,
+            actor=self.request.user,
+            explanation=form.cleaned_data["explanation"],
+            expected_state=expected_state,
+        )
+
+
 class ObjectView(CaseActionView):
     action_key = "object"
     form_class = ObjectForm
@@ -633,4 +714,59 @@ def public_status(request):
                     None,
                     _("No case matches this number and query code. Check both on your receipt."),
                 )
-    return render(request, "disputes/public_status.html", {"form": form, "case": case})
+    return _status_page(request, form, case)
+
+
+def _status_page(request, form, case, rating_form=None):
+    context = {"form": form, "case": case}
+    if case is not None:
+        rated = followup.online_rating(case)
+        context["rating"] = rated
+        if case.state == "replied":
+            context["rating_form"] = rating_form or PublicRatingForm(
+                initial={
+                    "number": case.number,
+                    "code": case.query_code,
+                    "satisfaction": rated.satisfaction if rated else None,
+                    "remarks": rated.remarks if rated else "",
+                }
+            )
+    return render(request, "disputes/public_status.html", context)
+
+
+@require_POST
+def public_rate(request):
+    """The payer rates the reply with the case number and query code (the same limits on
+    wrong guesses as the status page): once per reply, changeable until the case is closed."""
+    address = client_address(request)
+    rating_form = PublicRatingForm(request.POST)
+    status_form = PublicStatusForm(
+        {"number": request.POST.get("number", ""), "code": request.POST.get("code", "")}
+    )
+    status_form.is_valid()  # bound, so that the errors below can be added to it
+    if limits.status_locked_out(address):
+        status_form.add_error(None, _("Too many wrong attempts. Please try again in 15 minutes."))
+        return _status_page(request, status_form, None)
+    if not rating_form.is_valid() and not {"number", "code"} <= set(rating_form.cleaned_data):
+        status_form.add_error(None, _("Enter the case number and the query code again."))
+        return _status_page(request, status_form, None)
+    data = rating_form.cleaned_data
+    case = public_case(data["number"], data["code"])
+    if case is None:
+        limits.status_failed(address)
+        status_form.add_error(
+            None, _("No case matches this number and query code. Check both on your receipt.")
+        )
+        return _status_page(request, status_form, None)
+    if rating_form.is_valid():
+        try:
+            followup.rate_online(
+                dispute=case, satisfaction=data["satisfaction"], remarks=data["remarks"]
+            )
+        except DisputeError as exc:
+            rating_form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you: your rating is recorded."))
+            case.refresh_from_db()
+            return _status_page(request, status_form, case)
+    return _status_page(request, status_form, case, rating_form)

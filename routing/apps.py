@@ -10,8 +10,9 @@ class RoutingConfig(AppConfig):
         from django_fsm.signals import post_transition
 
         from disputes.models import Dispute
-        from disputes.signals import case_registered
+        from disputes.signals import case_registered, follow_up_recorded
         from routing import actions, deadlines, sections  # noqa: F401  (they register on import)
 
         case_registered.connect(deadlines.on_registered, sender=Dispute)
         post_transition.connect(deadlines.on_transition, sender=Dispute)
+        follow_up_recorded.connect(deadlines.on_follow_up, dispatch_uid="routing-follow-up")

@@ -375,7 +375,13 @@ CLOSES = {
         Stage.MAJOR_REPLY,
         Stage.REFERRAL_FEEDBACK,
         Stage.REPORT_BACK,
+        Stage.REDO,
     ],
+    # The payer's response ends the follow-up's limit, whether or not a visit was recorded.
+    "accept": [Stage.FOLLOW_UP],
+    "lodge_objection": [Stage.FOLLOW_UP],
+    "close_explained": [Stage.FOLLOW_UP],
+    "redo": [Stage.FOLLOW_UP],
     "archive": [Stage.ARCHIVING],
 }
 
@@ -401,7 +407,7 @@ def on_transition(sender, instance: Dispute, name, source, target, **kwargs):
     close_stages(dispute, CLOSES.get(name, []))
     if name == "escalate":
         # The general case's reply limit gives way to the leading group's.
-        cancel_stages(dispute, [Stage.GENERAL_REPLY, Stage.REPORT_BACK])
+        cancel_stages(dispute, [Stage.GENERAL_REPLY, Stage.REPORT_BACK, Stage.REDO])
     for stage, department, centre, due_date in _opened_by(dispute, name, target):
         open_deadline(
             dispute=dispute,
@@ -414,9 +420,17 @@ def on_transition(sender, instance: Dispute, name, source, target, **kwargs):
         )
 
 
+def on_follow_up(sender, dispute: Dispute, follow_up, **kwargs):
+    """A visit recorded, or the payer's rating online: the follow-up's limit is met."""
+    close_stages(dispute, [Stage.FOLLOW_UP])
+
+
 def _opened_by(dispute: Dispute, name: str, target: str):
     lead = dispute.lead_department
-    if name == "transfer":
+    if name == "redo":
+        # The new reply has its own limit (重办时限), owed by the lead and the centre.
+        yield Stage.REDO, lead, dispute.centre, None
+    elif name == "transfer":
         yield Stage.TRANSFER_ACCEPTANCE, None, dispute.centre, None
     elif name == "refer":
         yield Stage.REFERRAL_DISPATCH, government_office_for(dispute), None, None
@@ -433,6 +447,9 @@ def _opened_by(dispute: Dispute, name: str, target: str):
         yield Stage.MAJOR_REPLY, lead, dispute.centre, None
     elif target == State.AWAITING_REPLY:
         yield Stage.REPORT_BACK, None, dispute.centre, None
+    elif target == State.REPLIED:
+        # The reply is delivered: the centre visits the payer (回访) within the limit.
+        yield Stage.FOLLOW_UP, None, dispute.centre, None
     if target in (State.CLOSED, State.RESOLVED_ON_SPOT, State.WITHDRAWN):
         yield Stage.ARCHIVING, None, dispute.centre, None
 

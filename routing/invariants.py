@@ -36,14 +36,16 @@ RUNS_IN = {
     Stage.MAJOR_REPLY: {State.SPECIAL_HANDLING, State.AWAITING_REPLY},
     Stage.REPORT_BACK: {State.AWAITING_REPLY},
     Stage.ARCHIVING: set(FINISHED),
+    Stage.FOLLOW_UP: {State.REPLIED},
+    Stage.REDO: {State.JOINT_HANDLING, State.SPECIAL_HANDLING, State.AWAITING_REPLY},
 }
 # The stages one of which an open case waits on (not yet met) in each state.
 AWAITS = {
     State.REGISTERED: {Stage.CLASSIFICATION, Stage.TRANSFER_ACCEPTANCE},
     State.REFERRED: {Stage.REFERRAL_DISPATCH},
-    State.JOINT_HANDLING: {Stage.GENERAL_REPLY, Stage.REFERRAL_FEEDBACK},
+    State.JOINT_HANDLING: {Stage.GENERAL_REPLY, Stage.REFERRAL_FEEDBACK, Stage.REDO},
     State.ESCALATED: {Stage.LEADER_APPROVAL},
-    State.SPECIAL_HANDLING: {Stage.MAJOR_REPLY},
+    State.SPECIAL_HANDLING: {Stage.MAJOR_REPLY, Stage.REDO},
     State.AWAITING_REPLY: {Stage.REPORT_BACK},
     **{state: {Stage.ARCHIVING} for state in FINISHED},
 }

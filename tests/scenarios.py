@@ -96,6 +96,23 @@ def replied(w, **kw):
     return services.dispute_reply(dispute=d, actor=w.clerk, text="答复")
 
 
+def dissatisfied(w, **kw):
+    """Replied, and the payer said at the follow-up visit that they are not satisfied."""
+    from disputes import followup
+
+    d = replied(w, **kw)
+    followup.record_follow_up(
+        dispute=d,
+        actor=w.clerk,
+        method="phone",
+        contact="缴费人",
+        satisfaction="dissatisfied",
+        remarks="补缴金额有误",
+    )
+    d.refresh_from_db()
+    return d
+
+
 def objected(w, **kw):
     d = replied(w, **kw)
     return services.dispute_object(dispute=d, actor=w.clerk, route="mediation")

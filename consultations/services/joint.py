@@ -236,7 +236,9 @@ def task_reassign(*, dispute: Dispute, actor, from_department, to_department, re
                 close_deadline(passing)
         if (
             case.state in OPINION_STATES
-            and not DepartmentTask.objects.filter(dispute=case, department=to_department)
+            and not DepartmentTask.objects.filter(
+                dispute=case, department=to_department, round=case.reply_round
+            )
             .exclude(status=DepartmentTask.Status.WITHDRAWN)
             .exists()
         ):

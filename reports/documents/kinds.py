@@ -141,10 +141,9 @@ def _tasks(dispute):
 
 
 def joint_parts(dispute) -> list[Part]:
-    return [
-        Part(key=t.department.code, label=t.department.name, options={"department": t.department})
-        for t in _tasks(dispute)
-    ]
+    """One part per department: after a redo (重办) it holds the sheet of each round."""
+    departments = {t.department_id: t.department for t in _tasks(dispute)}
+    return [Part(key=d.code, label=d.name, options={"department": d}) for d in departments.values()]
 
 
 def joint_check(dispute) -> None:
@@ -174,14 +173,14 @@ def joint_context(dispute, *, department=None, **opts) -> dict:
                 _("%(department)s does not handle case %(number)s: no joint-handling sheet.")
                 % {"department": department.name, "number": dispute.number}
             )
-    lead = next((t.department for t in _tasks(dispute) if t.role == DepartmentTask.Role.LEAD), None)
+    everyone = list(_tasks(dispute))
+    lead = next((t.department for t in everyone if t.role == DepartmentTask.Role.LEAD), None)
+    co = {t.department_id: t.department for t in everyone if t.role == DepartmentTask.Role.CO}
     return {
         **common_context(dispute),
         "tasks": tasks,
         "lead": lead or dispute.lead_department,
-        "co_departments": [
-            t.department for t in _tasks(dispute) if t.role == DepartmentTask.Role.CO
-        ],
+        "co_departments": list(co.values()),
     }
 
 

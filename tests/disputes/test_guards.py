@@ -80,7 +80,14 @@ def test_the_system_check_names_each_missing_guard_once(monkeypatch):
     monkeypatch.setattr(conditions, "_guards", {})
     errors = _unchecked_guard_errors()
     names = sorted(e.obj for e in errors)
-    assert names == ["archive", "consolidate", "return_to_channel"]
+    assert names == [
+        "accept",
+        "archive",
+        "close_explained",
+        "consolidate",
+        "redo",
+        "return_to_channel",
+    ]
 
 
 def test_with_every_app_loaded_every_guard_has_a_check():
@@ -98,4 +105,7 @@ def test_the_adapter_sees_the_guards_of_the_case_transitions():
         ("consolidate", "consolidate"),
         ("archive", "archive"),
         ("return_to_channel", "return_to_channel"),
+        ("accept", "accept"),
+        ("close_explained", "close_explained"),
+        ("redo", "redo"),
     }

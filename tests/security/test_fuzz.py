@@ -85,6 +85,7 @@ FIELDS = {
     "reports:accountability": ACCOUNTABILITY_FILTERS,
     "reports:accountability-decide": fields_of(report_forms.AccountabilityDecisionForm),
     "public_status": fields_of(dispute_forms.PublicStatusForm),
+    "public_rate": fields_of(dispute_forms.PublicRatingForm),
     "api:docs-schema": ["format", "lang"],
     "api:docs-swagger": [],
     "api:docs-redoc": [],
@@ -270,7 +271,7 @@ ACTORS = {"consultations:minutes": "lgo"}
 def actor_of(name):
     """A persona who may act on the page: the first one whose cell shows it or acts."""
     expected = MATRIX[name][4]
-    if name in {"accounts:login", "public_status"} or name.startswith("apply:"):
+    if name in {"accounts:login", "public_status", "public_rate"} or name.startswith("apply:"):
         return "anonymous"
     if name in ACTORS:
         return ACTORS[name]

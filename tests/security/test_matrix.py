@@ -194,6 +194,12 @@ MATRIX = {
     "accounts:logout": ("post", None, None, None, [302] * 14),
     "reports:home": ("get", None, None, None, ALL_LOGGED_IN),
     "public_status": ("get", None, None, None, [200] * 14),
+    # The payer's rating: no log-in, the case number and query code are the key.
+    "public_rate": (
+        "post", scenarios.replied, None,
+        lambda d: {"number": d.number, "code": d.query_code, "satisfaction": "satisfied"},
+        EVERYONE,
+    ),
     "apply:form": ("get", online_open, None, None, [200] * 14),
     "apply:done": ("get", online_open, None, None, NO_SESSION_OF_ITS_OWN),
     "apply:receipt": ("get", online_open, None, None, NO_SESSION_OF_ITS_OWN),
@@ -263,6 +269,11 @@ MATRIX = {
     "disputes:reply": ("get", scenarios.awaiting_reply, None, None, CENTRE_ACTS),
     "disputes:accept": ("get", scenarios.replied, None, None, CENTRE_ACTS),
     "disputes:object": ("get", scenarios.replied, None, None, CENTRE_ACTS),
+    "disputes:follow_up": ("get", scenarios.replied, None, None, CENTRE_ACTS),
+    "disputes:redo": ("get", scenarios.dissatisfied, None, None, row(CENTRE_ACTS, clerk=403)),
+    "disputes:close_explained": (
+        "get", scenarios.dissatisfied, None, None, row(CENTRE_ACTS, clerk=403)
+    ),
     "disputes:record_outcome": ("get", scenarios.objected, None, None, CENTRE_ACTS),
     "disputes:archive": ("get", scenarios.closed, None, None, CENTRE_ACTS),
     "disputes:withdraw": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),

@@ -37,6 +37,7 @@ case_spec = st.fixed_dictionaries(
         "co": st.sets(st.sampled_from(DEPARTMENTS), max_size=2),
         "flagged": st.booleans(),
         "escalated": st.booleans(),
+        "redone": st.sampled_from([0, 1, 2, 3]),
         "referred": st.booleans(),  # referred once (then dispatched, or still waiting)
         "state": st.sampled_from([State.REGISTERED, State.REFERRED, State.JOINT_HANDLING]),
         "grants": st.sets(st.sampled_from(UNITS), max_size=2),
@@ -73,7 +74,7 @@ def oracle(w, user, case, spec) -> bool:
             Role.SUPERVISOR in roles and in_county,
             bool(roles & {Role.LEADING_GROUP_OFFICE, Role.LEADER})
             and in_county
-            and case.escalated_at is not None,
+            and (case.escalated_at is not None or case.redo_count >= 2),
             Role.CYBERSPACE in roles and in_county and case.is_public_opinion_risk,
             Role.GRID_MEDIATOR in roles and case.reported_by_id == user.pk,
             bool(unit_groups & granted),
@@ -111,6 +112,7 @@ def build(w, index, spec) -> Dispute:
         lead_department=getattr(w, spec["lead"]) if spec["lead"] else None,
         is_public_opinion_risk=spec["flagged"],
         escalated_at=timezone.now() if spec["escalated"] else None,
+        redo_count=spec["redone"],
         referred_at=timezone.now() if spec["referred"] or spec["state"] == State.REFERRED else None,
         state=spec["state"],
     )
