@@ -89,7 +89,8 @@ def record_follow_up(
             )
         if case.state != State.REPLIED:
             raise _not_replied(case)
-        if case.replied_at and visited_at < case.replied_at:
+        # The form gives the time to the minute: a visit in the reply's own minute is after it.
+        if case.replied_at and visited_at < case.replied_at.replace(second=0, microsecond=0):
             raise DisputeError(_("The visit cannot be before the reply it follows up."))
         follow_up = FollowUp.objects.create(
             dispute=case,

@@ -764,9 +764,10 @@ def public_rate(request):
                 dispute=case, satisfaction=data["satisfaction"], remarks=data["remarks"]
             )
         except DisputeError as exc:
-            rating_form.add_error(None, exc.message)
+            # The case moved on meanwhile (closed, say): the page says so, without the form.
+            messages.warning(request, exc.message)
         else:
             messages.success(request, _("Thank you: your rating is recorded."))
-            case.refresh_from_db()
-            return _status_page(request, status_form, case)
+        case.refresh_from_db()
+        return _status_page(request, status_form, case)
     return _status_page(request, status_form, case, rating_form)

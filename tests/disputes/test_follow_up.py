@@ -215,3 +215,24 @@ def test_the_online_rating_is_one_per_reply_and_changeable_until_closed(world):
     assert list(
         d.timeline.filter(action__startswith="disputes.case.rat").values_list("action", flat=True)
     ) == ["disputes.case.rated_online", "disputes.case.rating_changed"]
+
+
+def test_a_visit_in_the_reply_s_own_minute_counts_but_not_one_before(world):
+    d = scenarios.replied(world)
+    minute = d.replied_at.replace(second=0, microsecond=0)
+    with pytest.raises(DisputeError, match="回访时间不能早于所回访的答复时间"):
+        followup.record_follow_up(
+            dispute=d,
+            actor=world.clerk,
+            method=FollowUp.Method.VISIT,
+            satisfaction=Satisfaction.SATISFIED,
+            visited_at=minute - datetime.timedelta(seconds=1),
+        )
+    visit_ = followup.record_follow_up(
+        dispute=d,
+        actor=world.clerk,
+        method=FollowUp.Method.VISIT,
+        satisfaction=Satisfaction.SATISFIED,
+        visited_at=minute,
+    )
+    assert visit_.round == 1 and visit_.recorded_by == world.clerk
