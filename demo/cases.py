@@ -47,15 +47,18 @@ from demo.texts import (
     month_label,
 )
 from departments.models import Jurisdiction
+from disputes.followup import dispute_redo, record_follow_up
 from disputes.models import (
     Category,
     Channel,
     Classification,
     Dispute,
+    FollowUp,
     InsuranceType,
     ObjectionRoute,
     Party,
     Payer,
+    Satisfaction,
 )
 from disputes.services import (
     PartyData,
@@ -152,20 +155,26 @@ SCENARIOS = [
     S(f"classify:general escalate {CONSULTED} done reply", "special_payment", 1, "GW",
       "140830100201", "medical_website", (30, 45)),
     S(REPLIED, "contribution_base", 2, "FLD", "140830101", "etax", (14, 25)),
+    # redone (重办): not satisfied at the follow-up, back with the departments
+    S(f"{REPLIED} visit:dissatisfied redo", "contribution_base", 0, "GW", "140830100001",
+      "window", (20, 35)),
     # objected (有异议)
     S(f"{REPLIED} object:reconsideration", "contribution_base", 1, "GW", "140830100", "window",
       (20, 35)),
     S(f"{REPLIED} object:mediation", "registration_data", 1, "GW", "140830100001",
       "medical_website", (20, 35)),
     # closed (已办结)
-    S(f"{REPLIED} accept", "collection_records", 1, "GW", "140830100", "etax", (18, 30)),
+    S(f"{REPLIED} visit:satisfied accept", "collection_records", 1, "GW", "140830100", "etax",
+      (18, 30)),
     S(f"{REPLIED} object:litigation outcome", "contribution_amount", 2, "GW", "140830100201",
       "window", (45, 58)),
-    S(f"{REPLIED} accept", "special_payment", 2, "FLD", "140830101202", "window", (18, 30)),
+    S(f"{REPLIED} visit:basically accept", "special_payment", 2, "FLD", "140830101202",
+      "window", (18, 30)),
     # archived (已归档)
     S("classify:simple archive", "service_complaint", 1, "GW", "140830100002", "hotline_12366",
       (20, 50)),
-    S(f"{REPLIED} accept archive", "contribution_base", 0, "GW", "140830100", "window", (32, 58)),
+    S(f"{REPLIED} visit:satisfied accept archive", "contribution_base", 0, "GW", "140830100",
+      "window", (32, 58)),
     S(f"classify:major {CONSULTED} done reply accept archive", "collection_arrears", 2, "GW",
       "140830100", "window", (42, 58), LARGE_ARREARS),
     S("withdraw archive", "refund", 1, "GW", "140830100001", "window", (20, 45)),
@@ -195,11 +204,18 @@ STEP_HOURS = {
     "issue": (2, 10),
     "done": (16, 60),
     "reply": (4, 24),
+    "visit": (4, 16),
+    "redo": (2, 8),
     "accept": (16, 40),
     "object": (16, 48),
     "outcome": (90, 160),
     "archive": (16, 48),
     "withdraw": (16, 80),
+}
+VISIT_REMARKS = {
+    "satisfied": "电话回访，缴费人对答复满意。",
+    "basically": "电话回访，缴费人基本认可，希望今后办理更快。",
+    "dissatisfied": "电话回访，缴费人认为补缴基数核定有误，对答复不满意。",
 }
 OFFLINE_CHANNELS = {"window", "grid_mediator", "petition", "government_referral"}
 WORKDAY_START, WORKDAY_END = datetime.time(8, 30), datetime.time(17, 30)
@@ -457,6 +473,26 @@ class CaseBuilder:
             return self._consultation(case, name)
         if name == "reply":
             return dispute_reply(at=self.moment, dispute=case, actor=clerk, text=self._reply(case))
+        if name == "visit":
+            record_follow_up(
+                at=self.moment,
+                dispute=case,
+                actor=clerk,
+                method=FollowUp.Method.PHONE,
+                contact=case.representative.name if case.representative else "",
+                visited_at=self.moment,
+                satisfaction=Satisfaction(arg),
+                remarks=VISIT_REMARKS[arg],
+            )
+            case.refresh_from_db()
+            return case
+        if name == "redo":
+            return dispute_redo(
+                at=self.moment,
+                dispute=case,
+                actor=coordinator,
+                reason="缴费人认为补缴基数核定有误，请税务、人社部门重新核定并答复。",
+            )
         if name == "accept":
             return dispute_accept(
                 at=self.moment,
