@@ -72,7 +72,8 @@ class DepartmentTask(models.Model):
     class Meta:
         verbose_name = _("department task")
         verbose_name_plural = _("department tasks")
-        ordering = ["role", "id"]
+        # The current round's first (a redo asks again), the lead's before the others.
+        ordering = ["-round", "role", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["dispute", "department", "round"],
