@@ -65,7 +65,7 @@ class SmsMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("time sent"), null=True, blank=True)
     gateway_id = models.CharField(_("gateway message id"), max_length=64, blank=True)
     # When the next attempt is due (the first: at once); while an attempt is under way, the
     # moment its claim runs out (a worker that died leaves it to run out).
