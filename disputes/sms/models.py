@@ -4,6 +4,7 @@ also the queue the worker sends from. Imported by ``disputes.models``."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments import clock
@@ -68,8 +69,10 @@ class SmsMessage(models.Model):
     sent_at = models.DateTimeField(_("time sent"), null=True, blank=True)
     gateway_id = models.CharField(_("gateway message id"), max_length=64, blank=True)
     # When the next attempt is due (the first: at once); while an attempt is under way, the
-    # moment its claim runs out (a worker that died leaves it to run out).
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=clock.now)
+    # moment its claim runs out (a worker that died leaves it to run out). The sending reads
+    # the real time, never an operation's moment (departments.clock): a case registered
+    # "as at" another time still has its messages sent now.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
-from departments import clock
 from departments.models import Staff
 from disputes.sms import catalogue
 from disputes.sms.backends import Outgoing, get_backend
@@ -169,7 +169,7 @@ def _due(now) -> Q:
 def attempt(message_id: int) -> str:
     """One attempt at sending the message, when it is due and no other attempt has it; what
     happened, in a word (for the task's log)."""
-    now = clock.now()
+    now = timezone.now()
     until = now + lease()
     claimed = (
         SmsMessage.objects.filter(pk=message_id)
@@ -194,7 +194,7 @@ def attempt(message_id: int) -> str:
 
 
 def _record(message: SmsMessage, until, sent: bool, outgoing: Outgoing) -> str:
-    now = clock.now()
+    now = timezone.now()
     mine = SmsMessage.objects.filter(pk=message.pk, claimed_until=until)
     if sent:
         done = mine.update(
@@ -235,7 +235,7 @@ def requeue(*, limit: int = 500) -> int:
     """The beat job: queue again what is due and has no attempt under way, one beat period
     after it fell due (before that its own task is still expected): the messages whose task
     was lost with a worker, or with a broker that could not be reached. How many."""
-    now = clock.now()
+    now = timezone.now()
     stale = now - timedelta(seconds=settings.SMS_SWEEP_SECONDS)
     pks = list(
         SmsMessage.objects.filter(_due(now), next_attempt_at__lte=stale)
