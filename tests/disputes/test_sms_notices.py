@@ -340,3 +340,15 @@ def test_an_online_application_without_the_box_gets_no_text(client, online, text
     texting(lambda: client.post("/apply/", application(online), REMOTE_ADDR="10.1.1.2"))
     assert Dispute.objects.get().sms_opt_in is False
     assert outbox == []
+
+
+def test_the_case_page_shows_that_the_payer_is_texted(client, world):
+    client.force_login(world.clerk)
+    texted = world.make_dispute(sms_opt_in=True)
+    silent = world.make_dispute()
+
+    page = client.get(reverse("disputes:detail", args=[texted.number])).content.decode()
+    other = client.get(reverse("disputes:detail", args=[silent.number])).content.decode()
+
+    assert "data-sms-opt-in" in page and "短信告知办理进度" in page
+    assert "data-sms-opt-in" not in other
