@@ -54,6 +54,7 @@ class Application:
     period_start: object = None
     period_end: object = None
     attachments: list = field(default_factory=list)
+    sms_opt_in: bool = False
 
 
 def application_channel() -> Channel | None:
@@ -146,6 +147,7 @@ def application_register(*, application: Application, channel: Channel) -> Dispu
         attachments=application.attachments,
         first_responder=first_responder,
         delivered_by=None,
+        sms_opt_in=application.sms_opt_in,
     )
 
 

@@ -101,6 +101,10 @@ class ApplicationForm(DisputeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, jurisdictions=offered_jurisdictions(), **kwargs)
         self.fields["jurisdiction"].empty_label = _("Choose the town or county")
+        self.fields["sms_opt_in"].help_text = _(
+            "A text message to the phone you give: the case number and query code now, and "
+            "another when the written reply is given."
+        )
         self.fields["attachments"].help_text = _(
             "Optional: up to %(count)d files of at most %(size)s each (PDF, pictures, Word, "
             "Excel or text)."
@@ -176,6 +180,7 @@ class ApplicationForms:
             claim=data["claim"],
             summary=data["summary"],
             attachments=data["attachments"],
+            sms_opt_in=data["sms_opt_in"],
         )
 
 

@@ -206,6 +206,33 @@ ATTACHMENT_EXTENSIONS = env_list(
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "centre@localhost")
 
+# Text messages (disputes/sms/): to officers for new work, urgings and overdue limits, and to
+# payers who asked for them. The backend is a dotted path, like EMAIL_BACKEND: the console
+# (development: prints them), a file (SMS_FILE_PATH, one JSON line each), the in-memory one
+# (tests) or the HTTP gateway (disputes.sms.backends.gateway.SmsBackend, with the SMS_GATEWAY_
+# settings). A failed send is tried again SMS_RETRY_SECONDS later, the wait doubling up to
+# SMS_RETRY_MAX_SECONDS, SMS_MAX_ATTEMPTS times in all; then the message is marked failed.
+SMS_BACKEND = env_str("SMS_BACKEND", "disputes.sms.backends.console.SmsBackend")
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "sms" / "outbox.jsonl")))
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_APP_KEY = env_str("SMS_GATEWAY_APP_KEY", "")
+SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET", "")
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
+SMS_RETRY_SECONDS = env_int("SMS_RETRY_SECONDS", 60)
+SMS_RETRY_MAX_SECONDS = env_int("SMS_RETRY_MAX_SECONDS", 3600)
+# The beat job that queues again the messages left waiting (a worker died with their task).
+SMS_SWEEP_SECONDS = env_int("SMS_SWEEP_SECONDS", 300)
+if SMS_MAX_ATTEMPTS < 1 or SMS_GATEWAY_TIMEOUT < 1 or SMS_SWEEP_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "SMS_MAX_ATTEMPTS, SMS_GATEWAY_TIMEOUT and SMS_SWEEP_SECONDS must be at least 1"
+    )
+if not 1 <= SMS_RETRY_SECONDS <= SMS_RETRY_MAX_SECONDS:
+    raise ImproperlyConfigured(
+        "SMS_RETRY_SECONDS must be at least 1 and at most SMS_RETRY_MAX_SECONDS"
+    )
+
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport under var/.
 REDIS_URL = env_str("REDIS_URL", "")
 
@@ -330,6 +357,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "api.tasks.send_due_deliveries",
         "schedule": API_DELIVERY_SWEEP_SECONDS,
         "options": {"expires": API_DELIVERY_SWEEP_SECONDS},
+    },
+    "requeue-text-messages": {
+        "task": "disputes.tasks.requeue_sms",
+        "schedule": SMS_SWEEP_SECONDS,
+        "options": {"expires": SMS_SWEEP_SECONDS},
     },
     # Last month's evaluation circular to each county's recipients, on the 1st at 08:00 (the
     # job sends each county's month once, so a rerun or a catch-up run is harmless).

@@ -174,3 +174,6 @@ class AccessLogAdmin(ReadOnlyAdmin):
     search_fields = ["=dispute__number", "user__username"]
     list_select_related = ["user", "dispute"]
     date_hierarchy = "at"
+
+
+from disputes.sms import admin as sms_admin  # noqa: E402, F401  (registers the SMS models)

@@ -18,6 +18,20 @@ class DisputesConfig(AppConfig):
 
         converters.register()
         self._keep_reach()
+        self._text_payers()
+
+    def _text_payers(self) -> None:
+        """The payers who asked for them get text messages (disputes.sms.handlers)."""
+        from django_fsm.signals import post_transition
+
+        from disputes.models import Dispute
+        from disputes.signals import case_registered
+        from disputes.sms import handlers
+
+        case_registered.connect(handlers.on_registered, sender=Dispute, dispatch_uid="sms-case")
+        post_transition.connect(
+            handlers.on_transition, sender=Dispute, dispatch_uid="sms-transition"
+        )
 
     def _keep_reach(self) -> None:
         """The case's reach rows change with the relations they follow (disputes.reach)."""

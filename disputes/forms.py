@@ -210,6 +210,14 @@ class DisputeForm(forms.Form):
     is_group_dispute = forms.BooleanField(label=_("Group dispute"), required=False)
     is_public_opinion_risk = forms.BooleanField(label=_("Public-opinion risk"), required=False)
     is_large_arrears = forms.BooleanField(label=_("Large arrears"), required=False)
+    sms_opt_in = forms.BooleanField(
+        label=_("Text the payer the progress"),
+        required=False,
+        help_text=_(
+            "With the payer's consent: a text message with the case number and query code now, "
+            "and another when the written reply is given (to the representative's mobile)."
+        ),
+    )
     representative = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, initial=0
     )

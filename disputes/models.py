@@ -360,6 +360,14 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     return_basis = models.TextField(
         _("basis for the return"), blank=True, default="", editable=False
     )
+    sms_opt_in = models.BooleanField(
+        _("text the payer the progress"),
+        default=False,
+        help_text=_(
+            "The representative payer gets a text message at registration and when the written "
+            "reply is given (to the mobile number given for the case)."
+        ),
+    )
     query_code = models.CharField(
         _("query code"),
         max_length=QUERY_CODE_LENGTH,
@@ -938,3 +946,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+from disputes.sms.models import SmsMessage, SmsTemplate  # noqa: E402, F401  (models of this app)

@@ -39,7 +39,7 @@ from disputes.models import (
 )
 from disputes.signals import case_registered
 from disputes.uploads import validate_upload
-from disputes.validators import normalise_number
+from disputes.validators import is_mobile, normalise_number
 
 
 def counter_take(model, *, count: int = 1, **key) -> int:
@@ -270,10 +270,13 @@ def dispute_register(
     attachments: Iterable = (),
     first_responder=None,
     delivered_by=None,
+    sms_opt_in: bool = False,
 ) -> Dispute:
     """Register a new case; the actor becomes its first responder (首问负责人) unless another is
     named (a case handed in online: the centre's duty clerk, with ``delivered_by`` the account
-    of the system that handed it in, or None for the payer's own online application)."""
+    of the system that handed it in, or None for the payer's own online application).
+    ``sms_opt_in``: the payer asked to be texted the progress (disputes.sms), which needs the
+    representative's mobile number."""
     if not parties:
         raise DisputeError(_("A case needs at least one payer."))
     representatives = [p for p in parties if p.is_representative]
@@ -286,6 +289,13 @@ def dispute_register(
         raise DisputeError(_("The first month in dispute is after the last month."))
     # The case counts as raised by its representative (the first payer when none is marked).
     raised_by = (representatives or parties)[0].payer
+    if sms_opt_in and not is_mobile(raised_by.phone):
+        raise DisputeError(
+            _(
+                "Text messages about the progress need a mobile number (11 digits) for the "
+                "representative payer."
+            )
+        )
     received_at = received_at or clock.now()
     if received_at > clock.now() + RECEIVED_AHEAD_ALLOWED:
         raise DisputeError(_("The time received cannot be in the future."))
@@ -313,6 +323,7 @@ def dispute_register(
             is_public_opinion_risk=is_public_opinion_risk,
             is_large_arrears=is_large_arrears,
             payer_kind=payer_kind_of(raised_by.kind),
+            sms_opt_in=sms_opt_in,
         )
         if insurance_types:
             dispute.insurance_types.set(insurance_types)

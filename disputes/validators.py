@@ -125,6 +125,11 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
+def is_mobile(value: str) -> bool:
+    """Whether the number (as typed) is a mainland mobile number, which can take a text."""
+    return bool(_MOBILE.match(normalise_number(value)))
+
+
 def validate_phone(value: str) -> None:
     value = normalise_number(value)
     if not (_MOBILE.match(value) or _LANDLINE.match(value)):

@@ -188,6 +188,7 @@ def _register(request, centre, form, formset, duplicates):
         is_group_dispute=data["is_group_dispute"],
         is_public_opinion_risk=data["is_public_opinion_risk"],
         is_large_arrears=data["is_large_arrears"],
+        sms_opt_in=data["sms_opt_in"],
         reported_by=request.user if is_mediator else None,
         link_to=[d for d in duplicates if d.number in chosen],
         attachments=data["attachments"],

@@ -155,8 +155,19 @@ def open_deadline(
                 "stage": deadline.get_stage_display(),
                 "due": _due_text(deadline),
             },
+            context=_notice_context(deadline),
         )
     return deadline
+
+
+def _notice_context(deadline: Deadline) -> dict:
+    """What a notice about the deadline says, for its text message's placeholders
+    (disputes.sms): ``department`` is empty when the deadline is not a department's."""
+    return {
+        "stage": str(deadline.get_stage_display()),
+        "due": _due_text(deadline),
+        "department": deadline.department.name if deadline.department_id else "",
+    }
 
 
 def close_deadline(deadline: Deadline, *, at: datetime.datetime | None = None) -> Deadline:
@@ -553,6 +564,7 @@ def _mark_overdue(pk: int, now, cache: dict | None = None) -> bool:
                 "stage": deadline.get_stage_display(),
                 "due": _due_text(deadline),
             },
+            context=_notice_context(deadline),
         )
     return True
 

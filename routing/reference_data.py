@@ -18,7 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from departments.models import ROLE_GROUP_NAMES, Department, Role, role_group
-from disputes.models import Category, Channel, InsuranceType
+from disputes.models import Category, Channel, InsuranceType, SmsTemplate
+from disputes.sms.catalogue import TEMPLATES as SMS_TEMPLATES
 from routing.deadlines import DEFAULT_POLICIES
 from routing.models import DeadlinePolicy, RoutingRule
 
@@ -392,7 +393,18 @@ def install_reference_data() -> InstallSummary:
         installed.co_departments.set([departments[kind] for kind in rule.co if kind != rule.lead])
         summary.count("routing_rules", created)
     _install_policies(categories, summary)
+    _install_sms_templates(summary)
     return summary
+
+
+def _install_sms_templates(summary: InstallSummary) -> None:
+    """The text messages' default wording; once installed, the administrators' edits are
+    left alone (disputes.sms.catalogue)."""
+    for template in SMS_TEMPLATES.values():
+        _row, created = SmsTemplate.objects.get_or_create(
+            code=template.code, defaults={"name": template.name, "text": template.text}
+        )
+        summary.count("sms_templates", created)
 
 
 def _install_policies(categories: dict, summary: InstallSummary) -> None:
@@ -414,12 +426,12 @@ def _install_policies(categories: dict, summary: InstallSummary) -> None:
 # reference lists and the routing rules. Cases and their logs are never edited there.
 ADMIN_MAINTAINS = {
     "departments": ["jurisdiction", "centre", "department", "staff"],
-    "disputes": ["category", "insurancetype", "channel", "payer"],
+    "disputes": ["category", "insurancetype", "channel", "payer", "smstemplate"],
     "routing": ["routingrule"],
     "auth": ["user", "group"],
 }
 ADMIN_READS = {
-    "disputes": ["dispute", "timelineentry", "accesslog"],
+    "disputes": ["dispute", "timelineentry", "accesslog", "smsmessage"],
     "routing": ["transfer", "referral"],
     "consultations": ["departmenttask"],
 }

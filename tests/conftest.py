@@ -36,6 +36,7 @@ def pytest_configure(config):
     settings.CACHES = {**settings.CACHES, "default": default}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "disputes.sms.backends.locmem.SmsBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.STORAGES = {
         **settings.STORAGES,
