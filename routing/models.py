@@ -310,7 +310,10 @@ class Deadline(models.Model):
     # The sweep's urging ladder (催办 → 通报) for a department's overdue limit: the step it has
     # reached, and the day the circular falls due once the notice is out.
     urging_step = models.PositiveSmallIntegerField(
-        _("urging step"), choices=UrgingStep.choices, default=UrgingStep.NONE
+        _("urging step"),
+        choices=UrgingStep.choices,
+        default=UrgingStep.NONE,
+        db_default=UrgingStep.NONE,  # rows written past the ORM (the demo's COPY) start at none
     )
     circular_on = models.DateField(_("circular due on"), null=True, blank=True)
 

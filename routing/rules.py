@@ -95,3 +95,11 @@ def may_urge(dispute) -> bool:
     return dispute.is_open and remember(
         "routing.urgeable", dispute, lambda: urgeable_deadlines(dispute).exists()
     )
+
+
+def officer_department(user) -> int | None:
+    """The department whose urgings an officer's queue marks, or None (not an officer)."""
+    staff = staff_of(user)
+    if staff is None or not staff.department_id or Role.OFFICER not in roles_of(user):
+        return None
+    return staff.department_id

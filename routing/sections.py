@@ -2,7 +2,14 @@
 
 from disputes.sections import CaseSection, register
 from routing import deadlines
-from routing.models import CasePause, Deadline, ExtensionRequest
+from routing.models import (
+    CasePause,
+    Deadline,
+    ExtensionRequest,
+    LateCircular,
+    Urging,
+    UrgingNotice,
+)
 from routing.rules import may_decide_extension, may_request_extension
 
 
@@ -41,3 +48,27 @@ def deadlines_section(request, dispute):
 
 
 register(CaseSection("deadlines", "routing/_deadlines.html", deadlines_section, 5, "side"))
+
+
+def urgings_section(request, dispute):
+    """催办: the urgings by hand and the sweep's notices and circulars, latest first."""
+    urgings = list(
+        Urging.objects.filter(dispute=dispute).select_related("department", "deadline", "by__staff")
+    )
+    notices = list(
+        UrgingNotice.objects.filter(dispute=dispute).select_related("department", "deadline")
+    )
+    circulated = set(
+        LateCircular.objects.filter(dispute=dispute).values_list("deadline_id", flat=True)
+    )
+    if not urgings and not notices:
+        return None
+    rows = [{"urging": u, "at": u.at} for u in urgings]
+    rows += [
+        {"notice": n, "at": n.issued_at, "circulated": n.deadline_id in circulated} for n in notices
+    ]
+    rows.sort(key=lambda row: row["at"], reverse=True)
+    return {"rows": rows}
+
+
+register(CaseSection("urgings", "routing/_urgings.html", urgings_section, 6, "side"))

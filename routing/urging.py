@@ -56,17 +56,45 @@ def open_deadline_q(prefix: str = "") -> Q:
     )
 
 
-def urged_for_department(department_id) -> Exists:
-    """For a queryset of rows with a ``dispute_id``: is the department urged on the case, by
-    hand or by notice, on a limit of its still open? One EXISTS per row the page shows."""
-    on_open = open_deadline_q("deadline__")
-    by_hand = Urging.objects.filter(
-        on_open, dispute_id=OuterRef("dispute_id"), department_id=department_id
+def urged_cases(department_id: int, dispute_ids) -> set[int]:
+    """Of ``dispute_ids`` (a page's rows), the cases on which the department stands urged: an
+    urging by hand or a notice on a limit of its still open. One query, one EXISTS per limit
+    of the department on those cases."""
+    ids = list(dispute_ids)
+    if not ids:
+        return set()
+    urged = Exists(Urging.objects.filter(deadline=OuterRef("pk"))) | Exists(
+        UrgingNotice.objects.filter(deadline=OuterRef("pk"))
     )
-    by_notice = UrgingNotice.objects.filter(
-        on_open, dispute_id=OuterRef("dispute_id"), department_id=department_id
+    return set(
+        Deadline.objects.filter(open_deadline_q(), dispute_id__in=ids, department_id=department_id)
+        .filter(urged)
+        .values_list("dispute_id", flat=True)
     )
-    return Exists(by_hand) | Exists(by_notice)
+
+
+def mark_urged(rows, user, *, dispute_id=lambda row: row.pk) -> None:
+    """Set ``urged`` on each row of a queue page (cases, or rows naming one by ``dispute_id``)
+    for the user's department; rows of a user who is no officer are never urged."""
+    rows = list(rows)
+    department_id = rules.officer_department(user)
+    urged = urged_cases(department_id, {dispute_id(r) for r in rows}) if department_id else set()
+    for row in rows:
+        row.urged = dispute_id(row) in urged
+
+
+def attach_notices(notifications) -> None:
+    """Set ``urging_notice`` on each inbox row announcing an urging notice (the notice its
+    message names), so the inbox links the PDF; one query for the page."""
+    rows = [n for n in notifications if n.kind == "routing.urging_notice" and n.dispute_id]
+    by_case: dict[int, list[UrgingNotice]] = {}
+    if rows:
+        for notice in UrgingNotice.objects.filter(dispute_id__in={n.dispute_id for n in rows}):
+            by_case.setdefault(notice.dispute_id, []).append(notice)
+    for n in rows:
+        n.urging_notice = next(
+            (u for u in by_case.get(n.dispute_id, []) if u.number in n.message), None
+        )
 
 
 def _stage_text(deadline: Deadline) -> str:
