@@ -109,7 +109,7 @@ def deadline_urge(*, deadline: Deadline, actor, note: str) -> Urging:
         raise DisputeError(_("Say what the department is urged to do."))
     with transaction.atomic():
         dispute = (
-            Dispute.objects.select_for_update()
+            Dispute.objects.select_for_update(of=("self",))
             .select_related("jurisdiction", "centre")
             .get(pk=deadline.dispute_id)
         )
@@ -121,7 +121,9 @@ def deadline_urge(*, deadline: Deadline, actor, note: str) -> Urging:
                 )
             )
         locked = (
-            Deadline.objects.select_for_update().select_related("department").get(pk=deadline.pk)
+            Deadline.objects.select_for_update(of=("self",))
+            .select_related("department")
+            .get(pk=deadline.pk)
         )
         locked.dispute = dispute
         if not dispute.is_open or not rules.is_urgeable(locked):
