@@ -69,6 +69,7 @@ def urged_cases(department_id: int, dispute_ids) -> set[int]:
     return set(
         Deadline.objects.filter(open_deadline_q(), dispute_id__in=ids, department_id=department_id)
         .filter(urged)
+        .order_by()
         .values_list("dispute_id", flat=True)
     )
 
