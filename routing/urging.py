@@ -46,7 +46,8 @@ def format_notice_number(centre: Centre, year: int, seq: int) -> str:
 
 
 def open_deadline_q(prefix: str = "") -> Q:
-    """The limits ``rules.is_urgeable`` admits, as a filter (``prefix``: the path to them)."""
+    """A department's limit still open — running (paused or not), or overdue and not yet
+    met — as a filter (``prefix``: the path to the limits)."""
     return Q(
         **{
             f"{prefix}department__isnull": False,
