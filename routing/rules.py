@@ -90,11 +90,30 @@ def urgeable_deadlines(dispute):
     )
 
 
-def may_urge(dispute) -> bool:
-    """The case is open and one of its departments has an open limit. Asked once per page."""
-    return dispute.is_open and remember(
-        "routing.urgeable", dispute, lambda: urgeable_deadlines(dispute).exists()
+def case_deadlines(dispute) -> list:
+    """The case's limits (not cancelled) as its page shows them, with each one's urging notice
+    and circular and whether it was urged by hand: read once per page, for the time-limits
+    section and the urging action alike."""
+    from django.db.models import Exists, OuterRef
+
+    from routing.models import Deadline, Urging
+
+    return remember(
+        "routing.deadlines",
+        dispute,
+        lambda: list(
+            Deadline.objects.filter(dispute=dispute)
+            .exclude(status=Deadline.Status.CANCELLED)
+            .select_related("department", "centre", "urging_notice", "late_circular")
+            .annotate(urged_by_hand=Exists(Urging.objects.filter(deadline=OuterRef("pk"))))
+            .order_by("started_at", "pk")
+        ),
     )
+
+
+def may_urge(dispute) -> bool:
+    """The case is open and one of its departments has an open limit."""
+    return dispute.is_open and any(is_urgeable(d) for d in case_deadlines(dispute))
 
 
 def officer_department(user) -> int | None:
