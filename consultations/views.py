@@ -41,6 +41,7 @@ from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.selectors import visible_disputes
 from disputes.views import CaseActionView, message_form_errors, paginate
 from routing.deadlines import with_days_late
+from routing.urging import mark_urged
 
 
 @login_required
@@ -50,6 +51,7 @@ def task_list(request):
     if department_id is None:
         raise PermissionDenied(_("Only department officers have department tasks."))
     page = paginate(request, selectors.tasks_for_department(department_id))
+    mark_urged(page, request.user, dispute_id=lambda task: task.dispute_id)
     decision_tasks = selectors.decision_tasks_for_department(department_id)
     open_decision_tasks = with_days_late(
         [t.deadline for t in decision_tasks if t.status == t.Status.OPEN]

@@ -67,6 +67,7 @@ from routing.models import (
     RoutingRule,
     Stage,
     Transfer,
+    UrgingStep,
 )
 
 # -- many more cases, fast -----------------------------------------------------------------
@@ -601,7 +602,8 @@ class CaseGenerator:
         deadlines = Table(Deadline, ["id", "dispute_id", "stage", "department_id", "centre_id",
                                      "assignee_id", "working_days", "started_at", "due_at",
                                      "remind_at", "reminded_at", "status", "met_at", "overdue_at",
-                                     "days_late", "provisional", "paused_at"])  # fmt: skip
+                                     "days_late", "provisional", "paused_at", "urging_step",
+                                     "circular_on"])  # fmt: skip
         notices = Table(DeadlineNotice, ["deadline_id", "kind", "due_at", "sent_at"])
         late = Table(Accountability, ["deadline_id", "dispute_id", "stage", "department_id",
                                       "centre_id", "days_late", "recorded_at"])  # fmt: skip
@@ -688,7 +690,8 @@ class CaseGenerator:
                           None, clock.working_days, clock.started_at, clock.due_at,
                           clock.remind_at, clock.reminded_at, clock.status, clock.met_at,
                           clock.overdue_at, clock.days_late, clock.provisional,
-                          None)  # fmt: skip
+                          # Not urged yet: the next sweep issues what the ladder owes.
+                          None, UrgingStep.NONE, None)  # fmt: skip
             if clock.reminded_at is not None:
                 notices.add(deadline_id, DeadlineNotice.Kind.REMINDER, clock.due_at,
                             clock.reminded_at)  # fmt: skip

@@ -39,8 +39,10 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,7 +53,7 @@ from disputes.models import Dispute
 from reports.accountability import accountability_url
 from reports.ledger import DeadlineCondition, day_start, ledger_url
 from reports.models import ScoringPolicy
-from routing.models import Accountability, Deadline, ExtensionRequest
+from routing.models import Accountability, Deadline, ExtensionRequest, LateCircular
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 PERIOD_KINDS = (
@@ -104,6 +106,13 @@ DEFINITIONS = (
     (
         gettext_lazy("Accountability entries"),
         gettext_lazy("Recorded in the period, one per time limit missed, on any case."),
+    ),
+    (
+        gettext_lazy("Circulars"),
+        gettext_lazy(
+            "Circular entries (通报) issued in the period: a time limit of the department still "
+            "not met five working days after its urging notice, on any case."
+        ),
     ),
     (
         gettext_lazy("Overdue still open"),
@@ -267,6 +276,7 @@ class UnitScore:
     extensions: int = 0
     accountability: int = 0
     overdue_open: int = 0
+    circulars: int = 0
     score: Decimal = Decimal(0)
     rank: int = 0
     mark: str = ""
@@ -353,10 +363,19 @@ def scorecard(
     ``counted``: its figures as the tally gives them (``reports.tally.evaluation_figures``),
     else they are counted now."""
     policy = policy or policy_for(period)
+    start, end = period.bounds
+    # The circulars are few (one per limit still late after its notice): counted live always.
+    circulars = _counts(
+        LateCircular.objects.filter(
+            dispute__in=cases.values("pk"), issued_at__gte=start, issued_at__lt=end
+        ),
+        "department_id",
+        "pk",
+    )
     if counted is not None:
         department_figures, centre_figures, closed_count, made_at = counted
+        department_figures = {**department_figures, "circulars": circulars}
         return _card(period, policy, department_figures, centre_figures, closed_count, made_at)
-    start, end = period.bounds
     closed = cases.filter(closed_at__gte=start, closed_at__lt=end)
     closed_ids = closed.values("pk")
     all_ids = cases.values("pk")
@@ -389,6 +408,7 @@ def scorecard(
             DisciplineReferral.objects.filter(dispute__in=closed_ids), "department_id"
         ),
         "accountability": _counts(recorded, "department_id", "pk"),
+        "circulars": circulars,
     }
     centre_figures = {
         "cases": _counts(closed, "centre_id", "pk"),
@@ -441,6 +461,7 @@ def _rows(units: QuerySet, figures: dict[str, dict]) -> list[UnitScore]:
                 extensions=figures["extensions"].get(unit.pk, 0),
                 accountability=figures["accountability"].get(unit.pk, 0),
                 overdue_open=figures["overdue_open"].get(unit.pk, 0),
+                circulars=figures.get("circulars", {}).get(unit.pk, 0),
             )
         )
     return rows
@@ -461,7 +482,40 @@ def _department_links(department: Department, period: Period) -> dict[str, str]:
         "accountability": accountability_url(
             department=department, date_from=period.start, date_to=period.end
         ),
+        "circulars": circulars_url(
+            department=department, date_from=period.start, date_to=period.end
+        ),
     }
+
+
+def circulars_url(*, department=None, date_from=None, date_to=None) -> str:
+    """The circular entries (通报) listed: of a department (by code), issued in a period."""
+    query = {
+        key: value
+        for key, value in (
+            ("department", department.code if department is not None else ""),
+            ("from", date_from.isoformat() if date_from else ""),
+            ("to", date_to.isoformat() if date_to else ""),
+        )
+        if value
+    }
+    url = reverse("reports:circulars")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def circular_entries(cases: QuerySet[Dispute], *, department=None, date_from=None, date_to=None):
+    """The circular entries of ``cases`` (those the user sees), narrowed as the link says,
+    newest first, with what the listing shows of each."""
+    entries = LateCircular.objects.filter(dispute__in=cases.values("pk"))
+    if department is not None:
+        entries = entries.filter(department=department)
+    if date_from:
+        entries = entries.filter(issued_at__gte=day_start(date_from))
+    if date_to:
+        entries = entries.filter(issued_at__lt=day_start(date_to + datetime.timedelta(days=1)))
+    return entries.select_related(
+        "dispute", "department", "deadline", "deadline__urging_notice"
+    ).order_by("-issued_at", "-pk")
 
 
 def _centre_links(centre: Centre, period: Period) -> dict[str, str]:

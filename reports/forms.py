@@ -145,3 +145,33 @@ class AccountabilityDecisionForm(forms.Form):
         ):
             self.add_error("reason", _("Give the reason why the unit is excused."))
         return data
+
+
+class CircularFilterForm(forms.Form):
+    """The circular entries' filter (from the evaluation's links: ``department``, ``from``,
+    ``to``)."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All departments"),
+    )
+    date_from = forms.DateField(
+        label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Issued until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_date_to(self):
+        day = self.cleaned_data.get("date_to")
+        if day == datetime.date.max:
+            return None  # no day after it: no bound at all
+        return day
+
+    PARAMS = {"date_from": "from", "date_to": "to"}
+
+    def add_prefix(self, field_name):
+        return self.PARAMS.get(field_name, field_name)

@@ -9,9 +9,13 @@ screen but takes no paper away. The owning centre issues a new copy of a documen
 
 from departments.models import Role, roles_of, staff_of
 from disputes import rules
+from routing.models import UrgingNotice
 
 # The paper addressed to the government office that received a referral.
 REFERRAL_PAPER = frozenset({"referral_sheet"})
+# The urging notice (催办通知书): the department it is addressed to, and the county's
+# leading-group office, which is told when the department stays late.
+URGING_PAPER = frozenset({"urging_notice"})
 # What the grid mediator who reported a case hands to the payer in the village.
 REPORTER_KINDS = frozenset({"receipt"})
 # Roles that follow cases without a step of their own in the workflow: their home page is the
@@ -35,7 +39,17 @@ def downloadable_kinds(dispute, user) -> frozenset[str] | None:
         kinds |= REFERRAL_PAPER
     if rules.reported_case(dispute, user):
         kinds |= REPORTER_KINDS
+    if _addressed_by_urging(dispute, user) or rules.can_decide_special(dispute, user):
+        kinds |= URGING_PAPER
     return kinds
+
+
+def _addressed_by_urging(dispute, user) -> bool:
+    """An officer of a department the case's urging notices are addressed to."""
+    staff = staff_of(user)
+    if staff is None or not staff.department_id or Role.OFFICER not in roles_of(user):
+        return False
+    return UrgingNotice.objects.filter(dispute=dispute, department_id=staff.department_id).exists()
 
 
 def may_download(dispute, user, kind: str | None = None) -> bool:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dashboard/data/", views.dashboard_data, name="dashboard-data"),
     path("evaluation/", views.evaluation, name="evaluation"),
     path("evaluation/pdf/", views.evaluation_pdf, name="evaluation-pdf"),
+    path("evaluation/circulars/", views.circulars, name="circulars"),
     path("accountability/", views.accountability, name="accountability"),
     path(
         "accountability/<int:pk>/decide/",

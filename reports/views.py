@@ -23,10 +23,11 @@ from reports import documents, export_jobs, exports, statistics, tally
 from reports import rules as report_rules
 from reports.circular import circular_pdf, circular_title
 from reports.documents import archive
-from reports.evaluation import DEFINITIONS, scope_name, scorecard
+from reports.evaluation import DEFINITIONS, circular_entries, scope_name, scorecard
 from reports.forms import (
     AccountabilityDecisionForm,
     AccountabilityFilterForm,
+    CircularFilterForm,
     DocumentFilterForm,
     EvaluationPeriodForm,
     MarkReadForm,
@@ -36,6 +37,8 @@ from reports.models import AccountabilityDecision, ArchivedDocument, ExportJob
 from reports.selectors import overdue_deadlines, work_queue
 from reports.tables import LedgerPaginator, LedgerTable
 from routing.deadlines import provisional_years, with_days_late
+from routing.models import LateCircular
+from routing.urging import attach_notices, mark_urged
 
 
 @login_required
@@ -48,6 +51,7 @@ def home(request):
         .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("payer")))
     )
     page = paginate(request, qs)
+    mark_urged(page, request.user)  # 催办: the officer's department urged on the case
     return render(
         request,
         "reports/home.html",
@@ -98,6 +102,7 @@ def inbox(request):
         mark_read(user=request.user, notification=form.cleaned_data["id"])
         return redirect("reports:inbox")
     page = paginate(request, mine.select_related("dispute"), 30)
+    attach_notices(page)  # an urging notice's message links its PDF
     return render(request, "reports/inbox.html", {"page": page})
 
 
@@ -410,6 +415,27 @@ def evaluation(request):
             "previous": card.period.previous(),
             "following": card.period.following(),
         },
+    )
+
+
+@login_required
+@require_GET
+def circulars(request):
+    """The circular entries (通报) behind the evaluation's figure, over the cases the user
+    sees: a department's limits still late five working days after their urging notice."""
+    _oversight_only(request)
+    form = CircularFilterForm(request.GET or None)
+    entries = LateCircular.objects.none()
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        entries = circular_entries(
+            visible_disputes(request.user),
+            department=data.get("department"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+    return render(
+        request, "reports/circulars.html", {"form": form, "page": paginate(request, entries, 50)}
     )
 
 

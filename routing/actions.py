@@ -42,4 +42,13 @@ register(
         permitted=clock_rules.may_stop_clocks,
         possible=clock_rules.may_resume,
     ),
+    CaseAction(
+        "urge",
+        _("Urge a department (催办)"),
+        "routing:urge",
+        82,
+        permitted=clock_rules.can_urge,
+        possible=clock_rules.may_urge,
+        style="outline-warning",
+    ),
 )

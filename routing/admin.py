@@ -16,9 +16,12 @@ from routing.models import (
     Deadline,
     DeadlinePolicy,
     ExtensionRequest,
+    LateCircular,
     Referral,
     RoutingRule,
     Transfer,
+    Urging,
+    UrgingNotice,
 )
 
 _LINE = re.compile(
@@ -202,3 +205,27 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
 @admin.register(CasePause)
 class CasePauseAdmin(ReadOnlyAdmin):
     list_display = ["dispute", "reason", "started_at", "ended_at"]
+
+
+@admin.register(Urging)
+class UrgingAdmin(ReadOnlyAdmin):
+    list_display = ["dispute", "department", "by", "at"]
+    list_filter = ["department"]
+    search_fields = ["=dispute__number"]
+    list_select_related = ["dispute", "department", "by"]
+
+
+@admin.register(UrgingNotice)
+class UrgingNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["number", "dispute", "department", "centre", "days_late", "issued_at"]
+    list_filter = ["department", "centre"]
+    search_fields = ["=number", "=dispute__number"]
+    list_select_related = ["dispute", "department", "centre"]
+
+
+@admin.register(LateCircular)
+class LateCircularAdmin(ReadOnlyAdmin):
+    list_display = ["dispute", "department", "days_late", "issued_at"]
+    list_filter = ["department"]
+    search_fields = ["=dispute__number"]
+    list_select_related = ["dispute", "department"]

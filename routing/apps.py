@@ -11,7 +11,7 @@ class RoutingConfig(AppConfig):
 
         from disputes.models import Dispute
         from disputes.signals import case_registered, follow_up_recorded
-        from routing import actions, deadlines, sections  # noqa: F401  (they register on import)
+        from routing import actions, deadlines, sections, urging  # noqa: F401  (they register)
 
         case_registered.connect(deadlines.on_registered, sender=Dispute)
         post_transition.connect(deadlines.on_transition, sender=Dispute)

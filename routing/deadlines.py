@@ -472,12 +472,19 @@ def _opened_by(dispute: Dispute, name: str, target: str):
 class SweepResult:
     reminders: int = 0
     overdue: int = 0
+    notices: int = 0
+    circulars: int = 0
 
     def __str__(self) -> str:
-        return _("%(reminders)d reminders, %(overdue)d newly overdue") % {
+        done = _("%(reminders)d reminders, %(overdue)d newly overdue") % {
             "reminders": self.reminders,
             "overdue": self.overdue,
         }
+        ladder = _("%(notices)d urging notices, %(circulars)d circulars") % {
+            "notices": self.notices,
+            "circulars": self.circulars,
+        }
+        return f"{done}; {ladder}"
 
 
 def _record_notice(deadline: Deadline, kind: str) -> bool:
@@ -613,6 +620,19 @@ def _sweep(now: datetime.datetime, batch: int) -> SweepResult:
         result.overdue += marked
         if not marked:
             break
+    # The urging ladder (routing.urging): a notice on the first working day after the due
+    # day, a circular five working days after the notice, each read through its partial index.
+    from routing import urging
+
+    for query, step, field in (
+        (urging.due_for_notice(now), urging.issue_notice, "notices"),
+        (urging.due_for_circular(now), urging.issue_circular, "circulars"),
+    ):
+        while ids := list(query.values_list("pk", flat=True)[:batch]):
+            issued = _run_chunks(ids, step, now, cache)
+            setattr(result, field, getattr(result, field) + issued)
+            if not issued:
+                break
     return result
 
 

@@ -3,8 +3,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Centre, Department
+from disputes.formats import chinese_date
 from disputes.forms import ActionForm, BoundedModelMultipleChoiceField
 from disputes.models import Classification
+from routing.models import Deadline
+from routing.rules import urgeable_deadlines
 
 
 class ClassifyForm(ActionForm):
@@ -107,3 +110,31 @@ class ExtensionDecisionForm(forms.Form):
         label=_("Decision"), choices=[("grant", _("Grant")), ("refuse", _("Refuse"))]
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)
+
+
+class DeadlineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(stage)s · %(department)s · due %(due)s") % {
+            "stage": obj.get_stage_display(),
+            "department": obj.department.name,
+            "due": chinese_date(obj.due_at),
+        }
+
+
+class UrgeForm(ActionForm):
+    deadline = DeadlineChoiceField(
+        label=_("Time limit"), queryset=Deadline.objects.none(), empty_label=None
+    )
+    note = forms.CharField(
+        label=_("What the department is urged to do"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the case's own open limits of a department (a crafted id of another case's
+        # limit is refused as an invalid choice).
+        self.fields["deadline"].queryset = (
+            urgeable_deadlines(dispute).select_related("department").order_by("due_at", "pk")
+        )

@@ -243,6 +243,12 @@ class DeadlinePolicy(models.Model):
         return f"{self.name}：{self.working_days}"
 
 
+class UrgingStep(models.IntegerChoices):
+    NONE = 0, _("Not urged")
+    NOTICE = 1, _("Urging notice issued")
+    CIRCULAR = 2, _("Circulated")
+
+
 class DeadlineQuerySet(models.QuerySet):
     def running(self):
         return self.filter(status__in=Deadline.RUNNING)
@@ -301,6 +307,15 @@ class Deadline(models.Model):
         help_text=_("Counted on weekends alone: the official arrangement of a year is missing."),
     )
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    # The sweep's urging ladder (催办 → 通报) for a department's overdue limit: the step it has
+    # reached, and the day the circular falls due once the notice is out.
+    urging_step = models.PositiveSmallIntegerField(
+        _("urging step"),
+        choices=UrgingStep.choices,
+        default=UrgingStep.NONE,
+        db_default=UrgingStep.NONE,  # rows written past the ORM (the demo's COPY) start at none
+    )
+    circular_on = models.DateField(_("circular due on"), null=True, blank=True)
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -330,6 +345,21 @@ class Deadline(models.Model):
                 fields=["due_at", "id"],
                 name="deadline_overdue_due",
                 condition=Q(status="overdue", met_at__isnull=True),
+            ),
+            # The urging ladder reads only what is due for its next step: the departments'
+            # overdue limits not yet urged (by due moment), and those whose notice is out and
+            # whose circular falls due (by that day). A limit met leaves both.
+            models.Index(
+                fields=["due_at"],
+                name="deadline_urging_due",
+                condition=Q(
+                    status="overdue", met_at__isnull=True, department__isnull=False, urging_step=0
+                ),
+            ),
+            models.Index(
+                fields=["circular_on"],
+                name="deadline_circular_due",
+                condition=Q(status="overdue", met_at__isnull=True, urging_step=1),
             ),
         ]
 
@@ -479,3 +509,97 @@ class CasePause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute} · {self.reason}"
+
+
+class Urging(models.Model):
+    """催办: someone overseeing the case urges the responsible department on an open limit."""
+
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("case"), on_delete=models.CASCADE, related_name="urgings"
+    )
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("time limit"), on_delete=models.CASCADE, related_name="urgings"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=clock.now)
+    note = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("urging")
+        verbose_name_plural = _("urgings")
+        ordering = ["-at", "-pk"]
+        # The officer's queue asks, per case on its page, whether its department is urged.
+        indexes = [models.Index(fields=["dispute", "department"], name="urging_case_department")]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} · {self.department}"
+
+
+class UrgingNotice(models.Model):
+    """《催办通知书》: issued by the sweep on the first working day after a department's limit
+    passed unmet; numbered per owning centre and year (``<centre>-CB-<year>-<seq>``)."""
+
+    deadline = models.OneToOneField(
+        Deadline,
+        verbose_name=_("time limit"),
+        on_delete=models.CASCADE,
+        related_name="urging_notice",
+    )
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("case"), on_delete=models.CASCADE, related_name="urging_notices"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("issuing centre"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    issued_at = models.DateTimeField(_("issued at"), default=clock.now)
+    days_late = models.PositiveSmallIntegerField(_("working days late"), default=0)
+
+    class Meta:
+        verbose_name = _("urging notice")
+        verbose_name_plural = _("urging notices")
+        ordering = ["issued_at", "pk"]
+        indexes = [
+            models.Index(fields=["dispute", "department"], name="urgingnotice_case_department")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class LateCircular(models.Model):
+    """通报: a department's limit still unmet five working days after its urging notice; the
+    county's leading-group office hears of it and the evaluation counts it."""
+
+    deadline = models.OneToOneField(
+        Deadline,
+        verbose_name=_("time limit"),
+        on_delete=models.CASCADE,
+        related_name="late_circular",
+    )
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("case"), on_delete=models.CASCADE, related_name="late_circulars"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=clock.now)
+    days_late = models.PositiveSmallIntegerField(_("working days late"), default=0)
+
+    class Meta:
+        verbose_name = _("circular entry")
+        verbose_name_plural = _("circular entries")
+        ordering = ["-issued_at", "-pk"]
+        # The evaluation counts and lists them by period.
+        indexes = [models.Index(fields=["issued_at", "id"], name="latecircular_issued")]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} · {self.department}"

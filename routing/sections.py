@@ -2,17 +2,12 @@
 
 from disputes.sections import CaseSection, register
 from routing import deadlines
-from routing.models import CasePause, Deadline, ExtensionRequest
-from routing.rules import may_decide_extension, may_request_extension
+from routing.models import CasePause, ExtensionRequest, Urging
+from routing.rules import case_deadlines, may_decide_extension, may_request_extension
 
 
 def deadlines_section(request, dispute):
-    rows = list(
-        Deadline.objects.filter(dispute=dispute)
-        .exclude(status=Deadline.Status.CANCELLED)
-        .select_related("department", "centre")
-        .order_by("started_at", "pk")
-    )
+    rows = case_deadlines(dispute)
     if not rows:
         return None
     pending = {
@@ -37,7 +32,18 @@ def deadlines_section(request, dispute):
             }
         )
     pause = CasePause.objects.filter(dispute=dispute, ended_at__isnull=True).first()
-    return {"items": items, "pause": pause}
+    # 催办 by hand: read only for a case whose limits were urged so.
+    urged = [d.pk for d in rows if d.urged_by_hand]
+    urgings = (
+        list(
+            Urging.objects.filter(deadline_id__in=urged).select_related(
+                "department", "deadline", "by__staff"
+            )
+        )
+        if urged
+        else []
+    )
+    return {"items": items, "pause": pause, "urgings": urgings}
 
 
 register(CaseSection("deadlines", "routing/_deadlines.html", deadlines_section, 5, "side"))

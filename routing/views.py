@@ -12,7 +12,7 @@ from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.selectors import get_dispute_for_user
 from disputes.views import CaseActionView, message_form_errors
 from routing import rules as clock_rules
-from routing import services
+from routing import services, urging
 from routing.forms import (
     ClassifyForm,
     DispatchForm,
@@ -22,6 +22,7 @@ from routing.forms import (
     ReferForm,
     ResumeForm,
     TransferForm,
+    UrgeForm,
 )
 from routing.models import Deadline, ExtensionRequest
 
@@ -150,6 +151,28 @@ class ResumeView(CaseActionView):
 
     def perform(self, form, *, expected_state):
         services.case_resume(dispute=self.dispute, actor=self.request.user)
+
+
+class UrgeView(CaseActionView):
+    action_key = "urge"
+    form_class = UrgeForm
+    intro = _(
+        "The officers of the department responsible for the time limit are told at once; their "
+        "queue marks the case as urged until the limit is met."
+    )
+
+    def get_form_kwargs(self):
+        return {"dispute": self.dispute}
+
+    def perform(self, form, *, expected_state):
+        urging.deadline_urge(
+            deadline=form.cleaned_data["deadline"],
+            actor=self.request.user,
+            note=form.cleaned_data["note"],
+        )
+
+    def success_message(self) -> str:
+        return _("The department has been urged.")
 
 
 @login_required

@@ -29,7 +29,8 @@ from disputes.models import Classification, ObjectionRoute, Party, State
 from reports.documents.formats import chinese_date
 from reports.documents.registry import DocumentKind, DocumentUnavailable, Part, register
 from routing.deadlines import policy_days
-from routing.models import Deadline, Referral, Stage
+from routing.models import Deadline, Referral, Stage, UrgingNotice
+from routing.urging import CIRCULAR_AFTER
 
 
 def _staff_name(user) -> str:
@@ -378,6 +379,45 @@ def archive_context(dispute, *, entries=None, **opts) -> dict:
     }
 
 
+# -- urging notice (催办通知书), one per notice the sweep issued --------------------------------
+
+
+def _notices(dispute):
+    return (
+        UrgingNotice.objects.filter(dispute=dispute)
+        .select_related("department", "centre", "deadline")
+        .order_by("issued_at", "pk")
+    )
+
+
+def urging_parts(dispute) -> list[Part]:
+    return [
+        Part(key=n.number, label=f"{n.number} {n.department.name}", options={"notice": n})
+        for n in _notices(dispute)
+    ]
+
+
+def urging_check(dispute) -> None:
+    if not _notices(dispute).exists():
+        raise DocumentUnavailable(
+            _("No department of case %(number)s has been sent an urging notice.")
+            % {"number": dispute.number}
+        )
+
+
+def urging_context(dispute, *, notice=None, **opts) -> dict:
+    """The notice ``notice`` (by default the latest of the case)."""
+    notice = notice or _notices(dispute).last()
+    return {
+        **common_context(dispute),
+        "notice": notice,
+        "deadline": notice.deadline,
+        # The centre that issued it: the case's owner at the time (the case may move on).
+        "centre": notice.centre,
+        "circular_after": CIRCULAR_AFTER,
+    }
+
+
 def _flag(q: Q):
     return ExpressionWrapper(q, output_field=BooleanField())
 
@@ -456,6 +496,16 @@ register(
         check=reply_check,
         exists=lambda: _flag(~Q(reply_text="") & Q(replied_at__isnull=False)),
         order=50,
+    ),
+    DocumentKind(
+        key="urging_notice",
+        title=gettext_lazy("Urging notice"),
+        template="reports/documents/urging_notice.html",
+        context=urging_context,
+        check=urging_check,
+        parts=urging_parts,
+        exists=lambda: Exists(UrgingNotice.objects.filter(dispute=OuterRef("pk"))),
+        order=60,
     ),
     DocumentKind(
         key="archive_cover",

@@ -16,7 +16,9 @@ def test_a_supervisor_reads_masked_numbers_and_reveals_one_with_a_reason(world, 
     page.goto(f"/cases/{d.number}/")
     assert number not in page.content()
     assert number[:4] + "**********" + number[-4:] in page.content()
-    assert page.locator("#case-actions").count() == 0  # read-only: no actions offered
+    # Read-only but overseeing: the one action offered is urging a department (催办).
+    offered = page.locator("#case-actions [data-action]")
+    assert [offered.nth(i).get_attribute("data-action") for i in range(offered.count())] == ["urge"]
     page.click("summary:has-text('完整')")
     page.fill("input[name=reason]", "核查投诉线索")
     page.click("form[action$='/reveal/'] button[type=submit]")

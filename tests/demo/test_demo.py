@@ -50,9 +50,19 @@ from disputes.validators import (
     validate_resident_id,
 )
 from routing.invariants import deadline_violations
-from routing.models import Accountability, Deadline, DeadlineNotice, Referral, Stage
+from routing.models import (
+    Accountability,
+    Deadline,
+    DeadlineNotice,
+    Referral,
+    Stage,
+    UrgingNotice,
+    UrgingStep,
+)
+from routing.urging import CIRCULATED, NOTICE_ISSUED
 
 pytestmark = pytest.mark.django_db
+SWEEP_ACTIONS = {NOTICE_ISSUED, CIRCULATED}
 
 User = get_user_model()
 
@@ -174,6 +184,15 @@ class TestTheLoadedDemo(TestCase):
     def setUpTestData(cls):
         cls.demo = load_demo().demo
 
+    def test_the_sweep_replayed_issues_urging_notices_to_late_departments(self):
+        notices = UrgingNotice.objects.select_related("deadline")
+        assert notices.exists()
+        for notice in notices:
+            assert notice.deadline.department_id == notice.department_id
+            assert notice.deadline.urging_step >= UrgingStep.NOTICE
+            assert notice.issued_at > notice.deadline.due_at
+        assert len({n.number for n in notices}) == notices.count()
+
     def test_every_state_has_a_demo_case_played_through_the_services(self):
         states = set(Dispute.objects.values_list("state", flat=True))
         assert states == set(State.values)
@@ -184,7 +203,8 @@ class TestTheLoadedDemo(TestCase):
             # Every state change left its timeline row, each at or after the one before.
             changes = [e for e in entries if e.to_state]
             assert changes[-1].to_state == case.state
-            assert all(e.actor_id for e in entries)
+            # Each by the user who acted; the sweep's urging ladder alone writes as the system.
+            assert all(e.actor_id or e.action in SWEEP_ACTIONS for e in entries)
             moments = [e.at for e in entries]
             assert moments == sorted(moments)
             assert case.received_at <= moments[0] <= now
@@ -232,7 +252,8 @@ class TestTheLoadedDemo(TestCase):
             entries = list(case.timeline.all())
             assert entries[0].action == "disputes.case.registered"
             assert entries[-1].to_state == case.state
-            assert all(e.actor_id for e in entries)
+            # Each by the user who acted; the sweep's urging ladder alone writes as the system.
+            assert all(e.actor_id or e.action in SWEEP_ACTIONS for e in entries)
             assert [e.at for e in entries] == sorted(e.at for e in entries)
             assert all(b.from_state == a.to_state for a, b in itertools.pairwise(entries))
             assert case.received_at <= now

@@ -451,7 +451,7 @@ def test_every_linked_figure_lists_exactly_its_cases_in_the_ledger(cases):
     linked = {"cases", "closed", "met", "late", "declines", "extensions", "overdue_open"}
     for department in (w.tax, w.hr, w.medical):
         row = row_of(card.departments, department)
-        assert set(row.links) == {*linked, "accountability"}
+        assert set(row.links) == {*linked, "accountability", "circulars"}
         with travel(REPORT_TIME):
             counted = {name: ledger_count(w.supervisor, row.links[name]) for name in linked}
         assert counted == {name: getattr(row, name) for name in linked}, department.name

@@ -64,6 +64,11 @@ ACCOUNTABILITY_FILTERS = [
     *(_accountability.PARAMS.get(name, name) for name in _accountability.base_fields),
     "page",
 ]
+_circulars = report_forms.CircularFilterForm
+CIRCULAR_FILTERS = [
+    *(_circulars.PARAMS.get(name, name) for name in _circulars.base_fields),
+    "page",
+]
 
 # The fields each page takes, by URL name: ``None`` for a page whose view is a case action
 # (its form class says), a list of names, or a function of (world, case) for fields named after
@@ -83,6 +88,7 @@ FIELDS = {
     "reports:evaluation": fields_of(report_forms.EvaluationPeriodForm),
     "reports:evaluation-pdf": fields_of(report_forms.EvaluationPeriodForm),
     "reports:accountability": ACCOUNTABILITY_FILTERS,
+    "reports:circulars": CIRCULAR_FILTERS,
     "reports:accountability-decide": fields_of(report_forms.AccountabilityDecisionForm),
     "public_status": fields_of(dispute_forms.PublicStatusForm),
     "public_rate": fields_of(dispute_forms.PublicRatingForm),
@@ -324,6 +330,7 @@ GET_ONLY = {
     "reports:evaluation",
     "reports:evaluation-pdf",
     "reports:accountability",
+    "reports:circulars",
     "reports:access_log",
     "reports:documents",
     "reports:document",

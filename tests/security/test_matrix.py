@@ -206,6 +206,12 @@ MATRIX = {
     "reports:inbox": ("get", None, None, None, ALL_LOGGED_IN),
     "routing:pause": ("get", scenarios.registered, None, None, REGISTERED_CENTRE_ACTS),
     "routing:resume": ("get", paused, None, None, REGISTERED_CENTRE_ACTS),
+    # 催办: those overseeing the case (its coordinator, the county's leading-group office, a
+    # supervisor of the area) among those who see it; the others who see it are refused.
+    "routing:urge": (
+        "get", scenarios.joint_handling, None, None,
+        seen_but(403, coordinator=200, supervisor=200),
+    ),
     "routing:extension_request": (
         "get", scenarios.joint_handling, lambda w, d: {"pk": hr_opinion(d).pk}, None,
         seen_but(403, officer_hr=200),
@@ -230,6 +236,7 @@ MATRIX = {
     "reports:dashboard-data": ("get", None, None, None, OVERSIGHT),
     "reports:evaluation": ("get", None, None, None, OVERSIGHT),
     "reports:evaluation-pdf": ("get", None, None, None, OVERSIGHT),
+    "reports:circulars": ("get", None, None, None, OVERSIGHT),
     "reports:accountability": ("get", with_accountability, None, None, ACCOUNTABILITY),
     # Only the leading-group office records an outcome; the supervisor reads the records.
     "reports:accountability-decide": (
