@@ -180,9 +180,10 @@ def test_the_office_concludes_it_and_settles_what_the_units_still_owe(world, pol
     assert closed.conclusion == "税务局已办结，人社局不再报告。"
     assert unit_deadline(s, world.tax).status == Deadline.Status.MET
     hr = unit_deadline(s, world.hr)
-    assert hr.status == Deadline.Status.CANCELLED and not Accountability.objects.filter(
-        deadline=hr
-    ).exists()
+    assert (
+        hr.status == Deadline.Status.CANCELLED
+        and not Accountability.objects.filter(deadline=hr).exists()
+    )
     assert len(actions(d, "consultations.supervision.closed")) == 2
     with pytest.raises(DisputeError) as refused:
         services.supervision_close(supervision=s, actor=world.lgo, conclusion="再次")

@@ -72,7 +72,12 @@ def test_a_refused_supervision_keeps_what_was_typed(client, world, policies):
     client.force_login(world.lgo)
     response = client.post(
         reverse("consultations:supervise", args=[d.number]),
-        {"expected_state": d.state, "matter": "督促核实缴费基数。", "requirement": "", "due_date": "x"},
+        {
+            "expected_state": d.state,
+            "matter": "督促核实缴费基数。",
+            "requirement": "",
+            "due_date": "x",
+        },
     )
     page = text(response)
     assert "督促核实缴费基数。" in page and "该字段是必填项" in page
@@ -149,9 +154,7 @@ def _queries(client, url):
 
 
 @pytest.mark.parametrize("url_name", ["disputes:list", "reports:home"])
-def test_the_mark_costs_no_query_and_only_the_pages_rows_ask_it(
-    client, world, policies, url_name
-):
+def test_the_mark_costs_no_query_and_only_the_pages_rows_ask_it(client, world, policies, url_name):
     cases = [scenarios.escalated(world) for _ in range(3)]
     client.force_login(world.officer_tax)
     url = reverse(url_name)
