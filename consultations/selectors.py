@@ -245,6 +245,10 @@ def _consultation_flags(dispute) -> dict[str, bool]:
             referrals=Exists(DisciplineReferral.objects.filter(**here)),
             issues=Exists(PolicyIssue.disputes.through.objects.filter(**here)),
             refusing=Exists(DepartmentTask.objects.filter(refusing_filter(), **here)),
+            supervision=Exists(Supervision.objects.filter(**here)),
+            supervision_open=Exists(
+                Supervision.objects.filter(status=Supervision.Status.OPEN, **here)
+            ),
         )
         .first()
     ) or {}
@@ -471,6 +475,8 @@ def _supervisions():
 def open_supervision(dispute) -> Supervision | None:
     """The case's open supervision with its units, or None (once per case page: the page's
     actions all ask)."""
+    if not consultation_flags(dispute).get("supervision_open"):
+        return None
     return remember(
         "consultations.open_supervision",
         dispute,
@@ -516,7 +522,7 @@ def case_supervisions(dispute) -> list[Supervision]:
 
 
 def supervision_section(request, dispute) -> dict | None:
-    if not Supervision.objects.filter(dispute=dispute).exists():
+    if not consultation_flags(dispute).get("supervision"):
         return None
     return {"supervisions": case_supervisions(dispute)}
 

@@ -12,6 +12,7 @@ unit the sheets naming it); another department working on the case does not.
 """
 
 from consultations import rules as consultation_rules
+from consultations import selectors as consultation_selectors
 from consultations.models import Supervision
 from departments.models import Role, roles_of, staff_of
 from disputes import rules
@@ -40,6 +41,8 @@ def _takes_every_sheet(dispute, user) -> bool:
 
 def readable_supervisions(dispute, user) -> list[str]:
     """The numbers of the case's supervision sheets ``user`` takes, in the order opened."""
+    if not consultation_selectors.consultation_flags(dispute).get("supervision"):
+        return []  # the case page's flags say so without a query of its own
     supervisions = Supervision.objects.filter(dispute=dispute).select_related("office")
     supervisions = supervisions.prefetch_related("units").order_by("opened_at", "pk")
     every = _takes_every_sheet(dispute, user)
