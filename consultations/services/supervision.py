@@ -169,7 +169,7 @@ def supervision_report(
             )
         department_id = meeting_rules.officer_department(actor)
         unit = (
-            SupervisedUnit.objects.select_for_update()
+            SupervisedUnit.objects.select_for_update(of=("self",))
             .select_related("department", "deadline")
             .get(supervision=locked, department_id=department_id)
         )
