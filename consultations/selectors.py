@@ -212,7 +212,7 @@ def workbench(user, office) -> Workbench:
             .prefetch_related("disputes")
             .select_related("meeting")[:20]
         ),
-        supervisions=open_supervisions_of_office(office, now),
+        supervisions=open_supervisions_of_office(office, now, cases=cases),
     )
 
 
@@ -527,12 +527,14 @@ def supervision_section(request, dispute) -> dict | None:
     return {"supervisions": case_supervisions(dispute)}
 
 
-def open_supervisions_of_office(office, now=None) -> list[Supervision]:
-    """The office's open supervisions, the earliest due first (the workbench)."""
+def open_supervisions_of_office(office, now=None, *, cases=None) -> list[Supervision]:
+    """The office's open supervisions, the earliest due first (the workbench), of ``cases``
+    (the cases the reader sees) when given."""
+    rows = _supervisions().filter(office=office, status=Supervision.Status.OPEN)
+    if cases is not None:
+        rows = rows.filter(dispute__in=cases)
     rows = (
-        _supervisions()
-        .filter(office=office, status=Supervision.Status.OPEN)
-        .select_related("dispute")
+        rows.select_related("dispute")
         .annotate(report_count=Count("reports"))
         .order_by("due_date", "pk")[:100]
     )

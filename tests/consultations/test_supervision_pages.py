@@ -230,3 +230,13 @@ def test_the_workbench_shows_an_overdue_supervision(client, world, policies):
     assert 'class="table-danger"' in html.split(f'data-supervision="{supervision.number}"')[0][-40:]
     assert "已逾期" in row and "个工作日" in row
     assert d.state == State.ESCALATED
+
+
+def test_the_leaders_workbench_lists_the_supervisions_of_the_cases_the_leader_sees(
+    client, world, policies
+):
+    d = scenarios.supervised(world)
+    client.force_login(world.leader)
+    html = text(client.get(reverse("consultations:workbench")))
+    card = html.split('id="supervisions"')[1].split("</table>")[0]
+    assert scenarios.supervision_of(d).number in card and d.number in card
