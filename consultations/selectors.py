@@ -553,3 +553,22 @@ def supervisions_for_department(department_id, now=None) -> list[Supervision]:
     for s in rows:
         s.mine = next(u for u in s.units.all() if u.department_id == department_id)
     return rows
+
+
+def supervision_concluded(dispute: Dispute) -> bool:
+    """The archive transition's precondition: no supervision of the case is still open."""
+    return not Supervision.objects.filter(dispute=dispute, status=Supervision.Status.OPEN).exists()
+
+
+def supervision_awaited(dispute: Dispute) -> str:
+    number = (
+        Supervision.objects.filter(dispute=dispute, status=Supervision.Status.OPEN)
+        .values_list("number", flat=True)
+        .first()
+    )
+    if number is None:
+        return ""
+    return _(
+        "The file cannot be archived yet: the leading-group office has not concluded "
+        "supervision %(number)s."
+    ) % {"number": number}

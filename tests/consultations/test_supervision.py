@@ -203,3 +203,17 @@ def test_only_the_office_concludes_and_with_a_conclusion(world, policies):
         services.supervision_close(supervision=s, actor=world.lgo, conclusion=" ")
     assert refused.value.message == "请填写督办结论。"
     assert Supervision.objects.get().is_open
+
+
+def test_a_supervised_case_is_archived_only_once_the_office_concludes(world, policies):
+    d = scenarios.supervised(world)
+    case_services.dispute_withdraw(dispute=d, actor=world.clerk, reason="申请人撤回")
+    with pytest.raises(DisputeError) as refused:
+        case_services.dispute_archive(dispute=d, actor=world.clerk, note="归档")
+    s = scenarios.supervision_of(d)
+    assert refused.value.message == f"暂不能归档：领导小组办公室尚未办结督办{s.number}。"
+    # Withdrawing the case cancelled what the units still owed.
+    assert not Deadline.objects.filter(stage=Stage.SUPERVISION, status__in=Deadline.RUNNING)
+    services.supervision_close(supervision=s, actor=world.lgo, conclusion="案件已撤回，督办终结。")
+    archived = case_services.dispute_archive(dispute=d, actor=world.clerk, note="归档")
+    assert archived.state == "archived"
