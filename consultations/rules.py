@@ -227,11 +227,7 @@ def can_report_supervision(dispute, user) -> bool:
 
 def can_close_supervision(supervision, user) -> bool:
     """The office that opened the supervision concludes it."""
-    return (
-        supervision.is_open
-        and Role.LEADING_GROUP_OFFICE in roles_of(user)
-        and runs_office(user, supervision.office)
-    )
+    return supervision.is_open and runs_office(user, supervision.office)
 
 
 def can_conclude_supervision(dispute, user) -> bool:

@@ -16,6 +16,7 @@ from consultations import selectors as consultation_selectors
 from consultations.models import Supervision
 from departments.models import Role, roles_of, staff_of
 from disputes import rules
+from disputes.memo import remember
 from reports.documents.registry import kind_keys
 
 # The paper addressed to the government office that received a referral.
@@ -40,9 +41,18 @@ def _takes_every_sheet(dispute, user) -> bool:
 
 
 def readable_supervisions(dispute, user) -> list[str]:
-    """The numbers of the case's supervision sheets ``user`` takes, in the order opened."""
+    """The numbers of the case's supervision sheets ``user`` takes, in the order opened
+    (once per case page: its documents section asks for the kind and for each sheet)."""
     if not consultation_selectors.consultation_flags(dispute).get("supervision"):
         return []  # the case page's flags say so without a query of its own
+    return remember(
+        f"reports.readable_supervisions:{getattr(user, 'pk', None)}",
+        dispute,
+        lambda: _readable_supervisions(dispute, user),
+    )
+
+
+def _readable_supervisions(dispute, user) -> list[str]:
     supervisions = Supervision.objects.filter(dispute=dispute).select_related("office")
     supervisions = supervisions.prefetch_related("units").order_by("opened_at", "pk")
     every = _takes_every_sheet(dispute, user)
