@@ -10,6 +10,9 @@ from consultations.models import (
     Meeting,
     Minutes,
     PolicyIssue,
+    SupervisedUnit,
+    Supervision,
+    SupervisionReport,
 )
 from departments.admin import ReadOnlyAdmin, ReadOnlyInline
 
@@ -75,3 +78,20 @@ class CourtEnforcementAdmin(ReadOnlyAdmin):
 class PolicyIssueAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "office", "meeting", "raised_at"]
     list_filter = ["kind"]
+
+
+class SupervisedUnitInline(ReadOnlyInline):
+    model = SupervisedUnit
+
+
+class SupervisionReportInline(ReadOnlyInline):
+    model = SupervisionReport
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(ReadOnlyAdmin):
+    list_display = ["number", "dispute", "office", "due_date", "status", "opened_at", "closed_at"]
+    list_filter = ["status", "office"]
+    search_fields = ["number", "=dispute__number"]
+    list_select_related = ["dispute", "office"]
+    inlines = [SupervisedUnitInline, SupervisionReportInline]

@@ -13,6 +13,7 @@ class ConsultationsConfig(AppConfig):
             actions,
             conditions,
             handlers,
+            marks,
             sections,
             timeline,
         )

@@ -12,3 +12,7 @@ conditions.register(
 conditions.register("archive", selectors.court_reported, why_not=selectors.court_awaited)
 # Nor is a file complete while a task the meeting decided is still open.
 conditions.register("archive", selectors.tasks_done, why_not=selectors.tasks_awaited)
+# Nor while the leading-group office still supervises the case: it concludes first.
+conditions.register(
+    "archive", selectors.supervision_concluded, why_not=selectors.supervision_awaited
+)

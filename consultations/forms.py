@@ -307,3 +307,52 @@ class IssueForm(forms.Form):
 
 class TaskDoneForm(forms.Form):
     result = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# -- supervision (督办) ----------------------------------------------------------------------
+
+
+class SupervisionForm(ActionForm):
+    matter = forms.CharField(
+        label=_("Matter under supervision"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    requirement = forms.CharField(
+        label=_("Supervision requirement"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    departments = BoundedModelMultipleChoiceField(
+        label=_("Supervised units"),
+        queryset=Department.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_date = forms.DateField(
+        label=_("Report by"),
+        required=False,
+        help_text=_("Leave empty for the time limit of the policy (working days)."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The departments serving the case's area are the ones the office may supervise.
+        self.fields["departments"].queryset = Department.objects.serving(dispute.jurisdiction)
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due is not None and due < timezone.localdate():
+            raise forms.ValidationError(_("The report date cannot be in the past."))
+        return due
+
+
+class SupervisionReportForm(ActionForm):
+    text = forms.CharField(
+        label=_("Progress of the supervised matter"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    final = forms.BooleanField(
+        label=_("Final report: the unit has done what was required"), required=False
+    )
+
+
+class SupervisionCloseForm(ActionForm):
+    conclusion = forms.CharField(
+        label=_("Conclusion of the supervision"), widget=forms.Textarea(attrs={"rows": 5})
+    )

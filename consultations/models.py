@@ -524,3 +524,144 @@ class PolicyIssue(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Supervision(models.Model):
+    """A formal supervision (督办) of a case by the leading-group office of its county.
+
+    The office names the matter (督办事项), what it requires (督办要求), the date by which the
+    supervised units report, and the units (departments). Each unit's duty to report bears a
+    deadline of stage "supervision"; its final report closes that deadline. The office closes
+    the supervision with its conclusion. A case has at most one open supervision at a time,
+    and may have several over its life.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Under supervision")
+        CLOSED = "closed", _("Supervision concluded")
+
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("case"), on_delete=models.CASCADE, related_name="supervisions"
+    )
+    office = models.ForeignKey(
+        Centre,
+        verbose_name=_("leading-group office"),
+        on_delete=models.PROTECT,
+        related_name="supervisions",
+        limit_choices_to={"kind": Centre.Kind.LEADING_GROUP_OFFICE},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("supervision number"), max_length=40, unique=True)
+    matter = models.TextField(_("matter under supervision"))
+    requirement = models.TextField(_("supervision requirement"))
+    due_date = models.DateField(_("report by"))
+    departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("supervised units"),
+        through="SupervisedUnit",
+        related_name="supervisions",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=clock.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervisions")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            # Its partial unique index also answers the lists' 督办 mark (is the row's case
+            # under supervision?) from the open supervisions alone.
+            models.UniqueConstraint(
+                fields=["dispute"], condition=Q(status="open"), name="one_open_supervision_per_case"
+            )
+        ]
+        indexes = [models.Index(fields=["office", "status"], name="supervision_office_status")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+def format_supervision_number(office: Centre, year: int, sequence: int) -> str:
+    return f"{office.code}-DB-{year}-{sequence:04d}"
+
+
+class SupervisedUnit(models.Model):
+    """One department under a supervision, with the deadline of its report."""
+
+    supervision = models.ForeignKey(Supervision, on_delete=models.CASCADE, related_name="units")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.OneToOneField(
+        Deadline,
+        verbose_name=_("deadline"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_unit",
+    )
+    reported_at = models.DateTimeField(_("final report at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supervised unit")
+        verbose_name_plural = _("supervised units")
+        ordering = ["department__code", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervision", "department"], name="supervised_unit_once"
+            )
+        ]
+        indexes = [models.Index(fields=["department", "supervision"], name="supervised_dept")]
+
+    def __str__(self) -> str:
+        return f"{self.supervision} · {self.department}"
+
+
+class SupervisionReport(models.Model):
+    """A supervised unit's report on its progress (办理情况); append-only. The unit's final
+    report ends its duty to report (and closes its deadline)."""
+
+    supervision = models.ForeignKey(Supervision, on_delete=models.CASCADE, related_name="reports")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("reported at"), default=clock.now)
+    text = models.TextField(_("progress"))
+    final = models.BooleanField(_("final report"), default=False)
+
+    class Meta:
+        verbose_name = _("supervision report")
+        verbose_name_plural = _("supervision reports")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.supervision} · {self.department}"

@@ -177,3 +177,72 @@ def may_record_court_report(enforcement, user) -> bool:
     if staff is not None and staff.department_id == enforcement.court_id:
         return Role.OFFICER in roles_of(user)
     return runs_office(user, enforcement.item.meeting.office)
+
+
+# -- supervision (督办) ----------------------------------------------------------------------
+#
+# The leading-group office of the case's county supervises an open case: it names the matter,
+# the requirement, the date and the departments; their officers report progress until each
+# gives its final report; the office concludes the supervision.
+
+
+def supervising_office(dispute) -> Centre | None:
+    """The leading-group office of the case's county: the one that supervises it."""
+    return selectors.county_office(dispute)
+
+
+def can_supervise(dispute, user) -> bool:
+    """The case-page action: staff of the leading-group office of the case's county."""
+    if Role.LEADING_GROUP_OFFICE not in roles_of(user):
+        return False
+    office = supervising_office(dispute)
+    return office is not None and runs_office(user, office)
+
+
+def can_open_supervision_now(dispute) -> bool:
+    """An open case not under supervision already (one open supervision at a time)."""
+    return dispute.is_open and selectors.open_supervision(dispute) is None
+
+
+def under_supervision(dispute) -> bool:
+    return selectors.open_supervision(dispute) is not None
+
+
+def can_report_on_supervision(supervision, user) -> bool:
+    """An officer of a supervised unit that has not given its final report yet."""
+    department_id = officer_department(user)
+    if department_id is None or not supervision.is_open:
+        return False
+    return any(
+        unit.department_id == department_id and unit.reported_at is None
+        for unit in supervision.units.all()
+    )
+
+
+def can_report_supervision(dispute, user) -> bool:
+    """The case-page action: the case's open supervision awaits this officer's unit."""
+    supervision = selectors.open_supervision(dispute)
+    return supervision is not None and can_report_on_supervision(supervision, user)
+
+
+def can_close_supervision(supervision, user) -> bool:
+    """The office that opened the supervision concludes it."""
+    return supervision.is_open and runs_office(user, supervision.office)
+
+
+def can_conclude_supervision(dispute, user) -> bool:
+    """The case-page action: the case's open supervision, and ``user`` is its office."""
+    supervision = selectors.open_supervision(dispute)
+    return supervision is not None and can_close_supervision(supervision, user)
+
+
+def can_read_supervision_sheet(supervision, user) -> bool:
+    """The supervision sheet (督办单) is taken by its office, the officers of its units, the
+    case's owning centre and the supervisors of the county (a view grant alone takes no
+    paper). The owning centre and the supervisors are decided by ``reports.rules``."""
+    if runs_office(user, supervision.office):
+        return True
+    department_id = officer_department(user)
+    return department_id is not None and any(
+        unit.department_id == department_id for unit in supervision.units.all()
+    )

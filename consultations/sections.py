@@ -5,5 +5,8 @@ from consultations import selectors
 from disputes.sections import CaseSection, register
 
 register(
-    CaseSection("consultations", "consultations/_case_section.html", selectors.case_section, 30)
+    CaseSection("consultations", "consultations/_case_section.html", selectors.case_section, 30),
+    CaseSection(
+        "supervision", "consultations/_supervision_section.html", selectors.supervision_section, 31
+    ),
 )

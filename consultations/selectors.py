@@ -16,13 +16,17 @@ from consultations.models import (
     Meeting,
     Minutes,
     PolicyIssue,
+    SupervisedUnit,
+    Supervision,
+    SupervisionReport,
 )
-from departments.models import ROLE_GROUP_NAMES, Department, Role, roles_of, staff_of
+from departments.models import ROLE_GROUP_NAMES, Centre, Department, Role, roles_of, staff_of
+from disputes import marks
 from disputes.followup import REDOS_FOR_LEADING_GROUP
 from disputes.memo import remember
 from disputes.models import OPEN_STATES, Classification, Dispute, State
 from disputes.selectors import visible_disputes
-from routing.deadlines import q_overdue_now, with_days_late
+from routing.deadlines import lgo_centre_for, q_overdue_now, with_days_late
 from routing.models import Deadline, Stage
 
 
@@ -116,6 +120,7 @@ class Workbench:
     court_pending: list
     issues: list
     office: object
+    supervisions: list
     redone_again: list = field(default_factory=list)
 
 
@@ -136,7 +141,7 @@ def workbench(user, office) -> Workbench:
     upcoming = AgendaItem.objects.filter(
         dispute_id=OuterRef("pk"), meeting__office=office, applied_at__isnull=True
     ).exclude(meeting__status=Meeting.Status.CANCELLED)
-    special = (
+    special = marks.annotate(
         cases.filter(state=State.SPECIAL_HANDLING)
         .annotate(on_agenda=Exists(upcoming))
         .select_related("centre", "category", "lead_department")
@@ -146,9 +151,11 @@ def workbench(user, office) -> Workbench:
     return Workbench(
         office=office,
         awaiting_approval=list(
-            cases.filter(state=State.ESCALATED)
-            .select_related("centre", "category", "lead_department")
-            .order_by("escalated_at", "pk")[:100]
+            marks.annotate(
+                cases.filter(state=State.ESCALATED)
+                .select_related("centre", "category", "lead_department")
+                .order_by("escalated_at", "pk")
+            )[:100]
         ),
         special_handling=list(special[:100]),
         meetings_to_prepare=list(
@@ -169,34 +176,45 @@ def workbench(user, office) -> Workbench:
             ).select_related("meeting")
         ),
         overdue_deadlines=with_days_late(
-            # The meetings' own tasks are listed below, with what they are.
-            Deadline.objects.filter(
-                q_overdue_now(),
-                dispute__in=cases.filter(classification=Classification.MAJOR),
-            )
-            .exclude(stage=Stage.DECISION_TASK)
-            .select_related("dispute", "department", "centre")
-            .order_by("due_at")[:100],
+            # The meetings' own tasks are listed below, with what they are, and so are the
+            # supervisions' units.
+            marks.annotate(
+                Deadline.objects.filter(
+                    q_overdue_now(),
+                    dispute__in=cases.filter(classification=Classification.MAJOR),
+                )
+                .exclude(stage__in=[Stage.DECISION_TASK, Stage.SUPERVISION])
+                .select_related("dispute", "department", "centre")
+                .order_by("due_at"),
+                "dispute_id",
+            )[:100],
             now,
         ),
         overdue_tasks=_with_late(
-            DecisionTask.objects.filter(
-                item__meeting__office=office,
-                status=DecisionTask.Status.OPEN,
-                deadline__due_at__lte=now,
-            ).select_related("item__dispute", "department", "owner__staff", "deadline"),
+            marks.annotate(
+                DecisionTask.objects.filter(
+                    item__meeting__office=office,
+                    status=DecisionTask.Status.OPEN,
+                    deadline__due_at__lte=now,
+                ).select_related("item__dispute", "department", "owner__staff", "deadline"),
+                "item__dispute_id",
+            ),
             now,
         ),
         court_pending=list(
-            CourtEnforcement.objects.filter(
-                item__meeting__office=office, status=CourtEnforcement.Status.PENDING
-            ).select_related("dispute", "court", "deadline")
+            marks.annotate(
+                CourtEnforcement.objects.filter(
+                    item__meeting__office=office, status=CourtEnforcement.Status.PENDING
+                ).select_related("dispute", "court", "deadline"),
+                "dispute_id",
+            )
         ),
         issues=list(
             PolicyIssue.objects.filter(office=office)
             .prefetch_related("disputes")
             .select_related("meeting")[:20]
         ),
+        supervisions=open_supervisions_of_office(office, now, cases=cases),
         # Redone twice or more and still open: the payer is still not satisfied (重办).
         redone_again=list(
             cases.filter(state__in=OPEN_STATES, redo_count__gte=REDOS_FOR_LEADING_GROUP)
@@ -235,6 +253,10 @@ def _consultation_flags(dispute) -> dict[str, bool]:
             referrals=Exists(DisciplineReferral.objects.filter(**here)),
             issues=Exists(PolicyIssue.disputes.through.objects.filter(**here)),
             refusing=Exists(DepartmentTask.objects.filter(refusing_filter(), **here)),
+            supervision=Exists(Supervision.objects.filter(**here)),
+            supervision_open=Exists(
+                Supervision.objects.filter(status=Supervision.Status.OPEN, **here)
+            ),
         )
         .first()
     ) or {}
@@ -439,3 +461,122 @@ def tasks_awaited(dispute: Dispute) -> str:
         "The file cannot be archived yet: the meeting's task “%(task)s” of %(department)s "
         "is still open."
     ) % {"task": task.description[:80], "department": task.department.name}
+
+
+# -- supervision (督办) ----------------------------------------------------------------------
+
+
+def county_office(dispute) -> Centre | None:
+    """The leading-group office of the case's county (once per case page)."""
+    return remember("consultations.county_office", dispute, lambda: lgo_centre_for(dispute))
+
+
+def _supervisions():
+    return Supervision.objects.select_related("office", "opened_by__staff").prefetch_related(
+        Prefetch(
+            "units",
+            queryset=SupervisedUnit.objects.select_related("department", "deadline"),
+        )
+    )
+
+
+def open_supervision(dispute) -> Supervision | None:
+    """The case's open supervision with its units, or None (once per case page: the page's
+    actions all ask)."""
+    if not consultation_flags(dispute).get("supervision_open"):
+        return None
+    return remember(
+        "consultations.open_supervision",
+        dispute,
+        lambda: _supervisions().filter(dispute=dispute, status=Supervision.Status.OPEN).first(),
+    )
+
+
+def supervised(ref: str = "pk") -> Exists:
+    """For a list's rows: is the row's case (``ref``: its key's name) under supervision? The
+    partial unique index of the open supervisions answers it."""
+    return Exists(
+        Supervision.objects.filter(dispute_id=OuterRef(ref), status=Supervision.Status.OPEN)
+    )
+
+
+def _with_progress(supervisions, now) -> list[Supervision]:
+    """Each unit's ``late`` (working days, now) and each supervision's ``overdue`` (a unit
+    without its final report is past its due moment)."""
+    supervisions = list(supervisions)
+    units = [u for s in supervisions for u in s.units.all()]
+    late = {d.pk: d.late for d in with_days_late([u.deadline for u in units if u.deadline], now)}
+    for s in supervisions:
+        for unit in s.units.all():
+            unit.late = late.get(unit.deadline_id, 0)
+            unit.overdue = unit.reported_at is None and unit.late > 0
+        s.overdue = any(unit.overdue for unit in s.units.all())
+    return supervisions
+
+
+def case_supervisions(dispute) -> list[Supervision]:
+    """Every supervision of the case, newest first, with units, reports and lateness."""
+    rows = (
+        _supervisions()
+        .filter(dispute=dispute)
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=SupervisionReport.objects.select_related("department", "by__staff"),
+            )
+        )
+    )
+    return _with_progress(rows, timezone.now())
+
+
+def supervision_section(request, dispute) -> dict | None:
+    if not consultation_flags(dispute).get("supervision"):
+        return None
+    return {"supervisions": case_supervisions(dispute)}
+
+
+def open_supervisions_of_office(office, now=None, *, cases=None) -> list[Supervision]:
+    """The office's open supervisions, the earliest due first (the workbench), of ``cases``
+    (the cases the reader sees) when given."""
+    rows = _supervisions().filter(office=office, status=Supervision.Status.OPEN)
+    if cases is not None:
+        rows = rows.filter(dispute__in=cases)
+    rows = (
+        rows.select_related("dispute")
+        .annotate(report_count=Count("reports"))
+        .order_by("due_date", "pk")[:100]
+    )
+    return _with_progress(rows, now or timezone.now())
+
+
+def supervisions_for_department(department_id, now=None) -> list[Supervision]:
+    """The open supervisions naming the department (its officers' task list)."""
+    rows = (
+        _supervisions()
+        .filter(status=Supervision.Status.OPEN, units__department_id=department_id)
+        .select_related("dispute")
+        .order_by("due_date", "pk")[:100]
+    )
+    rows = _with_progress(rows, now or timezone.now())
+    for s in rows:
+        s.mine = next(u for u in s.units.all() if u.department_id == department_id)
+    return rows
+
+
+def supervision_concluded(dispute: Dispute) -> bool:
+    """The archive transition's precondition: no supervision of the case is still open."""
+    return not Supervision.objects.filter(dispute=dispute, status=Supervision.Status.OPEN).exists()
+
+
+def supervision_awaited(dispute: Dispute) -> str:
+    number = (
+        Supervision.objects.filter(dispute=dispute, status=Supervision.Status.OPEN)
+        .values_list("number", flat=True)
+        .first()
+    )
+    if number is None:
+        return ""
+    return _(
+        "The file cannot be archived yet: the leading-group office has not concluded "
+        "supervision %(number)s."
+    ) % {"number": number}

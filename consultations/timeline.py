@@ -20,5 +20,8 @@ register_labels(
         "consultations.task.done": _("Meeting task done"),
         "consultations.court.sent": _("Sent to the court for enforcement"),
         "consultations.court.reported": _("The court reported back"),
+        "consultations.supervision.opened": _("Put under supervision by the leading-group office"),
+        "consultations.supervision.reported": _("Supervised unit reported"),
+        "consultations.supervision.closed": _("Supervision concluded"),
     }
 )

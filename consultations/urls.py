@@ -39,4 +39,15 @@ urlpatterns = [
     path("<case:number>/approve/", views.ApproveView.as_view(), name="approve"),
     path("<case:number>/return/", views.ReturnView.as_view(), name="return_escalation"),
     path("<case:number>/court-report/", views.CourtReportView.as_view(), name="court_report"),
+    path("<case:number>/supervise/", views.SupervisionOpenView.as_view(), name="supervise"),
+    path(
+        "<case:number>/supervision/report/",
+        views.SupervisionReportView.as_view(),
+        name="supervision_report",
+    ),
+    path(
+        "<case:number>/supervision/close/",
+        views.SupervisionCloseView.as_view(),
+        name="supervision_close",
+    ),
 ]

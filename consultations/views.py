@@ -31,15 +31,20 @@ from consultations.forms import (
     ReturnForm,
     SignOffForm,
     SubmitMinutesForm,
+    SupervisionCloseForm,
+    SupervisionForm,
+    SupervisionReportForm,
     TaskDoneForm,
     TaskFormSet,
 )
 from consultations.models import AgendaItem, DecisionTask, Meeting, Minutes
 from departments.http import safe_next
 from departments.models import staff_of
+from disputes import marks
 from disputes.exceptions import ActionNotPermitted, DisputeError
+from disputes.rules import number_display
 from disputes.selectors import visible_disputes
-from disputes.views import CaseActionView, message_form_errors, paginate
+from disputes.views import CaseActionView, message_form_errors, paginate, paginate_cases
 from routing.deadlines import with_days_late
 from routing.urging import mark_urged
 
@@ -50,9 +55,11 @@ def task_list(request):
     department_id = meeting_rules.officer_department(request.user)
     if department_id is None:
         raise PermissionDenied(_("Only department officers have department tasks."))
-    page = paginate(request, selectors.tasks_for_department(department_id))
+    page = paginate_cases(request, selectors.tasks_for_department(department_id), ref="dispute_id")
     mark_urged(page, request.user, dispute_id=lambda task: task.dispute_id)
-    decision_tasks = selectors.decision_tasks_for_department(department_id)
+    decision_tasks = marks.annotate(
+        selectors.decision_tasks_for_department(department_id), "item__dispute_id"
+    )
     open_decision_tasks = with_days_late(
         [t.deadline for t in decision_tasks if t.status == t.Status.OPEN]
     )
@@ -61,7 +68,12 @@ def task_list(request):
     return render(
         request,
         "consultations/task_list.html",
-        {"page": page, "staff": staff_of(request.user), "decision_tasks": rows},
+        {
+            "page": page,
+            "staff": staff_of(request.user),
+            "decision_tasks": rows,
+            "supervisions": selectors.supervisions_for_department(department_id),
+        },
     )
 
 
@@ -709,3 +721,73 @@ def decision_task_done(request, pk):
     else:
         messages.success(request, _("Task reported done."))
     return redirect(safe_next(request, reverse("disputes:detail", args=[dispute.number])))
+
+
+# -- supervision (督办) ----------------------------------------------------------------------
+
+
+class SupervisionOpenView(CaseActionView):
+    action_key = "supervise"
+    form_class = SupervisionForm
+
+    def get_form_kwargs(self):
+        return {"dispute": self.dispute}
+
+    def get_initial(self):
+        # The departments handling the case are the usual ones to supervise.
+        assigned = [
+            self.dispute.lead_department_id,
+            *self.dispute.co_departments.values_list("pk", flat=True),
+        ]
+        return {"departments": [pk for pk in assigned if pk]}
+
+    def perform(self, form, *, expected_state):
+        data = form.cleaned_data
+        services.supervision_open(
+            dispute=self.dispute,
+            actor=self.request.user,
+            matter=data["matter"],
+            requirement=data["requirement"],
+            departments=data["departments"],
+            due_date=data["due_date"],
+        )
+
+
+class _OpenSupervisionView(CaseActionView):
+    template_name = "consultations/supervision_action.html"
+
+    def load(self):
+        self.supervision = selectors.open_supervision(self.dispute)
+        if self.supervision is None:
+            raise Http404(_("This case is not under supervision."))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["supervision"] = self.supervision
+        context["numbers"] = number_display(self.dispute, self.request.user)
+        return context
+
+
+class SupervisionReportView(_OpenSupervisionView):
+    action_key = "supervision_report"
+    form_class = SupervisionReportForm
+
+    def perform(self, form, *, expected_state):
+        services.supervision_report(
+            supervision=self.supervision,
+            actor=self.request.user,
+            text=form.cleaned_data["text"],
+            final=form.cleaned_data["final"],
+        )
+
+
+class SupervisionCloseView(_OpenSupervisionView):
+    action_key = "supervision_close"
+    form_class = SupervisionCloseForm
+
+    def perform(self, form, *, expected_state):
+        services.supervision_close(
+            supervision=self.supervision,
+            actor=self.request.user,
+            conclusion=form.cleaned_data["conclusion"],
+        )

@@ -34,6 +34,7 @@ from consultations.services import (
     minutes_sign_off,
     minutes_submit,
     opinion_give,
+    supervision_open,
 )
 from demo.organisation import DEFAULT_SEED, Demo
 from demo.texts import (
@@ -712,8 +713,36 @@ class _Story:
     steps: Iterator[str] | None = None
 
 
+# The escalated case the county's office supervises (督办): it waits on the leader's approval
+# while its lead department and the HR bureau report on the arrears.
+SUPERVISED = SCENARIOS.index(
+    S("classify:general escalate", "collection_arrears", 1, "GW", "140830100", "window", (9, 16))
+)
+
+
+def supervise_demo_case(demo: Demo, case: Dispute, now: datetime.datetime) -> None:
+    """One open supervision, opened a working day after the escalation (through the service;
+    apart from the scenarios' steps, so that their random draws stay as they were)."""
+    case = Dispute.objects.select_related("jurisdiction", "lead_department").get(pk=case.pk)
+    moment = min(_add_working_hours(case.escalated_at, 8, random.Random(case.pk)), now)
+    supervision_open(
+        at=moment - datetime.timedelta(minutes=5),
+        dispute=case,
+        actor=demo.users["lgo"],
+        matter="该单位欠缴社会保险费金额较大、涉及职工人数较多，工作专班协调未果，"
+        "请税务局、人社局核实欠费金额和职工参保记录，依法推进追缴。",
+        requirement="请各被督办单位于报告期限前书面报告办理情况；逾期未报告的予以通报。",
+        departments=[case.lead_department or demo.departments["tax"], demo.departments["hrss"]],
+        # Due within the coming week: the workbench shows it open, the units still reporting.
+        due_date=timezone.localdate(now) + datetime.timedelta(days=7),
+    )
+
+
 def create_demo_cases(demo: Demo, *, seed: int = DEFAULT_SEED) -> list[Dispute]:
     """Build every scenario through the services, all or nothing."""
-    builder = CaseBuilder(demo, random.Random(seed), timezone.now())
+    now = timezone.now()
+    builder = CaseBuilder(demo, random.Random(seed), now)
     with transaction.atomic():
-        return builder.build(SCENARIOS)
+        cases = builder.build(SCENARIOS)
+        supervise_demo_case(demo, cases[SUPERVISED], now)
+        return cases

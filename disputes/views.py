@@ -50,6 +50,7 @@ from disputes.forms import (
     RevealForm,
     WithdrawForm,
 )
+from disputes.marks import MarkedPaginator
 from disputes.memo import case_memo
 from disputes.models import AccessLog, Attachment, Party, TimelineEntry
 from disputes.pagination import BoundedPaginator
@@ -70,6 +71,12 @@ def paginate(request, queryset, size=PAGE_SIZE):
     return BoundedPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
+def paginate_cases(request, queryset, size=PAGE_SIZE, *, ref="pk"):
+    """A page of a list of cases (or of rows naming a case: ``ref``), its rows marked
+    (``disputes.marks``)."""
+    return MarkedPaginator(queryset, size, ref=ref).get_page(request.GET.get("page"))
+
+
 def message_form_errors(request, form) -> None:
     """A refused form of a page that redirects back: its errors become messages."""
     for errors in form.errors.values():
@@ -86,7 +93,7 @@ def dispute_list(request):
         .with_list_relations()
         .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("payer")))
     )
-    page = paginate(request, qs.order_by("-received_at", "-pk"))
+    page = paginate_cases(request, qs.order_by("-received_at", "-pk"))
     return render(request, "disputes/list.html", {"form": form, "page": page})
 
 

@@ -5,10 +5,19 @@ the government office that received a referral takes the referral sheet addresse
 grid mediator who reported the case, the payer's receipt. Whoever else sees the case — the
 cyberspace office, another grid mediator, a unit holding a mere view grant — reads it on
 screen but takes no paper away. The owning centre issues a new copy of a document handed out.
+
+The supervision sheet (督办单) is the leading-group office's paper to the units it supervises:
+the office, the officers of those units, the owning centre and the supervisors take it (each
+unit the sheets naming it); another department working on the case does not.
 """
 
+from consultations import rules as consultation_rules
+from consultations import selectors as consultation_selectors
+from consultations.models import Supervision
 from departments.models import Role, roles_of, staff_of
 from disputes import rules
+from disputes.memo import remember
+from reports.documents.registry import kind_keys
 from routing.models import UrgingNotice
 
 # The paper addressed to the government office that received a referral.
@@ -18,6 +27,8 @@ REFERRAL_PAPER = frozenset({"referral_sheet"})
 URGING_PAPER = frozenset({"urging_notice"})
 # What the grid mediator who reported a case hands to the payer in the village.
 REPORTER_KINDS = frozenset({"receipt"})
+# The leading-group office's paper to the units it supervises.
+SUPERVISION_PAPER = frozenset({"supervision_sheet"})
 # Roles that follow cases without a step of their own in the workflow: their home page is the
 # open cases they may see, not work awaiting them.
 FOLLOWING_ROLES = frozenset({Role.SUPERVISOR, Role.CYBERSPACE, Role.GRID_MEDIATOR})
@@ -29,18 +40,49 @@ def supervises(user) -> bool:
     return getattr(user, "is_superuser", False) or Role.SUPERVISOR in roles_of(user)
 
 
+def _takes_every_sheet(dispute, user) -> bool:
+    return supervises(user) or rules.can_handle_at_centre(dispute, user)
+
+
+def readable_supervisions(dispute, user) -> list[str]:
+    """The numbers of the case's supervision sheets ``user`` takes, in the order opened
+    (once per case page: its documents section asks for the kind and for each sheet)."""
+    if not consultation_selectors.consultation_flags(dispute).get("supervision"):
+        return []  # the case page's flags say so without a query of its own
+    return remember(
+        f"reports.readable_supervisions:{getattr(user, 'pk', None)}",
+        dispute,
+        lambda: _readable_supervisions(dispute, user),
+    )
+
+
+def _readable_supervisions(dispute, user) -> list[str]:
+    supervisions = Supervision.objects.filter(dispute=dispute).select_related("office")
+    supervisions = supervisions.prefetch_related("units").order_by("opened_at", "pk")
+    every = _takes_every_sheet(dispute, user)
+    return [
+        s.number
+        for s in supervisions
+        if every or consultation_rules.can_read_supervision_sheet(s, user)
+    ]
+
+
 def downloadable_kinds(dispute, user) -> frozenset[str] | None:
     """The kinds of document ``user`` takes away of the case (which they see already): None
     for every kind, an empty set for none (403)."""
-    if supervises(user) or rules.works_on_case(dispute, user):
+    if _takes_every_sheet(dispute, user):
         return None
     kinds = frozenset()
+    if rules.works_on_case(dispute, user):
+        kinds |= frozenset(kind_keys()) - SUPERVISION_PAPER
     if rules.follows_referral(dispute, user):
         kinds |= REFERRAL_PAPER
     if rules.reported_case(dispute, user):
         kinds |= REPORTER_KINDS
     if _addressed_by_urging(dispute, user) or rules.can_decide_special(dispute, user):
         kinds |= URGING_PAPER
+    if readable_supervisions(dispute, user):
+        kinds |= SUPERVISION_PAPER
     return kinds
 
 
@@ -52,12 +94,32 @@ def _addressed_by_urging(dispute, user) -> bool:
     return UrgingNotice.objects.filter(dispute=dispute, department_id=staff.department_id).exists()
 
 
-def may_download(dispute, user, kind: str | None = None) -> bool:
-    """Whether ``user`` takes away the document ``kind`` (None: any document) of the case."""
+def may_download(dispute, user, kind: str | None = None, part: str = "") -> bool:
+    """Whether ``user`` takes away the document ``kind`` (None: any document) of the case, or
+    its part ``part`` (a supervision sheet: its number; without one, the latest sheet)."""
     kinds = downloadable_kinds(dispute, user)
-    if kinds is None:
+    if kind is None:
+        return kinds is None or bool(kinds)
+    if kinds is not None and kind not in kinds:
+        return False
+    return may_take_part(dispute, user, kind, part)
+
+
+def may_take_part(dispute, user, kind: str, part: str = "") -> bool:
+    """A kind's part ``user`` takes: every part of a kind they take, but of the supervision
+    sheets only those naming them (``readable_supervisions``)."""
+    if kind not in SUPERVISION_PAPER or _takes_every_sheet(dispute, user):
         return True
-    return bool(kinds) if kind is None else kind in kinds
+    readable = readable_supervisions(dispute, user)
+    if part:
+        return part in readable
+    latest = (
+        Supervision.objects.filter(dispute=dispute)
+        .order_by("opened_at", "pk")
+        .values_list("number", flat=True)
+        .last()
+    )
+    return latest is not None and latest in readable
 
 
 def may_reissue(dispute, user) -> bool:

@@ -7,7 +7,7 @@ from disputes.sections import CaseSection, register
 from reports.documents.archive import COVER
 from reports.documents.registry import all_kinds
 from reports.models import ArchivedDocument
-from reports.rules import downloadable_kinds, may_reissue
+from reports.rules import downloadable_kinds, may_reissue, may_take_part
 
 
 def document_url(dispute, kind: str, part: str = "") -> str:
@@ -37,6 +37,8 @@ def documents_section(request, dispute):
         for doc in frozen:
             if kinds is not None and doc.kind not in kinds:
                 continue
+            if kinds is not None and not may_take_part(dispute, request.user, doc.kind, doc.part):
+                continue
             items.append(
                 {
                     "title": doc.title,
@@ -52,6 +54,10 @@ def documents_section(request, dispute):
             # A kind with parts offers each of them (one query); the others ask their check.
             if kind.has_parts:
                 parts = list(kind.parts(dispute))
+                if kinds is not None:
+                    parts = [
+                        p for p in parts if may_take_part(dispute, request.user, kind.key, p.key)
+                    ]
             else:
                 parts = [None] if kind.is_available(dispute) else []
             for part in parts:

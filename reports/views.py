@@ -17,7 +17,7 @@ from disputes.models import AccessLog, Notification, Party, State
 from disputes.notifications import mark_read
 from disputes.selectors import get_dispute_for_user, visible_access_log, visible_disputes
 from disputes.uploads import download_response
-from disputes.views import PAGE_SIZE, message_form_errors, paginate
+from disputes.views import PAGE_SIZE, message_form_errors, paginate, paginate_cases
 from reports import accountability as accountability_service
 from reports import documents, export_jobs, exports, statistics, tally
 from reports import rules as report_rules
@@ -50,7 +50,7 @@ def home(request):
         .with_list_relations()
         .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("payer")))
     )
-    page = paginate(request, qs)
+    page = paginate_cases(request, qs)
     mark_urged(page, request.user)  # 催办: the officer's department urged on the case
     return render(
         request,
@@ -120,7 +120,7 @@ def document(request, number, kind, part=""):
         doc_kind = documents.get_kind(kind)
     except documents.UnknownDocument as exc:
         raise Http404(exc.message) from exc
-    if not report_rules.may_download(dispute, request.user, kind):
+    if not report_rules.may_download(dispute, request.user, kind, part):
         raise PermissionDenied(_("Only the people handling the case and supervisors download it."))
     if part and not doc_kind.has_parts:
         raise Http404("This kind has no parts")

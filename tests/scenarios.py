@@ -230,3 +230,28 @@ def declined_by_hr(w, **kw):
         reason="该事项不属于本部门职责。",
     )
     return d
+
+
+# -- supervision (督办) by the leading-group office -----------------------------------------
+
+
+def supervised(w, departments=None, **kw):
+    """An escalated case (tax leads, HR co-handles) the county's office supervises: tax and
+    the medical bureau (not otherwise on the case) report by a week from now."""
+    d = escalated(w, **kw)
+    consultation_services.supervision_open(
+        dispute=d,
+        actor=w.lgo,
+        matter="督促核实缴费基数并答复职工。",
+        requirement="请于期限内报告办理情况。",
+        departments=departments if departments is not None else [w.tax, w.medical],
+        due_date=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    d.refresh_from_db()
+    return d
+
+
+def supervision_of(d):
+    from consultations.models import Supervision
+
+    return Supervision.objects.filter(dispute=d).latest("pk")

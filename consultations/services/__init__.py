@@ -1,5 +1,6 @@
 """Operations of consultations: joint handling (``joint``), the leading group's meetings
-(``meetings``), their minutes and tasks (``minutes``) and the court's follow-up (``court``).
+(``meetings``), their minutes and tasks (``minutes``), the court's follow-up (``court``) and
+the office's supervision of a case (``supervision``).
 Callers import from here. Reads live in ``consultations.selectors`` and who may do what in
 ``consultations.rules``."""
 
@@ -33,6 +34,11 @@ from consultations.services.minutes import (
     minutes_sign_off,
     minutes_submit,
 )
+from consultations.services.supervision import (
+    supervision_close,
+    supervision_open,
+    supervision_report,
+)
 
 __all__ = [
     "TaskData",
@@ -57,6 +63,9 @@ __all__ = [
     "minutes_submit",
     "opinion_give",
     "policy_issue_raise",
+    "supervision_close",
+    "supervision_open",
+    "supervision_report",
     "task_decline",
     "task_reassign",
 ]

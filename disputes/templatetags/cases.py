@@ -1,6 +1,6 @@
 from django import template
 
-from disputes import rules
+from disputes import marks, rules
 from disputes.timeline import actor_label, label_for
 
 register = template.Library()
@@ -9,6 +9,12 @@ register = template.Library()
 @register.filter
 def action_label(action: str) -> str:
     return label_for(action)
+
+
+@register.filter
+def case_marks(row) -> list:
+    """The marks (督办, …) a list's row carries: ``disputes.marks``."""
+    return marks.marks_of(row)
 
 
 @register.simple_tag

@@ -10,7 +10,7 @@ number looks the case up by its case number.
 """
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,8 @@ from consultations.models import (
     Meeting,
     Minutes,
     PolicyIssue,
+    SupervisedUnit,
+    Supervision,
 )
 from disputes import rules
 from disputes.models import Classification, ObjectionRoute, Party, State
@@ -440,6 +442,71 @@ def _outcome(dispute) -> str:
     return _("Replied; the payer accepted the handling opinion")
 
 
+# -- supervision sheet (督办单), one per supervision of the case ------------------------------
+
+
+def _supervisions(dispute):
+    return (
+        Supervision.objects.filter(dispute=dispute)
+        .select_related("office", "opened_by__staff", "closed_by__staff")
+        .prefetch_related(
+            Prefetch("units", queryset=SupervisedUnit.objects.select_related("department"))
+        )
+        .order_by("opened_at", "pk")
+    )
+
+
+def supervision_parts(dispute) -> list[Part]:
+    return [
+        Part(key=s.number, label=s.number, options={"supervision": s})
+        for s in _supervisions(dispute)
+    ]
+
+
+def supervision_check(dispute) -> None:
+    if not Supervision.objects.filter(dispute=dispute).exists():
+        raise DocumentUnavailable(
+            _("Case %(number)s has not been supervised: it has no supervision sheet.")
+            % {"number": dispute.number}
+        )
+
+
+def supervision_context(dispute, *, supervision=None, **opts) -> dict:
+    """The sheet of ``supervision`` (by default the case's latest): what the office asks of
+    which units by when, and the case it is about (the payers' numbers masked, as on every
+    paper)."""
+    supervision = supervision or _supervisions(dispute).last()
+    return {
+        **common_context(dispute),
+        "supervision": supervision,
+        "units": [u.department for u in supervision.units.all()],
+        "office": supervision.office,
+        "issued_by": _staff_name(supervision.opened_by),
+    }
+
+
+def _flag(q: Q):
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+def _outcome(dispute) -> str:
+    if dispute.return_basis:
+        return _("Returned to the channel (not within remit): %(reason)s Basis: %(basis)s") % {
+            "reason": dispute.withdrawal_reason,
+            "basis": dispute.return_basis,
+        }
+    if dispute.withdrawal_reason:
+        return _("Withdrawn: %(reason)s") % {"reason": dispute.withdrawal_reason}
+    if dispute.classification == Classification.SIMPLE and not dispute.reply_text:
+        return _("Settled on the spot")
+    if dispute.objection_route:
+        return _("The payer objected (%(route)s): %(outcome)s") % {
+            "route": dispute.get_objection_route_display(),
+            "outcome": dispute.objection_outcome,
+        }
+    return _("Replied; the payer accepted the handling opinion")
+
+
 register(
     DocumentKind(
         key="receipt",
@@ -506,6 +573,16 @@ register(
         parts=urging_parts,
         exists=lambda: Exists(UrgingNotice.objects.filter(dispute=OuterRef("pk"))),
         order=60,
+    ),
+    DocumentKind(
+        key="supervision_sheet",
+        title=gettext_lazy("Supervision sheet"),
+        template="reports/documents/supervision_sheet.html",
+        context=supervision_context,
+        check=supervision_check,
+        parts=supervision_parts,
+        exists=lambda: Exists(Supervision.objects.filter(dispute=OuterRef("pk"))),
+        order=61,
     ),
     DocumentKind(
         key="archive_cover",

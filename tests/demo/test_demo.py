@@ -395,6 +395,19 @@ class TestTheLoadedDemo(TestCase):
         assert Meeting.objects.filter(status=Meeting.Status.PLANNED).exists()
         assert Minutes.objects.filter(status=Minutes.Status.DRAFT).exists()
 
+    def test_the_demo_office_supervises_one_open_case(self):
+        from consultations.models import Supervision
+
+        supervision = Supervision.objects.get(status=Supervision.Status.OPEN)
+        assert supervision.dispute.is_open and supervision.office.code == "RC"
+        assert supervision.number.startswith("RC-DB-")
+        units = list(supervision.units.select_related("deadline", "department"))
+        assert {u.department.code for u in units} >= {"hrss"} and len(units) == 2
+        assert all(u.deadline.stage == "supervision" and u.deadline.is_running for u in units)
+        assert supervision.dispute.timeline.filter(
+            action="consultations.supervision.opened"
+        ).exists()
+
     def test_a_demo_meeting_sent_a_long_idle_enterprise_to_the_court(self):
         from consultations.models import CourtEnforcement
 

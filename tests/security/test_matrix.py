@@ -376,6 +376,20 @@ MATRIX = {
         "get", scenarios.sent_to_court, None, None,
         major_seen(403, lgo=200),
     ),
+    # -- supervision (督办): the county's office opens and concludes it; the supervised units
+    # (tax, and the medical bureau granted the case by it) report; HR co-handles but is not
+    # supervised --
+    "consultations:supervise": (
+        "get", scenarios.escalated, None, None, escalated_seen(403, lgo=200)
+    ),
+    "consultations:supervision_report": (
+        "get", scenarios.supervised, None, None,
+        row(escalated_seen(403, officer_tax=200), officer_medical=200),
+    ),
+    "consultations:supervision_close": (
+        "get", scenarios.supervised, None, None,
+        row(escalated_seen(403, lgo=200), officer_medical=403),
+    ),
     # -- the machine interface and its documentation --
     "api:work_orders": ("get", None, None, None, API_ONLY),
     "api:work_order": ("get", scenarios.registered, None, None, API_ONLY),
