@@ -55,6 +55,24 @@ def access_grant(*, dispute: Dispute, actor, group: Group, reason: str) -> None:
         )
 
 
+def access_by_rule(*, dispute: Dispute, group: Group, reason: str) -> bool:
+    """Let a unit see one case because a rule says so, not a person (the deadline sweep's
+    circular to the leading-group office, which must read the case it is told about). The
+    grant and its timeline row are written once; returns whether it is new."""
+    if dispute.grants.filter(group=group, permission__codename="view_dispute").exists():
+        return False
+    with transaction.atomic():
+        assign_perm(VIEW, group, dispute)
+        timeline_add(
+            dispute=dispute,
+            actor=None,
+            action="disputes.access.granted",
+            note=reason,
+            data={"unit": str(unit_of(group))},
+        )
+    return True
+
+
 def access_revoke(*, dispute: Dispute, actor, group: Group, reason: str = "") -> None:
     if actor is not None and not rules.may_grant(dispute, actor):
         raise ActionNotPermitted(

@@ -25,6 +25,7 @@ from departments import clock
 from departments.models import Centre
 from disputes.exceptions import ActionNotPermitted, DisputeError
 from disputes.formats import chinese_date
+from disputes.grants import access_by_rule
 from disputes.models import CaseCounter, Dispute
 from disputes.notifications import notify
 from disputes.services import counter_take, timeline_add
@@ -303,6 +304,14 @@ def issue_circular(pk: int, now: datetime.datetime, cache: dict | None = None) -
                 )
         except IntegrityError:
             return False
+        office = deadline_engine.lgo_centre_for(dispute)
+        if office is not None and office.group_id:
+            # The office is told of the case: it may read it (and its urging notice) from now.
+            access_by_rule(
+                dispute=dispute,
+                group=office.group,
+                reason=_("Circulated as late: the leading-group office follows the case."),
+            )
         timeline_add(
             dispute=dispute,
             actor=None,

@@ -11,6 +11,7 @@ import time_machine
 from consultations import services as consultation_services
 from consultations.models import DepartmentTask
 from disputes.models import CaseCounter, Notification, TimelineEntry
+from disputes.selectors import visible_disputes
 from routing import deadlines, urging
 from routing.models import Deadline, LateCircular, Stage, UrgingNotice, UrgingStep
 from tests import scenarios
@@ -84,8 +85,13 @@ def test_the_circular_comes_five_working_days_after_the_notice_counting_the_adju
     sweep_at("2025-10-09 09:00")
     # Friday 10, Saturday 11 (a workday), Monday 13, Tuesday 14: four working days only.
     assert sweep_at("2025-10-14 17:00").circulars == 0
+    assert not visible_disputes(world.lgo).filter(pk=case.pk).exists()
     result = sweep_at("2025-10-15 09:00")  # the fifth
     assert result.circulars == 2
+    # The office told of the case may read it from now on (one grant, one timeline row),
+    # and so supervise it (督办).
+    assert visible_disputes(world.lgo).filter(pk=case.pk).exists()
+    assert case.timeline.filter(action="disputes.access.granted", actor=None).count() == 1
     circulars = LateCircular.objects.order_by("department__code")
     assert [c.department for c in circulars] == [world.hr, world.tax]
     # Due 30 September: 9, 10, 11, 13, 14 and 15 October are working days after it.
