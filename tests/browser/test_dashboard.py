@@ -88,7 +88,7 @@ def test_the_supervisor_reads_the_charts_and_clicks_through_to_the_ledger(world,
     page.wait_for_selector("#dashboard[data-ready='1']")
 
     charts = page.eval_on_selector_all(".dashboard-chart", "els => els.map(e => e.id)")
-    assert len(charts) == 16
+    assert len(charts) == 20
     for chart in charts:
         # Every series of this county has figures: each chart is drawn, none is empty.
         assert page.locator(f"#{chart} svg").count() == 1, chart
