@@ -22,8 +22,8 @@
   const SIDEWAYS = [
     "by_channel", "by_category", "by_jurisdiction", "by_state", "on_time_by_department",
     "on_time_by_stage", "overdue_by_department", "declines_by_department",
-    "extensions_by_department", "escalated_by_centre", "satisfaction_by_department",
-    "redo_by_department",
+    "extensions_by_department", "escalated_by_centre", "satisfaction_by_centre",
+    "satisfaction_by_department", "redo_by_centre", "redo_by_department",
   ];
   const charts = [];
 
