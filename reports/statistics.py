@@ -13,6 +13,12 @@ sub-tasks or extensions, the ones that department answers for. So the series abo
 asked of the cases of the rest of the scope (``limit_cases``), narrowed to the department's own
 limits when the scope names one; their links say the same with ``department=``.
 
+The satisfaction and redo rates (满意率, 重办率) are the case's own, per owning centre and per
+department leading or co-handling, over the scope's cases: of those rated (the current reply's
+latest rating), the share satisfied or basically satisfied; of those replied to at least once,
+the share redone. The link lists the cases rated (replied), ``satisfied_url`` (``redone_url``)
+the cases of the share; within a department's scope, only that department's row is shown.
+
 What each series counts is said once, in ``reports.figures`` (one grouped query a spec; the
 code here walks the groups, never the cases), and counted either live over the scope's cases or
 from the tally counted ahead (``reports.tally``), which answers a county's year at a million
