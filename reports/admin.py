@@ -50,6 +50,8 @@ class ScoringPolicyAdmin(admin.ModelAdmin):
                     "extension_weight",
                     "accountability_weight",
                     "overdue_open_weight",
+                    "satisfaction_weight",
+                    "redo_weight",
                     "marked",
                 ]
             },

@@ -25,6 +25,17 @@ exactly the cases it counts (``ledger_url``) and the ledger lists as many as the
   accountability page, which is where they link.
 - Overdue still open: cases with a limit of the unit overdue and not met when the report is
   made, on any case: a snapshot of today, not a figure of the period.
+- Rated: the cases handled that carry the payer's rating (回访 or online) of the reply they
+  were closed on (``Dispute.satisfaction``: the latest of that reply; a redo clears the earlier
+  one). Satisfied: those rated satisfied *or basically satisfied* (满意 + 基本满意: "basically"
+  is not a complaint). The satisfaction rate (满意率) is satisfied / rated, none without a rated
+  case (the page shows the count rated beside it).
+- Replied: the cases handled replied to at least once (the reply they were closed on, or one
+  redone since: a case withdrawn during its redo was replied to once). Redone: those redone
+  (重办) at least once. The redo rate (重办率) is redone / replied, none without a replied case.
+
+The ratings and the redos are the case's, counted like the cases handled: for each department
+that led or co-handled it and for the owning centre.
 
 A department answers for the limits that name it (``Deadline.department``), a centre for those
 that name it (``Deadline.centre``); the consolidated reply names both the lead department and
@@ -51,7 +62,8 @@ from departments import clock
 from departments.models import Centre, Department, staff_of
 from disputes.models import Dispute
 from reports.accountability import accountability_url
-from reports.ledger import DeadlineCondition, day_start, ledger_url
+from reports.figures import RATE_FIGURES, rate_aggregates
+from reports.ledger import DeadlineCondition, SatisfactionCondition, day_start, ledger_url
 from reports.models import ScoringPolicy
 from routing.models import Accountability, Deadline, ExtensionRequest, LateCircular
 
@@ -119,6 +131,21 @@ DEFINITIONS = (
         gettext_lazy(
             "The cases with a time limit of the unit overdue and still not met when this "
             "report is made: today's figure, not the period's."
+        ),
+    ),
+    (
+        gettext_lazy("Satisfaction rate"),
+        gettext_lazy(
+            "Of the cases handled that carry the payer's rating of the reply they were closed "
+            "on (the latest rating at the follow-up visit or online), those rated satisfied or "
+            "basically satisfied, out of the cases rated; shown with the number rated."
+        ),
+    ),
+    (
+        gettext_lazy("Redo rate"),
+        gettext_lazy(
+            "Of the cases handled that were replied to at least once, those redone at least "
+            "once because the payer was not satisfied, out of the cases replied to."
         ),
     ),
 )
@@ -227,6 +254,11 @@ def score(policy: ScoringPolicy, row: "UnitScore") -> Decimal:
     off += policy.extension_weight * row.extensions
     off += policy.accountability_weight * row.accountability
     off += policy.overdue_open_weight * row.overdue_open
+    # A unit with no case rated (or replied) loses nothing for it.
+    if row.satisfaction_percent is not None:
+        off += policy.satisfaction_weight * (_HUNDRED - row.satisfaction_percent)
+    if row.redo_percent is not None:
+        off += policy.redo_weight * row.redo_percent
     return _tenth(max(Decimal(0), policy.base_score - off))
 
 
@@ -277,6 +309,10 @@ class UnitScore:
     accountability: int = 0
     overdue_open: int = 0
     circulars: int = 0
+    rated: int = 0
+    satisfied: int = 0  # rated satisfied or basically satisfied
+    replied: int = 0
+    redone: int = 0
     score: Decimal = Decimal(0)
     rank: int = 0
     mark: str = ""
@@ -298,6 +334,21 @@ class UnitScore:
         if not self.late:
             return Decimal("0.0")
         return _tenth(Decimal(self.late_days) / Decimal(self.late))
+
+    @property
+    def satisfaction_percent(self) -> Decimal | None:
+        """满意率: percent of the rated cases satisfied or basically satisfied, to a tenth;
+        None when no case is rated."""
+        if not self.rated:
+            return None
+        return _tenth(Decimal(self.satisfied) * _HUNDRED / Decimal(self.rated))
+
+    @property
+    def redo_percent(self) -> Decimal | None:
+        """重办率: percent of the replied cases redone, to a tenth; None when none replied."""
+        if not self.replied:
+            return None
+        return _tenth(Decimal(self.redone) * _HUNDRED / Decimal(self.replied))
 
     @property
     def is_red(self) -> bool:
@@ -352,6 +403,17 @@ def _counts(qs: QuerySet, key: str, counted: str = "dispute") -> dict[int, int]:
     }
 
 
+def _summed(*grouped: dict[int, dict]) -> dict[int, dict]:
+    """Per unit, the rate figures (``RATE_FIGURES``) of ``grouped`` added up."""
+    out: dict[int, dict] = {}
+    for rows in grouped:
+        for unit, row in rows.items():
+            slot = out.setdefault(unit, dict.fromkeys(RATE_FIGURES, 0))
+            for name in RATE_FIGURES:
+                slot[name] += row.get(name) or 0
+    return out
+
+
 def scorecard(
     cases: QuerySet[Dispute],
     period: Period,
@@ -397,10 +459,20 @@ def scorecard(
         # A lead named among its own case's co-handling departments counts once.
         department_id=F("dispute__lead_department_id")
     )
-    lead_cases = _counts(closed, "lead_department_id", "pk")
-    co_cases = _counts(co, "department_id")
+    # The cases handled and their ratings and redos, in the one grouped query of each.
+    lead = _grouped(closed, "lead_department_id", n=Count("pk"), **rate_aggregates())
+    co_rows = _grouped(
+        co,
+        "department_id",
+        n=Count("dispute", distinct=True),
+        **rate_aggregates("dispute", "dispute__"),
+    )
+    lead_cases = {unit: row["n"] for unit, row in lead.items()}
+    co_cases = {unit: row["n"] for unit, row in co_rows.items()}
+    by_centre = _grouped(closed, "centre_id", n=Count("pk"), **rate_aggregates())
     department_figures = {
         "cases": {d: lead_cases.get(d, 0) + co_cases.get(d, 0) for d in {*lead_cases, *co_cases}},
+        "rates": _summed(lead, co_rows),
         "limits": _limit_figures(limits, "department_id"),
         "overdue_open": _counts(overdue, "department_id"),
         "extensions": _counts(granted, "deadline__department_id", "deadline__dispute"),
@@ -411,7 +483,8 @@ def scorecard(
         "circulars": circulars,
     }
     centre_figures = {
-        "cases": _counts(closed, "centre_id", "pk"),
+        "cases": {unit: row["n"] for unit, row in by_centre.items()},
+        "rates": _summed(by_centre),
         "limits": _limit_figures(limits, "centre_id"),
         "overdue_open": _counts(overdue, "centre_id"),
         "extensions": _counts(granted, "deadline__centre_id", "deadline__dispute"),
@@ -449,8 +522,10 @@ def _rows(units: QuerySet, figures: dict[str, dict]) -> list[UnitScore]:
     for unit in units.filter(pk__in=ids).order_by("name"):
         limit = figures["limits"].get(unit.pk, {})
         closed, late = limit.get("closed", 0), limit.get("late", 0)
+        rates = figures.get("rates", {}).get(unit.pk, {})
         rows.append(
             UnitScore(
+                **{name: rates.get(name, 0) for name in RATE_FIGURES},
                 unit=unit,
                 cases=figures["cases"].get(unit.pk, 0),
                 closed=closed,
@@ -479,6 +554,7 @@ def _department_links(department: Department, period: Period) -> dict[str, str]:
         "declines": ledger_url(discipline=True, **closed),
         "extensions": ledger_url(extended=True, **closed),
         "overdue_open": ledger_url(deadline=DeadlineCondition.OVERDUE_NOW, department=department),
+        **_rate_links(closed),
         "accountability": accountability_url(
             department=department, date_from=period.start, date_to=period.end
         ),
@@ -518,9 +594,20 @@ def circular_entries(cases: QuerySet[Dispute], *, department=None, date_from=Non
     ).order_by("-issued_at", "-pk")
 
 
+def _rate_links(closed: dict) -> dict[str, str]:
+    """The rated, satisfied, replied and redone cases of a unit's row in the ledger."""
+    return {
+        "rated": ledger_url(satisfaction=SatisfactionCondition.RATED, **closed),
+        "satisfied": ledger_url(satisfaction=SatisfactionCondition.CONTENT, **closed),
+        "replied": ledger_url(ever_replied=True, **closed),
+        "redone": ledger_url(redone=True, **closed),
+    }
+
+
 def _centre_links(centre: Centre, period: Period) -> dict[str, str]:
     return {
         "cases": ledger_url(centre=centre, closed_from=period.start, closed_to=period.end),
+        **_rate_links({"closed_from": period.start, "closed_to": period.end, "centre": centre}),
         "accountability": accountability_url(
             centre=centre, date_from=period.start, date_to=period.end
         ),

@@ -30,7 +30,14 @@ from django.utils.translation import gettext_lazy
 
 from disputes import spreadsheet
 from disputes.exports import chunks, payer_cells
-from disputes.models import Classification, Dispute, ObjectionRoute, PayerKind, State
+from disputes.models import (
+    Classification,
+    Dispute,
+    ObjectionRoute,
+    PayerKind,
+    Satisfaction,
+    State,
+)
 from disputes.rules import NumberDisplay
 from routing.models import Deadline, Stage
 from routing.workdays import Calendar, working_days_between, working_days_late
@@ -167,6 +174,8 @@ class LedgerRow:
     is_group_dispute: bool = False
     is_public_opinion_risk: bool = False
     tick_offs: list[TickOff] = field(default_factory=list)
+    satisfaction: str = ""  # the current reply's latest rating, as its label; "" before one
+    redo_count: int = 0  # times redone (重办)
 
     @property
     def state_label(self) -> str:
@@ -223,6 +232,8 @@ _COLUMNS = (
     "is_public_opinion_risk",
     "withdrawn",
     "has_outcome",
+    "satisfaction",
+    "redo_count",
 )
 
 
@@ -277,6 +288,7 @@ def _chunk_rows(chunk: list, *, numbers, now, today) -> Iterator[LedgerRow]:
     calendar = Calendar(timezone.localtime(first).date(), today)
     classifications = dict(Classification.choices)
     kinds = dict(PayerKind.choices)
+    ratings = dict(Satisfaction.choices)
     for (
         pk,
         number,
@@ -299,6 +311,8 @@ def _chunk_rows(chunk: list, *, numbers, now, today) -> Iterator[LedgerRow]:
         opinion_risk,
         withdrawn,
         has_outcome,
+        satisfaction,
+        redo_count,
     ) in chunk:
         ticks = [_tick(*limit, now=now, calendar=calendar) for limit in limits.get(pk, ())]
         running = [t for t in ticks if t.state in (Tick.OPEN, Tick.OVERDUE)]
@@ -345,6 +359,8 @@ def _chunk_rows(chunk: list, *, numbers, now, today) -> Iterator[LedgerRow]:
             is_group_dispute=group,
             is_public_opinion_risk=opinion_risk,
             tick_offs=ticks,
+            satisfaction=str(ratings.get(satisfaction, satisfaction)),
+            redo_count=redo_count,
         )
 
 
@@ -421,6 +437,8 @@ def columns() -> list[Column]:
         Column(_("Closed at"), MOMENT, lambda r: r.closed_at, 17),
         Column(_("Payer's response"), TEXT, lambda r: r.response, 16),
         Column(_("Archive number"), TEXT, lambda r: r.archive_number, 18),
+        Column(_("Payer's satisfaction"), TEXT, lambda r: r.satisfaction, 10),
+        Column(_("Times redone"), NUMBER, lambda r: r.redo_count or None, 8),
         Column(
             _("Time limits (tick-off)"),
             TEXT,

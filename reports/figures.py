@@ -25,8 +25,16 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from consultations.models import CourtEnforcement, DepartmentTask, DisciplineReferral
-from disputes.models import Dispute
-from reports.ledger import DEADLINE_CONDITIONS, DECLINED_TASKS, DeadlineCondition
+from disputes.models import CaseReach, Dispute
+from reports.ledger import (
+    DEADLINE_CONDITIONS,
+    DECLINED_TASKS,
+    DeadlineCondition,
+    SatisfactionCondition,
+    ever_replied_q,
+    redone_q,
+    satisfaction_q,
+)
 from routing.models import Accountability, Deadline, ExtensionRequest, Stage
 from routing.workdays import Calendar, working_days_between
 
@@ -56,6 +64,10 @@ EXTENSIONS = Base(ExtensionRequest, "deadline__dispute__", "deadline__department
 COURT = Base(CourtEnforcement, "dispute__")
 REFERRALS = Base(DisciplineReferral, "dispute__")
 ENTRIES = Base(Accountability, "dispute__")
+# The units a case is reached by: its lead and co-handling departments are its "dept:<id>" rows
+# (``disputes.reach``), the cases the ledger's ``department`` alone selects.
+REACH = Base(CaseReach, "dispute__")
+DEPARTMENT_UNITS = Q(unit__startswith="dept:")
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,26 @@ def _date(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date()
     return value
+
+
+# The figures of the payer's rating and of the redo, per case (``UnitScore``): the rated and
+# the satisfied cases, the replied and the redone ones.
+RATE_FIGURES = ("rated", "satisfied", "replied", "redone")
+
+
+def rate_aggregates(counted: str = "pk", prefix: str = "") -> dict:
+    """The distinct cases (``counted``) rated, satisfied, replied and redone, ``prefix`` the
+    path from a row to its case (the same questions as the ledger's filters)."""
+    return {
+        "rated": Count(
+            counted, distinct=True, filter=satisfaction_q(SatisfactionCondition.RATED, prefix)
+        ),
+        "satisfied": Count(
+            counted, distinct=True, filter=satisfaction_q(SatisfactionCondition.CONTENT, prefix)
+        ),
+        "replied": Count(counted, distinct=True, filter=ever_replied_q(prefix)),
+        "redone": Count(counted, distinct=True, filter=redone_q(prefix)),
+    }
 
 
 CLOSED = DEADLINE_CONDITIONS[DeadlineCondition.CLOSED]
@@ -206,6 +238,15 @@ SPECS = {
             fields=("deadline__department__code",),
             where=Q(status=ExtensionRequest.Status.GRANTED, deadline__department__isnull=False),
         ),
+        # The payer's rating and the redo: per owning centre, per department (lead or co).
+        Spec("rates_centre", CASES, rate_aggregates(), dims=("centre",)),
+        Spec(
+            "rates_department",
+            REACH,
+            rate_aggregates("dispute", "dispute__"),
+            fields=("unit",),
+            where=DEPARTMENT_UNITS,
+        ),
         Spec(
             "court",
             COURT,
@@ -237,6 +278,16 @@ def _evaluation_specs() -> list[Spec]:
             "eval_cases",
             CASES,
             {"n": Count("pk")},
+            day="closed_at",
+            dims=("centre",),
+            units=("", "dept:"),
+            narrowed=False,
+        ),
+        # The cases rated, satisfied, replied and redone (``reports.evaluation``), the same way.
+        Spec(
+            "eval_rates",
+            CASES,
+            rate_aggregates(),
             day="closed_at",
             dims=("centre",),
             units=("", "dept:"),

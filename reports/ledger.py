@@ -19,6 +19,14 @@ and none closed late, narrowed the same way (the evaluation's "on time"). ``exte
 ``declined`` and ``discipline`` (a refusal whose clue went to the discipline commission) are
 narrowed by ``department`` the same way. ``department`` alone selects the cases it leads or
 co-handles.
+
+The payer's rating and the redo (回访, 重办) are read off the case itself, never narrowed by
+``department`` (a department's are those of the cases it leads or co-handles):
+``satisfaction`` is the current reply's latest rating (``Dispute.satisfaction``) — one value,
+``content`` (satisfied or basically satisfied: the satisfaction rate's count), ``rated`` (any
+rating) or ``unrated`` (none yet, or cleared by a redo); ``redone`` a case redone at least
+once; ``ever_replied`` a case replied to at least once (a reply now, or one that was redone:
+the redo clears the reply).
 """
 
 import datetime
@@ -37,7 +45,15 @@ from departments.models import Centre, Department, Jurisdiction
 from disputes import search
 from disputes.exceptions import DisputeError
 from disputes.forms import SEARCH_MAX_LENGTH
-from disputes.models import Category, Channel, Classification, Dispute, InsuranceType, PayerKind
+from disputes.models import (
+    Category,
+    Channel,
+    Classification,
+    Dispute,
+    InsuranceType,
+    PayerKind,
+    Satisfaction,
+)
 from disputes.models import State as CaseState
 from disputes.selectors import visible_disputes
 from routing.models import Deadline, ExtensionRequest, Stage
@@ -69,6 +85,43 @@ DEADLINE_CONDITIONS = {
 
 # The cases with a limit closed and none closed late (read as two questions: combined_condition).
 _ALL_MET = (DeadlineCondition.CLOSED, DeadlineCondition.LATE)
+
+
+class SatisfactionCondition(models.TextChoices):
+    """The ledger's questions about the payer's rating of the current reply."""
+
+    SATISFIED = Satisfaction.SATISFIED.value, Satisfaction.SATISFIED.label
+    BASICALLY = Satisfaction.BASICALLY.value, Satisfaction.BASICALLY.label
+    DISSATISFIED = Satisfaction.DISSATISFIED.value, Satisfaction.DISSATISFIED.label
+    # The satisfaction rate's count (满意率): satisfied or basically satisfied.
+    CONTENT = "content", _("Satisfied or basically satisfied")
+    RATED = "rated", _("Rated")
+    UNRATED = "unrated", _("Not rated")
+
+
+def satisfaction_q(condition: str, prefix: str = "") -> Q:
+    """The cases (``prefix``: the path from a row to its case) whose rating answers
+    ``condition``; the dashboard and the evaluation count with the same questions."""
+    field = f"{prefix}satisfaction"
+    if condition == SatisfactionCondition.CONTENT:
+        return Q(**{f"{field}__in": [Satisfaction.SATISFIED, Satisfaction.BASICALLY]})
+    if condition == SatisfactionCondition.RATED:
+        return ~Q(**{field: ""})
+    if condition == SatisfactionCondition.UNRATED:
+        return Q(**{field: ""})
+    return Q(**{field: condition})
+
+
+def redone_q(prefix: str = "") -> Q:
+    """The cases redone (重办) at least once."""
+    return Q(**{f"{prefix}redo_count__gt": 0})
+
+
+def ever_replied_q(prefix: str = "") -> Q:
+    """The cases replied to at least once: a reply now, or one since redone (a redo follows a
+    reply and clears it), so that every case redone is among them."""
+    return Q(**{f"{prefix}replied_at__isnull": False}) | redone_q(prefix)
+
 
 # A department declined its sub-task: still declined, or since reassigned to another department
 # (the reassignment withdraws the task and keeps its reasons; consultations.selectors).
@@ -171,6 +224,16 @@ class LedgerFilter(filters.FilterSet):
         label=_("Refusal referred to the discipline commission"), method="filter_combined"
     )
     replied = _Flag(label=_("Replied"), method="filter_replied")
+    ever_replied = _Flag(
+        label=_("Replied at least once (the redone included)"), method="filter_ever_replied"
+    )
+    satisfaction = filters.ChoiceFilter(
+        label=_("Payer's satisfaction"),
+        choices=SatisfactionCondition.choices,
+        method="filter_satisfaction",
+        empty_label=_("Any"),
+    )
+    redone = _Flag(label=_("Redone at least once"), method="filter_redone")
     court = filters.ChoiceFilter(
         label=_("Court enforcement"),
         choices=CourtEnforcement.Status.choices,
@@ -232,6 +295,15 @@ class LedgerFilter(filters.FilterSet):
 
     def filter_replied(self, qs, name, value):
         return qs.filter(replied_at__isnull=False)
+
+    def filter_ever_replied(self, qs, name, value):
+        return qs.filter(ever_replied_q())
+
+    def filter_satisfaction(self, qs, name, value):
+        return qs.filter(satisfaction_q(value))
+
+    def filter_redone(self, qs, name, value):
+        return qs.filter(redone_q())
 
     def filter_court(self, qs, name, value):
         return qs.filter(

@@ -264,6 +264,21 @@ class ScoringPolicy(models.Model):
             "the report is made."
         ),
     )
+    # The payer's rating and the redo (回访, 重办): a unit with no case rated (replied) loses
+    # nothing for them, so the scores of the months before any rating are what they were.
+    satisfaction_weight = _points(
+        _("points per percentage point below 100% satisfied"),
+        Decimal("0.30"),
+        _(
+            "Taken off for each percentage point the satisfaction rate (satisfied or basically "
+            "satisfied, of the cases rated) falls short of 100%; nothing when no case is rated."
+        ),
+    )
+    redo_weight = _points(
+        _("points per percentage point of cases redone"),
+        Decimal("0.50"),
+        _("Taken off for each percentage point of the redo rate (of the cases replied to)."),
+    )
     marked = models.PositiveSmallIntegerField(
         _("units on the red and on the black list"),
         default=3,

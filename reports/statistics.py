@@ -13,6 +13,12 @@ sub-tasks or extensions, the ones that department answers for. So the series abo
 asked of the cases of the rest of the scope (``limit_cases``), narrowed to the department's own
 limits when the scope names one; their links say the same with ``department=``.
 
+The satisfaction and redo rates (满意率, 重办率) are the case's own, per owning centre and per
+department leading or co-handling, over the scope's cases: of those rated (the current reply's
+latest rating), the share satisfied or basically satisfied; of those replied to at least once,
+the share redone. The link lists the cases rated (replied), ``satisfied_url`` (``redone_url``)
+the cases of the share; within a department's scope, only that department's row is shown.
+
 What each series counts is said once, in ``reports.figures`` (one grouped query a spec; the
 code here walks the groups, never the cases), and counted either live over the scope's cases or
 from the tally counted ahead (``reports.tally``), which answers a county's year at a million
@@ -23,6 +29,7 @@ pair and each pair counted once on one calendar loaded for the whole span.
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.utils import timezone
@@ -34,8 +41,14 @@ from consultations.models import CourtEnforcement
 from departments.models import Centre, Department, Jurisdiction
 from disputes.models import Category, Channel, Classification, PayerKind, State
 from disputes.selectors import visible_disputes
-from reports.figures import SPECS, LiveCounts
-from reports.ledger import UNCLASSIFIED, DeadlineCondition, LedgerFilter, ledger_url
+from reports.figures import RATE_FIGURES, SPECS, LiveCounts
+from reports.ledger import (
+    UNCLASSIFIED,
+    DeadlineCondition,
+    LedgerFilter,
+    SatisfactionCondition,
+    ledger_url,
+)
 from routing.models import Stage
 
 # The ledger's parameters that make a dashboard's scope.
@@ -103,6 +116,10 @@ TITLES = {
     "extensions_by_department": gettext_lazy("Extensions granted by department"),
     "escalated_by_centre": gettext_lazy("Escalated to the leading group by centre"),
     "court": gettext_lazy("Court enforcement"),
+    "satisfaction_by_centre": gettext_lazy("Satisfaction rate by centre"),
+    "satisfaction_by_department": gettext_lazy("Satisfaction rate by department"),
+    "redo_by_centre": gettext_lazy("Redo rate by centre"),
+    "redo_by_department": gettext_lazy("Redo rate by department"),
     "hotspots": gettext_lazy("Hotspots: category by town or street"),
 }
 
@@ -446,6 +463,82 @@ class Dashboard:
             )
             for status, label in CourtEnforcement.Status.choices
             if status in rows and rows[status]["cases"]
+        ]
+
+    # -- the payer's rating and the redo (满意率, 重办率) -----------------------------------------
+
+    @cached_property
+    def _rates_by_centre(self) -> list[tuple[str, str, dict]]:
+        """(code, name, figures) of each owning centre of the scope's cases."""
+        rows = _grouped_sums(self.rows("rates_centre"), "dim_centre", *RATE_FIGURES)
+        names = _names(Centre, rows)
+        return [(c, names.get(c, c), r) for c, r in sorted(rows.items())]
+
+    @cached_property
+    def _rates_by_department(self) -> list[tuple[Department, dict]]:
+        """Each department's figures over the scope's cases it leads or co-handles; within a
+        department's scope, that department's alone (its cases are the scope)."""
+        rows = _grouped_sums(self.rows("rates_department"), "unit", *RATE_FIGURES)
+        ids = {int(unit.removeprefix("dept:")): r for unit, r in rows.items()}
+        if self.department is not None:
+            ids = {pk: r for pk, r in ids.items() if pk == self.department.pk}
+        if not ids:
+            return []
+        units = Department.objects.filter(pk__in=ids).only("code", "name").order_by("code")
+        return [(d, ids[d.pk]) for d in units]
+
+    def _satisfaction(self, key, label, r, **scope) -> dict:
+        """满意率: of the cases rated, those satisfied or basically satisfied; the link lists
+        the cases rated, ``satisfied_url`` the satisfied ones."""
+        return item(
+            key,
+            label,
+            share(r["satisfied"], r["rated"]),
+            self.url(satisfaction=SatisfactionCondition.RATED, **scope),
+            satisfied=r["satisfied"],
+            rated=r["rated"],
+            cases=r["rated"],
+            satisfied_url=self.url(satisfaction=SatisfactionCondition.CONTENT, **scope),
+        )
+
+    def _redo(self, key, label, r, **scope) -> dict:
+        """重办率: of the cases replied to at least once, those redone; the link lists the
+        cases replied to, ``redone_url`` the redone ones."""
+        return item(
+            key,
+            label,
+            share(r["redone"], r["replied"]),
+            self.url(ever_replied=True, **scope),
+            redone=r["redone"],
+            replied=r["replied"],
+            cases=r["replied"],
+            redone_url=self.url(redone=True, **scope),
+        )
+
+    def satisfaction_by_centre(self) -> list[dict]:
+        return [
+            self._satisfaction(c, name, r, centre=c)
+            for c, name, r in self._rates_by_centre
+            if r["rated"]
+        ]
+
+    def satisfaction_by_department(self) -> list[dict]:
+        return [
+            self._satisfaction(d.code, d.name, r, department=d.code)
+            for d, r in self._rates_by_department
+            if r["rated"]
+        ]
+
+    def redo_by_centre(self) -> list[dict]:
+        return [
+            self._redo(c, name, r, centre=c) for c, name, r in self._rates_by_centre if r["replied"]
+        ]
+
+    def redo_by_department(self) -> list[dict]:
+        return [
+            self._redo(d.code, d.name, r, department=d.code)
+            for d, r in self._rates_by_department
+            if r["replied"]
         ]
 
     def hotspots(self) -> list[dict]:

@@ -69,6 +69,10 @@ class LedgerTable(tables.Table):
     closed_at = tables.Column(gettext_lazy("Closed at"), orderable=False)
     response = tables.Column(gettext_lazy("Payer's response"), orderable=False)
     archive_number = tables.Column(gettext_lazy("Archive number"), orderable=False)
+    satisfaction = tables.Column(gettext_lazy("Payer's satisfaction"), orderable=False)
+    redo_count = tables.Column(
+        gettext_lazy("Times redone"), orderable=False, attrs={"td": {"class": "text-end"}}
+    )
     tick_offs = tables.Column(gettext_lazy("Time limits (tick-off)"), orderable=False)
 
     class Meta:
@@ -157,6 +161,9 @@ class LedgerTable(tables.Table):
 
     def render_closed_at(self, value):
         return _moment(value)
+
+    def render_redo_count(self, value):
+        return value or "—"
 
     def render_tick_offs(self, value):
         if not value:

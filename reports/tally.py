@@ -415,10 +415,26 @@ def evaluation_figures(user, period):
         r["centre_id"]: r["n"]
         for r in cases.filter(unit="").values("centre_id").annotate(n=Sum("a"))
     }
+    rate_names = list(EVALUATION_SPECS["eval_rates"].aggregates)
+    rates = in_period.filter(spec="eval_rates").order_by()
+    sums = {"a": Sum("a"), "b": Sum("b"), "c": Sum("c"), "d": Sum("d")}
+
+    def rate_rows(rows, key: str) -> dict[int, dict]:
+        return {
+            r[key]: dict(zip(rate_names, (r["a"], r["b"], r["c"], r["d"]), strict=True))
+            for r in rows.values(key).annotate(**sums)
+        }
+
+    department_rates = {
+        int(unit.removeprefix("dept:")): values
+        for unit, values in rate_rows(rates.filter(unit__startswith="dept:"), "unit").items()
+    }
+    centre_rates = rate_rows(rates.filter(unit=""), "centre_id")
     figures = {}
     for unit in ("department", "centre"):
         figures[unit] = {
             "cases": by_department if unit == "department" else by_centre,
+            "rates": department_rates if unit == "department" else centre_rates,
             "limits": per_unit(in_period, f"eval_limits_{unit}"),
             "overdue_open": counts(every_day, f"eval_overdue_{unit}"),
             "extensions": counts(in_period, f"eval_extensions_{unit}"),

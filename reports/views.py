@@ -364,6 +364,10 @@ def dashboard(request):
                 "cases": _("%s cases"),
                 "on_time": _("%(met)s of %(total)s time limits met, in %(cases)s cases"),
                 "declined": _("%(declined)s of %(total)s cases declined"),
+                "satisfied": _(
+                    "%(satisfied)s of %(rated)s rated cases satisfied or basically satisfied"
+                ),
+                "redone": _("%(redone)s of %(replied)s replied cases redone"),
                 "days": _("mean %(mean)s, nine in ten within %(p90)s working days"),
                 "mean": _("Mean working days"),
                 "p90": _("90th percentile"),

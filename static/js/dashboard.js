@@ -6,12 +6,24 @@
   if (!root || typeof echarts === "undefined") return;
   const text = JSON.parse(document.getElementById("dashboard-text").textContent);
   const PIES = ["by_payer_kind", "by_classification", "court"];
-  const SHARES = ["on_time_by_department", "on_time_by_stage", "declines_by_department"];
+  const SHARES = [
+    "on_time_by_department", "on_time_by_stage", "declines_by_department",
+    "satisfaction_by_centre", "satisfaction_by_department", "redo_by_centre", "redo_by_department",
+  ];
+  // What each share is of, by its series (the time limits met unless named here).
+  const SHARE_OF = {
+    declines_by_department: "declined",
+    satisfaction_by_centre: "satisfied",
+    satisfaction_by_department: "satisfied",
+    redo_by_centre: "redone",
+    redo_by_department: "redone",
+  };
   // Long names (departments, categories, places, states) read across, one bar a row.
   const SIDEWAYS = [
     "by_channel", "by_category", "by_jurisdiction", "by_state", "on_time_by_department",
     "on_time_by_stage", "overdue_by_department", "declines_by_department",
-    "extensions_by_department", "escalated_by_centre",
+    "extensions_by_department", "escalated_by_centre", "satisfaction_by_centre",
+    "satisfaction_by_department", "redo_by_centre", "redo_by_department",
   ];
   const charts = [];
 
@@ -22,8 +34,8 @@
 
   function shown(name, item) {
     if (SHARES.indexOf(name) >= 0) {
-      // The share, and what it is a share of: time limits met, or cases declined.
-      const of = name === "declines_by_department" ? text.declined : text.on_time;
+      // The share, and what it is a share of: time limits met, cases declined, rated, replied.
+      const of = text[SHARE_OF[name] || "on_time"];
       return (item.value * 100).toFixed(1) + "%（" + fill(of, item) + "）";
     }
     if (name === "reply_days_by_classification") {

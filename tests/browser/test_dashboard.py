@@ -88,7 +88,7 @@ def test_the_supervisor_reads_the_charts_and_clicks_through_to_the_ledger(world,
     page.wait_for_selector("#dashboard[data-ready='1']")
 
     charts = page.eval_on_selector_all(".dashboard-chart", "els => els.map(e => e.id)")
-    assert len(charts) == 16
+    assert len(charts) == 20
     for chart in charts:
         # Every series of this county has figures: each chart is drawn, none is empty.
         assert page.locator(f"#{chart} svg").count() == 1, chart
@@ -106,6 +106,11 @@ def test_the_supervisor_reads_the_charts_and_clicks_through_to_the_ledger(world,
     pie = " ".join(page.locator("#chart-by_payer_kind svg text").all_text_contents())
     assert re.search(r"企业\s*6（27\.3%）", pie), pie
     assert "第90百分位数" in page.locator("#chart-reply_days_by_classification").text_content()
+    # The rates: centre A's two rated cases both satisfied, one of its three replied redone.
+    rated = page.locator("#figures-satisfaction_by_centre li[data-key=GA]").inner_text()
+    assert rated == "古魏镇处理中心：100.0%（已评价2件中满意或基本满意2件）", rated
+    redone = page.locator("#figures-redo_by_department li[data-key=tax]").inner_text()
+    assert redone == "芮城县税务局：33.3%（已答复3件中重办1件）", redone
 
     # A bar: the tax bureau's overdue cases.
     bar = bar_point(page, "overdue_by_department", "tax")

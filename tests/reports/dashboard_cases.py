@@ -13,7 +13,7 @@ import time_machine
 
 from consultations import services as consultation_services
 from consultations.models import CourtEnforcement, DepartmentTask
-from disputes import services
+from disputes import followup, services
 from disputes.models import Channel
 from disputes.services import PartyData, PayerData
 from routing import deadlines
@@ -66,6 +66,17 @@ def opinion(w, d, department, officer) -> None:
     )
 
 
+def visit(w, d, satisfaction: str, remarks: str = "") -> None:
+    followup.record_follow_up(
+        dispute=d,
+        actor=w.clerk,
+        method="phone",
+        contact="缴费人",
+        satisfaction=satisfaction,
+        remarks=remarks,
+    )
+
+
 def build_county(w) -> dict:
     scenarios.default_policies()
     w.hotline = Channel.objects.create(code="hotline", name="12345热线")
@@ -113,6 +124,8 @@ def build_county(w) -> dict:
         )
     with travel("2025-02-24 16:00"):
         services.dispute_reply(dispute=c["feb_closed"], actor=w.clerk, text="答复")
+    with travel("2025-02-24 17:00"):  # the follow-up visit: basically satisfied, then closed
+        visit(w, c["feb_closed"], "basically")
     with travel("2025-02-25 10:00"):
         services.dispute_accept(dispute=c["feb_closed"], actor=w.clerk)
         deadlines.sweep()
@@ -185,6 +198,13 @@ def build_county(w) -> dict:
         services.dispute_reply(dispute=c["reply_soon"], actor=w.clerk, text="答复")
     with travel("2025-06-13 15:00"):
         services.dispute_reply(dispute=c["reply_later"], actor=w.clerk, text="答复")
+    # The follow-up visits: one payer satisfied; the other not, and that reply is redone (the
+    # departments asked again, no new reply yet).
+    with travel("2025-06-09 10:00"):
+        visit(w, c["reply_soon"], "satisfied")
+    with travel("2025-06-16 10:00"):
+        visit(w, c["reply_later"], "dissatisfied", remarks="补缴金额有误")
+        followup.dispute_redo(dispute=c["reply_later"], actor=w.coordinator, reason="重新核算")
     with travel("2025-06-18 09:00"):
         c["june_new"] = w.make_dispute(payers=resident(2))
         c["june_general"] = scenarios.joint_handling(w)

@@ -242,6 +242,44 @@ def expected(cases, *, limit_cases=None, department=None, area=None, start, end)
     out["hotspots"] = dict(
         Counter(f"{d.category.code}|{place_of(d.jurisdiction, area)}" for d in cases)
     )
+
+    # The payer's rating and the redo, per owning centre and per department leading or
+    # co-handling (within a department's scope, that department alone).
+    def handlers(d):
+        codes = {dep.code for dep in d.co_departments.all()}
+        if d.lead_department is not None:
+            codes.add(d.lead_department.code)
+        if department is not None:
+            codes &= {department.code}
+        return codes
+
+    rates = {
+        "centre": defaultdict(lambda: [0, 0, 0, 0]),
+        "department": defaultdict(lambda: [0, 0, 0, 0]),
+    }
+    for d in cases:
+        figures_ = (
+            d.satisfaction != "",
+            d.satisfaction in ("satisfied", "basically"),
+            d.replied_at is not None or d.redo_count > 0,
+            d.redo_count > 0,
+        )
+        for kind, keys in (("centre", {d.centre.code}), ("department", handlers(d))):
+            for key in keys:
+                slot = rates[kind][key]
+                for n, counted in enumerate(figures_):
+                    slot[n] += counted
+    for kind in ("centre", "department"):
+        out[f"satisfaction_by_{kind}"] = {
+            key: (round(satisfied / rated, 4), satisfied, rated, rated)
+            for key, (rated, satisfied, _r, _d) in rates[kind].items()
+            if rated
+        }
+        out[f"redo_by_{kind}"] = {
+            key: (round(redone / replied, 4), redone, replied, replied)
+            for key, (_r, _s, replied, redone) in rates[kind].items()
+            if replied
+        }
     return out
 
 
@@ -253,6 +291,10 @@ EXTRAS = {
     "declines_by_department": ("declined", "total", "cases"),
     "extensions_by_department": ("requests", "days"),
     "court": ("amount",),
+    "satisfaction_by_centre": ("satisfied", "rated", "cases"),
+    "satisfaction_by_department": ("satisfied", "rated", "cases"),
+    "redo_by_centre": ("redone", "replied", "cases"),
+    "redo_by_department": ("redone", "replied", "cases"),
 }
 
 
@@ -271,7 +313,9 @@ def figures(client, user, query: str = "") -> dict:
 
 
 def cases_seen(world, user, start, end, **where) -> list[Dispute]:
-    qs = Dispute.objects.select_related("channel", "category", "centre", "jurisdiction")
+    qs = Dispute.objects.select_related(
+        "channel", "category", "centre", "jurisdiction", "lead_department"
+    )
     return [
         d
         for d in qs.prefetch_related("co_departments").filter(**where)
@@ -314,7 +358,18 @@ def test_the_supervisors_figures_are_the_countys_counted_from_the_rows(county, c
     assert want["pass_on"] == {"running": 0, "met": 1, "late": 0, "overdue_now": 1}
     assert want["extensions_by_department"] == {"hrss": (1, 1, 3)}
     assert want["court"] == {"pending": (1, "12345.67"), "reported": (1, "12345.67")}
-    assert want["reply_days_by_classification"]["general"][2] == 3
+    # Three replied, one of them redone since (its reply cleared, no new one yet).
+    assert want["reply_days_by_classification"]["general"][2] == 2
+    # Rated: one closed basically satisfied, one replied satisfied; the one redone is not
+    # rated again yet. Replied at least once: those three. All of centre A, tax leading, HR
+    # co-handling.
+    assert want["satisfaction_by_centre"] == {"GA": (1.0, 2, 2, 2)}
+    assert want["redo_by_centre"] == {"GA": (round(1 / 3, 4), 1, 3, 3)}
+    assert want["satisfaction_by_department"] == {
+        "tax": (1.0, 2, 2, 2),
+        "hrss": (1.0, 2, 2, 2),
+    }
+    assert want["redo_by_department"]["tax"] == (round(1 / 3, 4), 1, 3, 3)
 
 
 def test_the_labels_are_the_chinese_names(county, client):
@@ -458,6 +513,11 @@ def test_every_item_links_to_a_ledger_of_as_many_cases(county, client, persona, 
             assert i["url"].startswith(reverse("reports:ledger")), (name, i)
             want = i.get("cases", i["value"])
             assert ledger_count(client, i["url"]) == want, (name, i)
+            # A rate's other link: the satisfied (redone) cases it counts.
+            for part in ("satisfied", "redone"):
+                if f"{part}_url" in i:
+                    assert ledger_count(client, i[f"{part}_url"]) == i[part], (name, i)
+                    checked += 1
             checked += 1
     assert checked > 20
     assert ledger_count(client, data["meta"]["ledger"]) == data["totals"][0]["value"]

@@ -23,6 +23,7 @@ from disputes.models import AccessLog, Dispute
 from disputes.selectors import visible_disputes
 from reports import circular, evaluation
 from reports.accountability import accountability_records, filtered_records
+from reports.figures import RATE_FIGURES
 from reports.forms import AccountabilityFilterForm
 from reports.ledger import ledger_cases
 from reports.models import MonthlyReportDispatch, MonthlyReportRecipient, ScoringPolicy
@@ -451,7 +452,7 @@ def test_every_linked_figure_lists_exactly_its_cases_in_the_ledger(cases):
     linked = {"cases", "closed", "met", "late", "declines", "extensions", "overdue_open"}
     for department in (w.tax, w.hr, w.medical):
         row = row_of(card.departments, department)
-        assert set(row.links) == {*linked, "accountability", "circulars"}
+        assert set(row.links) == {*linked, "accountability", "circulars", *RATE_FIGURES}
         with travel(REPORT_TIME):
             counted = {name: ledger_count(w.supervisor, row.links[name]) for name in linked}
         assert counted == {name: getattr(row, name) for name in linked}, department.name
@@ -463,7 +464,7 @@ def test_every_linked_figure_lists_exactly_its_cases_in_the_ledger(cases):
     assert row_of(card.departments, w.tax).overdue_open == 3
     for centre in (w.centre_a, w.centre_b):
         row = row_of(card.centres, centre)
-        assert set(row.links) == {"cases", "accountability"}
+        assert set(row.links) == {"cases", "accountability", *RATE_FIGURES}
         assert ledger_count(w.supervisor, row.links["cases"]) == row.cases > 0
 
 
@@ -595,7 +596,8 @@ def test_the_circular_downloads_as_a_pdf_with_the_figures_and_is_logged(client, 
     assert "黑榜：芮城县人社局（70.5）" in text
     # HR's row: 13 cases, 16 judged, 12 on time, 4 late, 75.0%, 3.0 days, 1 decline,
     # 2 extensions, 6 entries, 0 overdue, 70.5.
-    assert "芮城县人社局1316124" + "75.0%3.01260" + "70.5" in text
+    # Its cases were all replied to, none rated, none redone: no satisfaction rate, no redo.
+    assert "芮城县人社局1316124" + "75.0%3.0" + "—（0/0）0.0%（0/13）" + "1260" + "70.5" in text
     entry = AccessLog.objects.get(user=w.supervisor, kind=AccessLog.Kind.DOWNLOAD)
     assert entry.dispute is None and "绩效考评通报" in entry.detail and "2025年3月" in entry.detail
 

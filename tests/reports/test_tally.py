@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.test import override_settings
 
 from consultations import services as consultation_services
+from disputes import followup
 from reports import statistics, tally
 from reports.models import TallyRow, TallyState
 from routing import deadlines
@@ -69,6 +70,17 @@ def cases(world, policies):
             deadline=limit, actor=world.officer_hr, working_days=2, reason="需调取档案"
         )
         extension_decide(request=request, actor=world.coordinator, grant=True)
+    with at((3, 13)):
+        # The payer's rating and the redo: one redone, one rated satisfied, one basically.
+        redone = scenarios.dissatisfied(world)
+        followup.dispute_redo(dispute=redone, actor=world.coordinator, reason="重新核算")
+        made.append(redone)
+        for rating in ("satisfied", "basically"):
+            rated = scenarios.replied(world)
+            followup.record_follow_up(
+                dispute=rated, actor=world.clerk, method="phone", satisfaction=rating
+            )
+            made.append(rated)
     with at((4, 7)):
         made += [scenarios.sent_to_court(world), scenarios.replied(world)]
         made.append(world.make_dispute(centre=world.centre_b, actor=world.clerk_b))
@@ -120,6 +132,8 @@ def test_the_figures_are_not_empty(world, cases):
     assert found["extensions_by_department"][0]["key"] == "hrss"
     assert found["declines_by_department"]
     assert found["court"]
+    assert found["satisfaction_by_centre"] and found["satisfaction_by_department"]
+    assert found["redo_by_centre"][0]["redone"] == 1 and found["redo_by_department"]
 
 
 def test_a_refresh_replaces_the_rows_and_records_when(world, cases):

@@ -229,7 +229,12 @@ DATES = st.sampled_from(
     ]
 )
 CHOICES = st.sampled_from(
-    ["general", "simple", "major", "grant", "refuse", "sign", "return", "employee", "employer"]
+    [
+        *["general", "simple", "major", "grant", "refuse", "sign", "return", "employee"],
+        "employer",
+        # The ledger's questions about the payer's rating (``satisfaction``).
+        *["dissatisfied", "content", "rated", "unrated"],
+    ]
 )
 FORM_NUMBERS = st.sampled_from(["0", "1", "2", "-1", "1000", "1000000000", "x", ""])
 
