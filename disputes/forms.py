@@ -280,6 +280,16 @@ class AcceptForm(ActionForm):
     )
 
 
+def rating_needs_reason(form, data: dict) -> dict:
+    """A 不满意 rating comes with its reason (the form's ``remarks``)."""
+    if (
+        data.get("satisfaction") == Satisfaction.DISSATISFIED
+        and not (data.get("remarks") or "").strip()
+    ):
+        form.add_error("remarks", form.why_dissatisfied)
+    return data
+
+
 class FollowUpForm(ActionForm):
     """The follow-up visit (回访): how, whom, when, and how satisfied the payer is."""
 
@@ -324,14 +334,10 @@ class FollowUpForm(ActionForm):
             raise ValidationError(_("The time of the visit cannot be in the future."))
         return visited
 
+    why_dissatisfied = _("Say why the payer is not satisfied.")
+
     def clean(self):
-        data = super().clean()
-        if (
-            data.get("satisfaction") == Satisfaction.DISSATISFIED
-            and not (data.get("remarks") or "").strip()
-        ):
-            self.add_error("remarks", _("Say why the payer is not satisfied."))
-        return data
+        return rating_needs_reason(self, super().clean())
 
 
 class RedoForm(ActionForm):
@@ -371,14 +377,10 @@ class PublicRatingForm(forms.Form):
         help_text=_("When you are not satisfied, please say why."),
     )
 
+    why_dissatisfied = _("Please say why you are not satisfied.")
+
     def clean(self):
-        data = super().clean()
-        if (
-            data.get("satisfaction") == Satisfaction.DISSATISFIED
-            and not (data.get("remarks") or "").strip()
-        ):
-            self.add_error("remarks", _("Please say why you are not satisfied."))
-        return data
+        return rating_needs_reason(self, super().clean())
 
 
 class ObjectForm(ActionForm):

@@ -485,28 +485,6 @@ def supervision_context(dispute, *, supervision=None, **opts) -> dict:
     }
 
 
-def _flag(q: Q):
-    return ExpressionWrapper(q, output_field=BooleanField())
-
-
-def _outcome(dispute) -> str:
-    if dispute.return_basis:
-        return _("Returned to the channel (not within remit): %(reason)s Basis: %(basis)s") % {
-            "reason": dispute.withdrawal_reason,
-            "basis": dispute.return_basis,
-        }
-    if dispute.withdrawal_reason:
-        return _("Withdrawn: %(reason)s") % {"reason": dispute.withdrawal_reason}
-    if dispute.classification == Classification.SIMPLE and not dispute.reply_text:
-        return _("Settled on the spot")
-    if dispute.objection_route:
-        return _("The payer objected (%(route)s): %(outcome)s") % {
-            "route": dispute.get_objection_route_display(),
-            "outcome": dispute.objection_outcome,
-        }
-    return _("Replied; the payer accepted the handling opinion")
-
-
 register(
     DocumentKind(
         key="receipt",
