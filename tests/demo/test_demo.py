@@ -62,7 +62,9 @@ from routing.models import (
 from routing.urging import CIRCULATED, NOTICE_ISSUED
 
 pytestmark = pytest.mark.django_db
-SWEEP_ACTIONS = {NOTICE_ISSUED, CIRCULATED}
+# The sweep's ladder writes as the system: the notice, the circular, and the circular's
+# grant of the case to the leading-group office.
+SWEEP_ACTIONS = {NOTICE_ISSUED, CIRCULATED, "disputes.access.granted"}
 
 User = get_user_model()
 
