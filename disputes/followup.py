@@ -222,6 +222,8 @@ def follow_ups_of(dispute: Dispute):
 
 def follow_up_section(request, dispute):
     """The case page's follow-ups: each visit and rating, by reply round, and the redos."""
+    if dispute.replied_at is None and not dispute.redo_count:
+        return None  # never replied: nothing to follow up, and no query for it
     visits = list(follow_ups_of(dispute))
     if not visits and not dispute.redo_count and dispute.state != State.REPLIED:
         return None
